@@ -1,0 +1,60 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Paddock",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "PaddockCore", targets: ["PaddockCore"]),
+        .executable(name: "discover", targets: ["discover"]),
+        .executable(name: "extract", targets: ["extract"]),
+        .executable(name: "normalize", targets: ["normalize"]),
+        .executable(name: "dq-check", targets: ["dq-check"]),
+        .executable(name: "publish", targets: ["publish"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries, wrapped by system-library targets.
+        .systemLibrary(name: "CCSV", path: "Sources/CCSV"),  // libcsv-dev ships no pkg-config file
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
+
+        // The core: record streams, formats, config, checks, publishing. No argument parsing, printing or exits.
+        .target(
+            name: "PaddockCore",
+            dependencies: [
+                "CCSV", "CZstd",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        // The CLI layer: one file per tool; turns errors into messages and exit codes.
+        .target(
+            name: "PaddockCLI",
+            dependencies: [
+                "PaddockCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
+        ),
+        .executableTarget(name: "discover", dependencies: ["PaddockCLI"], path: "Sources/discover"),
+        .executableTarget(name: "extract", dependencies: ["PaddockCLI"], path: "Sources/extract"),
+        .executableTarget(name: "normalize", dependencies: ["PaddockCLI"], path: "Sources/normalize"),
+        .executableTarget(name: "dq-check", dependencies: ["PaddockCLI"], path: "Sources/dq-check"),
+        .executableTarget(name: "publish", dependencies: ["PaddockCLI"], path: "Sources/publish"),
+
+        .testTarget(name: "PaddockCoreTests", dependencies: ["PaddockCore"], swiftSettings: strict),
+        .testTarget(name: "PaddockEndToEndTests", dependencies: ["PaddockCore"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

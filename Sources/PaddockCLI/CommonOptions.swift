@@ -1,0 +1,50 @@
+import ArgumentParser
+import PaddockCore
+
+extension RecordFormat: ExpressibleByArgument {}
+
+/// Record format options shared by every tool that reads or writes records.
+public struct FormatOptions: ParsableArguments {
+    @Option(name: .customLong("input-format"), help: "Input record format: csv or ndjson (default: from the file name, else ndjson).")
+    public var inputFormat: RecordFormat?
+
+    @Option(name: .customLong("output-format"), help: "Output record format: csv or ndjson (default: ndjson).")
+    public var outputFormat: RecordFormat?
+
+    @Option(name: .customLong("delimiter"), help: "CSV field delimiter, one ASCII character; 'tab' for a tab (default: ,).")
+    public var delimiter: String = ","
+
+    @Flag(name: .customLong("no-header"), help: "CSV input has no header row; columns are named 1, 2, ...")
+    public var noHeader = false
+
+    @Option(name: .customLong("encoding"), help: "Input text encoding: utf-8, cp1252 (windows-1252) or latin1 (default: utf-8).")
+    public var encoding: String = "utf-8"
+
+    @Flag(name: .customLong("crlf"), help: "End CSV output rows with CRLF instead of LF.")
+    public var crlf = false
+
+    public init() {}
+
+    public func delimiterByte() throws(PaddockError) -> UInt8 {
+        if delimiter == "tab" || delimiter == "\\t" { return 0x09 }
+        guard delimiter.utf8.count == 1, let b = delimiter.utf8.first, b < 0x80, b != 0x22, b != 0x0A, b != 0x0D else {
+            throw PaddockError(.usage, "--delimiter must be one ASCII character other than a quote or line break")
+        }
+        return b
+    }
+
+    public func csvReadOptions() throws(PaddockError) -> CSVReadOptions {
+        var o = CSVReadOptions()
+        o.delimiter = try delimiterByte()
+        o.hasHeader = !noHeader
+        guard let enc = TextEncoding(name: encoding) else {
+            throw PaddockError(.usage, "unknown --encoding '\(encoding)'", hint: "use utf-8, cp1252 or latin1")
+        }
+        o.encoding = enc
+        return o
+    }
+
+    public func csvWriter() throws(PaddockError) -> CSVWriter {
+        CSVWriter(delimiter: try delimiterByte(), crlf: crlf)
+    }
+}

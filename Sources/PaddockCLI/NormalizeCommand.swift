@@ -1,0 +1,134 @@
+import ArgumentParser
+import PaddockCore
+
+/// `normalize`: maps raw records onto typed canonical tables, or converts between CSV and NDJSON.
+public struct NormalizeCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "normalize",
+        abstract: "Map raw records onto typed canonical tables, quarantining what cannot be mapped; or convert between CSV and NDJSON.",
+        discussion: """
+        With --pipeline and --table, records (NDJSON from extract) are mapped onto the table declared in
+        config/pipelines/<pipeline>.yaml: fields are parsed and typed, constraints are checked, and rows that
+        fail go to the quarantine file with their origin and reason. Records in = written + quarantined + filtered.
+
+        With no table, normalize is a lossless format converter: CSV to NDJSON gives one object per row with
+        every value a string ("" for empty fields) and keys in header order; NDJSON to CSV takes the header
+        from the first record's keys.
+
+        Reads the FILE arguments in order, or stdin when there is none or for '-'. Files ending in .zst, or
+        starting with the zstd magic number, are decompressed. Data goes to stdout, messages to stderr.
+
+        EXAMPLES
+          normalize --input-format csv --output-format ndjson < runners.csv > runners.ndjson
+          normalize --input-format ndjson --output-format csv runners.ndjson.zst > runners.csv
+          normalize --encoding cp1252 --input-format csv E0.csv | head -3
+          extract --pipeline football | normalize --pipeline football --table matches > matches.ndjson
+
+        \(Help.exitCodes)
+        """
+    )
+
+    @OptionGroup public var format: FormatOptions
+
+    @Option(name: .customLong("pipeline"), help: "Pipeline name; its definition is config/pipelines/<name>.yaml.")
+    public var pipeline: String?
+
+    @Option(name: .customLong("table"), help: "Canonical table to produce (needs --pipeline).")
+    public var table: String?
+
+    @Option(name: .customLong("config-dir"), help: "Folder of pipeline definitions (default: config, or $PADDOCK_CONFIG_DIR).")
+    public var configDir: String?
+
+    @Option(name: .customLong("quarantine"), help: "Where rejected records go, as NDJSON (default with --table: data/derived/<pipeline>/<table>.quarantine.ndjson).")
+    public var quarantine: String?
+
+    @Option(name: .customLong("rejects"), help: "In conversion mode, write unreadable records here (NDJSON with file, line, error, raw) and go on, instead of stopping at the first one.")
+    public var rejects: String?
+
+    @Option(name: .customLong("output"), help: "Write the output to this file atomically instead of stdout.")
+    public var output: String?
+
+    @Option(name: .customLong("stats"), help: "Write run statistics (records in, written, quarantined, filtered) to this JSON file.")
+    public var stats: String?
+
+    @Argument(help: "Input files ('-' for stdin). Default: stdin.")
+    public var files: [String] = []
+
+    public init() {}
+
+    public func validate() throws {
+        if table != nil && pipeline == nil { throw ValidationError("--table needs --pipeline") }
+        if pipeline != nil && table == nil { throw ValidationError("--pipeline needs --table") }
+    }
+
+    public func run() throws {
+        if let pipeline, let table {
+            try runMapping(pipeline: pipeline, table: table)
+        } else {
+            try runConversion()
+        }
+    }
+
+    func runConversion() throws(PaddockError) {
+        let inputs = files.isEmpty ? ["-"] : files
+        let out = try OutputTarget(path: output)
+        var rejectWriter: NDJSONRejectWriter? = nil
+        var rejectTarget: OutputTarget? = nil
+        if let rejects {
+            let t = try OutputTarget(path: rejects)
+            rejectTarget = t
+            rejectWriter = NDJSONRejectWriter(out: t.buffer)
+        }
+        var total = ConversionStats()
+        for (index, path) in inputs.enumerated() {
+            let inFormat = format.inputFormat ?? RecordFormat.guess(path: path) ?? .ndjson
+            var converter = FormatConverter(inputFormat: inFormat, outputFormat: format.outputFormat ?? .ndjson)
+            converter.csvOptions = try format.csvReadOptions()
+            converter.csvWriter = try format.csvWriter()
+            if index > 0 && inFormat == .csv && converter.outputFormat == .csv {
+                // Only the first file's header is written when several CSV files are concatenated.
+                converter.csvOptions.hasHeader = true
+            }
+            let source = try Input.open(path)
+            let s = try converter.run(input: source, output: out.buffer, rejects: rejectWriter)
+            total.recordsIn += s.recordsIn
+            total.recordsOut += s.recordsOut
+            total.rejected += s.rejected
+        }
+        try out.commit()
+        try rejectTarget?.commit()
+        if total.rejected > 0, let rejects {
+            Console.warning(tool: "normalize", "\(total.rejected) of \(total.recordsIn) records rejected, see \(rejects)")
+        }
+        if let stats {
+            try AtomicFileSink.write("{\"records_in\":\(total.recordsIn),\"written\":\(total.recordsOut),\"rejected\":\(total.rejected)}\n", to: stats)
+        }
+    }
+}
+
+/// Where a tool writes its data: stdout, or a file written atomically.
+final class OutputTarget {
+    let buffer: OutputBuffer
+    private let atomic: AtomicFileSink?
+
+    init(path: String?) throws(PaddockError) {
+        if let path, path != "-" {
+            let sink = try AtomicFileSink(path: path)
+            atomic = sink
+            buffer = OutputBuffer(sink: sink)
+        } else {
+            atomic = nil
+            buffer = Console.stdout
+        }
+    }
+
+    /// Flushes; for a file, fsyncs and renames it into place.
+    func commit() throws(PaddockError) {
+        if let atomic {
+            try buffer.finish()
+            try atomic.commit()
+        } else {
+            try buffer.flush()
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import PaddockCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one place where Paddock's tools print errors and exit.
+///
+/// Parses the command line (usage errors exit 64 with ArgumentParser's message), runs the command,
+/// and turns a `PaddockError` into `tool: error: location: message` (plus a hint) on stderr and the
+/// error kind's exit code. A closed stdout (`| head`) ends the tool quietly with exit 0.
+public func runTool<C: ParsableCommand>(_ command: C.Type) -> Never {
+    signal(SIGPIPE, SIG_IGN)
+    let tool = C.configuration.commandName ?? String(describing: C.self)
+    var parsed: C
+    do {
+        parsed = try C.parseAsRoot() as! C
+    } catch {
+        // Help, version and usage errors: ArgumentParser prints and picks the code (0 or 64).
+        C.exit(withError: error)
+    }
+    do {
+        try parsed.run()
+        try Console.flushStdout()
+        exit(0)
+    } catch let error as PaddockError {
+        if error.kind == .brokenPipe { exit(0) }
+        Console.error(tool: tool, error)
+        exit(error.exitCode)
+    } catch let error as ExitCode {
+        exit(error.rawValue)
+    } catch let error as ValidationError {
+        Console.printError("\(tool): error: \(error.message)\nUsage: see '\(tool) --help'")
+        exit(64)
+    } catch {
+        Console.printError("\(tool): error: \(error)")
+        exit(2)
+    }
+}
+
+/// stderr for people: messages, warnings, progress. Writes go straight to fd 2.
+public enum Console {
+    /// The stdout buffer shared by the tool (data only).
+    nonisolated(unsafe) public static var stdout = OutputBuffer(sink: FileDescriptorSink.standardOutput())
+
+    public static func flushStdout() throws(PaddockError) {
+        try stdout.finish()
+    }
+
+    public static func printError(_ text: String) {
+        var line = text
+        if !line.hasSuffix("\n") { line += "\n" }
+        line.withUTF8 { b in
+            var p = b.baseAddress!
+            var left = b.count
+            while left > 0 {
+                let n = write(2, p, left)
+                if n <= 0 { if errno == EINTR { continue }; return }
+                p += n
+                left -= n
+            }
+        }
+    }
+
+    /// `tool: error: file:line: message` and, when there is one, `tool: hint: ...`.
+    public static func error(tool: String, _ error: PaddockError) {
+        var text = "\(tool): error: \(error)"
+        if let hint = error.hint { text += "\n\(tool): hint: \(hint)" }
+        printError(text)
+    }
+
+    public static func warning(tool: String, _ message: String) {
+        printError("\(tool): warning: \(message)")
+    }
+
+    public static func info(tool: String, _ message: String) {
+        printError("\(tool): \(message)")
+    }
+
+    /// True when stderr is a terminal (progress bars and colour only then).
+    public static var stderrIsTTY: Bool { isatty(2) == 1 }
+}

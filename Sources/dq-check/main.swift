@@ -1,0 +1,3 @@
+import PaddockCLI
+
+runTool(DQCheckCommand.self)

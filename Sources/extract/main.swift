@@ -1,0 +1,3 @@
+import PaddockCLI
+
+runTool(ExtractCommand.self)
