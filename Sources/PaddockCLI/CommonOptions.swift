@@ -48,3 +48,32 @@ public struct FormatOptions: ParsableArguments {
         CSVWriter(delimiter: try delimiterByte(), crlf: crlf)
     }
 }
+
+/// Options shared by the tools that work on a pipeline.
+public struct PipelineOptions: ParsableArguments {
+    @Option(name: .customLong("pipeline"), help: "Pipeline name; its definition is <config-dir>/pipelines/<name>.yaml.")
+    public var pipeline: String
+
+    @Option(name: .customLong("config-dir"), help: "Folder of pipeline definitions (default: $PADDOCK_CONFIG_DIR or config).")
+    public var configDir: String?
+
+    @Option(name: .customLong("data-dir"), help: "Data folder (default: $DATA_DIR or data).")
+    public var dataDir: String?
+
+    @Option(name: .customLong("now"), help: "The current time, ISO 8601 or epoch seconds; fixes timestamps for reproducible runs.")
+    public var now: String?
+
+    public init() {}
+
+    public var workspace: Workspace { Workspace(configDir: configDir, dataDir: dataDir) }
+
+    public func loadConfig() throws(PaddockError) -> PipelineConfig { try workspace.loadPipeline(pipeline) }
+
+    public func timestamp() throws(PaddockError) -> Timestamp {
+        guard let now else { return Timestamp.now() }
+        guard let t = Timestamp(parsing: now) else {
+            throw PaddockError(.usage, "invalid --now '\(now)'", hint: "use ISO 8601 (2025-05-25T18:00:00Z) or epoch seconds")
+        }
+        return t
+    }
+}

@@ -36,8 +36,11 @@ public struct NormalizeCommand: ParsableCommand {
     @Option(name: .customLong("table"), help: "Canonical table to produce (needs --pipeline).")
     public var table: String?
 
-    @Option(name: .customLong("config-dir"), help: "Folder of pipeline definitions (default: config, or $PADDOCK_CONFIG_DIR).")
+    @Option(name: .customLong("config-dir"), help: "Folder of pipeline definitions (default: $PADDOCK_CONFIG_DIR or config).")
     public var configDir: String?
+
+    @Option(name: .customLong("data-dir"), help: "Data folder (default: $DATA_DIR or data).")
+    public var dataDir: String?
 
     @Option(name: .customLong("quarantine"), help: "Where rejected records go, as NDJSON (default with --table: data/derived/<pipeline>/<table>.quarantine.ndjson).")
     public var quarantine: String?

@@ -183,6 +183,11 @@ extension ByteAppending {
     }
 
     @inlinable
+    public mutating func appendBytes(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { appendBytes($0) }
+    }
+
+    @inlinable
     public mutating func appendStatic(_ string: StaticString) {
         appendBytes(UnsafeRawBufferPointer(start: string.utf8Start, count: string.utf8CodeUnitCount))
     }

@@ -13,6 +13,7 @@ public final class ZstdDecompressingSource: ByteSource {
     private var innerEnded = false
     /// The last return of ZSTD_decompressStream: 0 when a frame is complete.
     private var pendingHint: Int = 0
+    private var flushPending = false
 
     public init(inner: any ByteSource) {
         self.inner = inner
@@ -36,11 +37,20 @@ public final class ZstdDecompressingSource: ByteSource {
     public func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(PaddockError) -> Int {
         var output = ZSTD_outBuffer(dst: buffer, size: count, pos: 0)
         while output.pos == 0 {
-            if input.pos == input.size && !innerEnded {
+            if input.pos == input.size && !flushPending {
+                if innerEnded {
+                    // The input is used up: the last frame must have ended (ZSTD_decompressStream said 0).
+                    if pendingHint != 0 {
+                        throw PaddockError(.parse, "zstd: stream is truncated (it ends inside a frame)",
+                                           at: SourceLocation(file: name),
+                                           hint: "the file was cut short; fetch or publish it again")
+                    }
+                    return 0
+                }
                 let n = try inner.read(into: inBuffer, count: inCapacity)
                 input.size = n
                 input.pos = 0
-                if n == 0 { innerEnded = true }
+                if n == 0 { innerEnded = true; continue }
             }
             let r = ZSTD_decompressStream(dctx, &output, &input)
             if ZSTD_isError(r) != 0 {
@@ -49,14 +59,8 @@ public final class ZstdDecompressingSource: ByteSource {
                                    hint: "the file is corrupt or not zstd")
             }
             pendingHint = r
-            if output.pos == 0 && innerEnded && input.pos == input.size {
-                if pendingHint != 0 {
-                    throw PaddockError(.parse, "zstd: stream is truncated (it ends inside a frame)",
-                                       at: SourceLocation(file: name),
-                                       hint: "the file was cut short; fetch or publish it again")
-                }
-                return 0
-            }
+            // A full output buffer may leave decoded bytes inside the decoder: flush before reading more.
+            flushPending = output.pos == output.size
         }
         return output.pos
     }

@@ -1,0 +1,57 @@
+import ArgumentParser
+import PaddockCore
+
+/// `dq-check`: runs a pipeline's declared data-quality checks and writes a JSON report.
+public struct DQCheckCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "dq-check",
+        abstract: "Run a pipeline's declared data-quality checks over its derived tables and write a JSON report.",
+        discussion: """
+        Checks are declared under 'checks:' in the pipeline definition: unique, not_null, range,
+        accepted_values and row_count, each with a severity (error or warn). Each table is read once
+        (<data>/derived/<pipeline>/<table>.ndjson). The report (default
+        <data>/derived/<pipeline>/dq_report.json) gives each check's status, observed value, threshold,
+        failing count and up to --max-samples failing rows with their keys and lines; a summary goes to stderr.
+        Exit 0 when everything passed (warnings allowed), 1 when a check of severity error failed.
+
+        EXAMPLES
+          dq-check --pipeline football
+          dq-check --pipeline football --report /tmp/report.json --table matches
+
+        \(Help.exitCodes)
+        """
+    )
+
+    @OptionGroup public var options: PipelineOptions
+
+    @Option(name: .customLong("report"), help: "Where to write the JSON report (default: <data>/derived/<pipeline>/dq_report.json).")
+    public var report: String?
+
+    @Option(name: .customLong("table"), help: "Only run the checks of this table (repeatable).")
+    public var tables: [String] = []
+
+    @Option(name: .customLong("max-samples"), help: "Failing rows kept per check in the report (default: 20).")
+    public var maxSamples = 20
+
+    public init() {}
+
+    public func run() throws {
+        let config = try options.loadConfig()
+        let ws = options.workspace
+        for t in tables { _ = try config.table(t) }
+        var runner = CheckRunner(config: config)
+        runner.maxSamples = maxSamples
+        let results = try runner.run(derivedDir: ws.derivedDir(config.pipeline), tables: tables.isEmpty ? nil : Set(tables))
+        let reportPath = report ?? "\(ws.derivedDir(config.pipeline))/dq_report.json"
+        try AtomicFileSink.write(CheckReport.json(pipeline: config.pipeline, generatedAt: try options.timestamp(), results: results), to: reportPath)
+        for r in results {
+            let mark = r.status.rawValue.uppercased()
+            Console.printError("dq-check: \(mark) \(r.config.name) (\(r.config.table), \(r.config.type)): \(r.message ?? "ok")")
+        }
+        let overall = CheckReport.overallStatus(results)
+        Console.printError("dq-check: \(results.count) checks: \(results.filter { $0.status == .pass }.count) pass, \(results.filter { $0.status == .warn }.count) warn, \(results.filter { $0.status == .fail }.count) fail; report \(reportPath)")
+        if overall == .fail || overall == .error {
+            throw PaddockError(.checkFailed, "data-quality checks failed", hint: "see \(reportPath)")
+        }
+    }
+}

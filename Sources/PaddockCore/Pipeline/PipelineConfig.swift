@@ -1,0 +1,338 @@
+import Yams
+
+/// A pipeline definition, read from `config/pipelines/<name>.yaml`: its sources, its canonical tables
+/// (Frictionless Table Schema plus a mapping from raw records), its checks and what it publishes.
+public struct PipelineConfig: Decodable, Sendable {
+    public var pipeline: String
+    public var description: String?
+    public var sources: [SourceConfig]
+    public var tables: [TableConfig]
+    public var checks: [CheckConfig]
+    public var publish: PublishConfig
+
+    enum CodingKeys: String, CodingKey { case pipeline, description, sources, tables, checks, publish }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        pipeline = try c.decode(String.self, forKey: .pipeline)
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        sources = try c.decodeIfPresent([SourceConfig].self, forKey: .sources) ?? []
+        tables = try c.decodeIfPresent([TableConfig].self, forKey: .tables) ?? []
+        checks = try c.decodeIfPresent([CheckConfig].self, forKey: .checks) ?? []
+        publish = try c.decodeIfPresent(PublishConfig.self, forKey: .publish) ?? PublishConfig()
+    }
+
+    /// The table named `name`, or a config error listing the tables there are.
+    public func table(_ name: String) throws(PaddockError) -> TableConfig {
+        guard let t = tables.first(where: { $0.name == name }) else {
+            throw PaddockError(.usage, "pipeline \(pipeline) has no table '\(name)'",
+                               hint: "tables: \(tables.map(\.name).joined(separator: ", "))")
+        }
+        return t
+    }
+
+    public func source(_ name: String) throws(PaddockError) -> SourceConfig {
+        guard let s = sources.first(where: { $0.name == name }) else {
+            throw PaddockError(.config, "pipeline \(pipeline) has no source '\(name)'")
+        }
+        return s
+    }
+}
+
+/// Where a pipeline's files live. Every path can be overridden by the environment, so running against
+/// another data folder needs no code change.
+public struct Workspace: Sendable {
+    /// The folder of pipeline definitions: `--config-dir`, `$PADDOCK_CONFIG_DIR`, or `config`.
+    public var configDir: String
+    /// The data folder: `--data-dir`, `$DATA_DIR`, or `data`.
+    public var dataDir: String
+
+    public init(configDir: String? = nil, dataDir: String? = nil, environment: [String: String] = Workspace.environment()) {
+        self.configDir = configDir ?? environment["PADDOCK_CONFIG_DIR"] ?? "config"
+        self.dataDir = dataDir ?? environment["DATA_DIR"] ?? "data"
+    }
+
+    public func pipelinePath(_ name: String) -> String { "\(configDir)/pipelines/\(name).yaml" }
+    public func rawDir(_ pipeline: String) -> String { "\(dataDir)/raw/\(pipeline)" }
+    public func derivedDir(_ pipeline: String) -> String { "\(dataDir)/derived/\(pipeline)" }
+    public func processedDir(_ pipeline: String) -> String { "\(dataDir)/processed/\(pipeline)" }
+    public func indexDir(_ pipeline: String) -> String { "\(dataDir)/index/\(pipeline)" }
+
+    /// Loads and validates a pipeline definition.
+    public func loadPipeline(_ name: String) throws(PaddockError) -> PipelineConfig {
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !name.isEmpty else {
+            throw PaddockError(.usage, "invalid pipeline name '\(name)'", hint: "use letters, digits, - and _")
+        }
+        let path = pipelinePath(name)
+        guard FileSystem.exists(path) else {
+            let known = (try? FileSystem.list("\(configDir)/pipelines"))?.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) } ?? []
+            throw PaddockError(.usage, "no pipeline '\(name)': \(path) does not exist",
+                               hint: known.isEmpty ? "run from the repository root or set PADDOCK_CONFIG_DIR" : "pipelines: \(known.joined(separator: ", "))")
+        }
+        let text = try FileSystem.readText(path)
+        let config: PipelineConfig
+        do {
+            config = try YAMLDecoder().decode(PipelineConfig.self, from: text)
+        } catch {
+            throw PaddockError(.config, "invalid pipeline definition: \(Self.describe(error))", at: SourceLocation(file: path))
+        }
+        try config.validate(path: path)
+        return config
+    }
+
+    public static func environment() -> [String: String] {
+        var env: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") { env[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+            p += 1
+        }
+        return env
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let e = error as? DecodingError {
+            switch e {
+            case .keyNotFound(let key, let ctx):
+                return "missing key '\(key.stringValue)' at \(path(ctx.codingPath))"
+            case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx), .dataCorrupted(let ctx):
+                return "\(ctx.debugDescription) at \(path(ctx.codingPath))"
+            @unknown default:
+                return "\(e)"
+            }
+        }
+        return "\(error)"
+    }
+
+    static func path(_ keys: [any CodingKey]) -> String {
+        if keys.isEmpty { return "top level" }
+        var s = ""
+        for k in keys {
+            if let i = k.intValue { s += "[\(i)]" } else { s += (s.isEmpty ? "" : ".") + k.stringValue }
+        }
+        return s
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension PipelineConfig {
+    /// Checks the cross-references a decoder cannot: table sources, check tables and columns, field types.
+    func validate(path: String) throws(PaddockError) {
+        let loc = SourceLocation(file: path)
+        for t in tables {
+            if !sources.contains(where: { $0.name == t.source }) {
+                throw PaddockError(.config, "table \(t.name) reads source '\(t.source)', which is not declared", at: loc)
+            }
+            for f in t.fields where FieldType(rawValue: f.type) == nil {
+                throw PaddockError(.config, "table \(t.name) field \(f.name): unknown type '\(f.type)'", at: loc,
+                                   hint: "types: \(FieldType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            for k in t.primaryKey where !t.fields.contains(where: { $0.name == k }) {
+                throw PaddockError(.config, "table \(t.name): primary key field '\(k)' is not a field", at: loc)
+            }
+        }
+        for c in checks {
+            guard let t = tables.first(where: { $0.name == c.table }) else {
+                throw PaddockError(.config, "check \(c.name) is on table '\(c.table)', which is not declared", at: loc)
+            }
+            guard CheckType(rawValue: c.type) != nil else {
+                throw PaddockError(.config, "check \(c.name): unknown type '\(c.type)'", at: loc,
+                                   hint: "types: \(CheckType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            for col in c.columns where !t.fields.contains(where: { $0.name == col }) {
+                throw PaddockError(.config, "check \(c.name): table \(t.name) has no column '\(col)'", at: loc)
+            }
+        }
+        for name in publish.tables where !tables.contains(where: { $0.name == name }) {
+            throw PaddockError(.config, "publish names table '\(name)', which is not declared", at: loc)
+        }
+    }
+}
+
+/// Where a pipeline's units of work come from. `files`: a root folder and glob patterns.
+public struct SourceConfig: Decodable, Sendable {
+    public var name: String
+    public var kind: String
+    /// For `files`: the folder searched, relative to the working folder.
+    public var root: String?
+    /// For `files`: glob patterns relative to `root` (`*`, `?`, `**` for any folders).
+    public var patterns: [String]
+    /// The payload format: json, ndjson or csv (default: from the file name).
+    public var format: String?
+    /// For json payloads: a JSON pointer to the records, `*` for every element (`/matches/*`).
+    public var records: String?
+    /// Fields added to every record, each a JSON pointer into the whole document (`competition: /name`).
+    public var carry: [String: String]?
+    /// CSV payload options.
+    public var delimiter: String?
+    public var encoding: String?
+
+    enum CodingKeys: String, CodingKey { case name, kind, root, patterns, format, records, carry, delimiter, encoding }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        kind = try c.decodeIfPresent(String.self, forKey: .kind) ?? "files"
+        root = try c.decodeIfPresent(String.self, forKey: .root)
+        patterns = try c.decodeIfPresent([String].self, forKey: .patterns) ?? ["**"]
+        format = try c.decodeIfPresent(String.self, forKey: .format)
+        records = try c.decodeIfPresent(String.self, forKey: .records)
+        carry = try c.decodeIfPresent([String: String].self, forKey: .carry)
+        delimiter = try c.decodeIfPresent(String.self, forKey: .delimiter)
+        encoding = try c.decodeIfPresent(String.self, forKey: .encoding)
+    }
+}
+
+/// A canonical table: its Table Schema fields with their mapping, its primary key and its source.
+public struct TableConfig: Decodable, Sendable {
+    public var name: String
+    public var description: String?
+    /// The source whose records feed this table.
+    public var source: String
+    public var primaryKey: [String]
+    public var fields: [FieldConfig]
+
+    enum CodingKeys: String, CodingKey { case name, description, source, primaryKey, fields }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        source = try c.decode(String.self, forKey: .source)
+        primaryKey = try c.decodeIfPresent([String].self, forKey: .primaryKey) ?? []
+        fields = try c.decode([FieldConfig].self, forKey: .fields)
+    }
+}
+
+/// Frictionless Table Schema field types Paddock types values into.
+public enum FieldType: String, Sendable, CaseIterable {
+    case string, integer, number, boolean, date, time, datetime
+}
+
+/// One field of a table: its schema (name, type, constraints) and where its value comes from.
+public struct FieldConfig: Decodable, Sendable {
+    public var name: String
+    public var type: String
+    public var description: String?
+    /// A key of the raw record, or a JSON pointer into it (`/score/ft/0`). Fallbacks follow: the first
+    /// one present and not null wins.
+    public var from: [String]
+    /// Instead of `from`: a template over record keys or pointers, `{date}-{team1}-{team2}`.
+    public var template: String?
+    /// Transforms applied in order to the text before parsing: trim, lower, upper, slug.
+    public var transforms: [String]
+    /// Texts that mean "no value" (default: the empty string).
+    public var nullValues: [String]
+    public var constraints: FieldConstraints
+
+    enum CodingKeys: String, CodingKey { case name, type, description, from, template, transforms, nullValues, constraints }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        type = try c.decodeIfPresent(String.self, forKey: .type) ?? "string"
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        if let one = try? c.decodeIfPresent(String.self, forKey: .from) {
+            from = [one]
+        } else {
+            from = try c.decodeIfPresent([String].self, forKey: .from) ?? []
+        }
+        template = try c.decodeIfPresent(String.self, forKey: .template)
+        transforms = try c.decodeIfPresent([String].self, forKey: .transforms) ?? []
+        nullValues = try c.decodeIfPresent([String].self, forKey: .nullValues) ?? [""]
+        constraints = try c.decodeIfPresent(FieldConstraints.self, forKey: .constraints) ?? FieldConstraints()
+        if from.isEmpty && template == nil { from = [name] }
+    }
+}
+
+/// Table Schema constraints.
+public struct FieldConstraints: Decodable, Sendable {
+    public var required: Bool = false
+    public var minimum: Double?
+    public var maximum: Double?
+    public var `enum`: [String]?
+    public var pattern: String?
+    public var minLength: Int?
+    public var maxLength: Int?
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey { case required, minimum, maximum, `enum`, pattern, minLength, maxLength }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        required = try c.decodeIfPresent(Bool.self, forKey: .required) ?? false
+        minimum = try c.decodeIfPresent(Double.self, forKey: .minimum)
+        maximum = try c.decodeIfPresent(Double.self, forKey: .maximum)
+        `enum` = try c.decodeIfPresent([String].self, forKey: .enum)
+        pattern = try c.decodeIfPresent(String.self, forKey: .pattern)
+        minLength = try c.decodeIfPresent(Int.self, forKey: .minLength)
+        maxLength = try c.decodeIfPresent(Int.self, forKey: .maxLength)
+    }
+}
+
+/// The kinds of check dq-check runs.
+public enum CheckType: String, Sendable, CaseIterable {
+    case unique, not_null, range, accepted_values, row_count
+}
+
+/// A declared data-quality check.
+public struct CheckConfig: Decodable, Sendable {
+    public var name: String
+    public var table: String
+    public var type: String
+    public var columns: [String]
+    /// `error` (the default) fails the run; `warn` only reports.
+    public var severity: String
+    public var min: Double?
+    public var max: Double?
+    public var values: [String]?
+    public var description: String?
+
+    enum CodingKeys: String, CodingKey { case name, table, type, columns, column, severity, min, max, values, description }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        table = try c.decode(String.self, forKey: .table)
+        type = try c.decode(String.self, forKey: .type)
+        if let one = try c.decodeIfPresent(String.self, forKey: .column) {
+            columns = [one]
+        } else {
+            columns = try c.decodeIfPresent([String].self, forKey: .columns) ?? []
+        }
+        severity = try c.decodeIfPresent(String.self, forKey: .severity) ?? "error"
+        min = try c.decodeIfPresent(Double.self, forKey: .min)
+        max = try c.decodeIfPresent(Double.self, forKey: .max)
+        values = try c.decodeIfPresent([String].self, forKey: .values)
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        guard severity == "error" || severity == "warn" else {
+            throw DecodingError.dataCorruptedError(forKey: .severity, in: c, debugDescription: "severity must be warn or error, not '\(severity)'")
+        }
+    }
+}
+
+/// What `publish` writes.
+public struct PublishConfig: Decodable, Sendable {
+    /// Tables published (default: all).
+    public var tables: [String] = []
+    /// zstd level (default 3).
+    public var level: Int = 3
+    /// zstd worker threads (default 2).
+    public var workers: Int = 2
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey { case tables, level, workers }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        tables = try c.decodeIfPresent([String].self, forKey: .tables) ?? []
+        level = try c.decodeIfPresent(Int.self, forKey: .level) ?? 3
+        workers = try c.decodeIfPresent(Int.self, forKey: .workers) ?? 2
+    }
+}
