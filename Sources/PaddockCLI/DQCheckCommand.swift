@@ -7,11 +7,11 @@ public struct DQCheckCommand: ParsableCommand {
         commandName: "dq-check",
         abstract: "Run a pipeline's declared data-quality checks over its derived tables and write a JSON report.",
         discussion: """
-        Checks are declared under 'checks:' in the pipeline definition: unique, not_null, range,
-        accepted_values and row_count, each with a severity (error or warn). Each table is read once
-        (<data>/derived/<pipeline>/<table>.ndjson). The report (default
-        <data>/derived/<pipeline>/dq_report.json) gives each check's status, observed value, threshold,
-        failing count and up to --max-samples failing rows with their keys and lines; a summary goes to stderr.
+        Checks are declared under 'checks:' in the pipeline definition: unique, not_null, range, \
+        accepted_values and row_count, each with a severity (error or warn). Each table is read once \
+        (<data>/derived/<pipeline>/<table>.ndjson). The report (default \
+        <data>/derived/<pipeline>/dq_report.json) gives each check's status, observed value, threshold, \
+        failing count and up to --max-samples failing rows with their keys and lines; a summary goes to stderr. \
         Exit 0 when everything passed (warnings allowed), 1 when a check of severity error failed.
 
         EXAMPLES

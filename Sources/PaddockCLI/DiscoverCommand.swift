@@ -7,8 +7,8 @@ public struct DiscoverCommand: ParsableCommand {
         commandName: "discover",
         abstract: "List the units of work a pipeline's sources offer, one NDJSON object per unit.",
         discussion: """
-        Each unit has an id (<source>/<relative path>), its source, its path, its format and a fingerprint
-        (size, mtime, sha256). Units come out in a stable order (bytewise by path), so the same tree gives
+        Each unit has an id (<source>/<relative path>), its source, its path, its format and a fingerprint \
+        (size, mtime, sha256). Units come out in a stable order (bytewise by path), so the same tree gives \
         the same output.
 
         EXAMPLES

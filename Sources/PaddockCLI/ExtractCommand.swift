@@ -7,11 +7,11 @@ public struct ExtractCommand: ParsableCommand {
         commandName: "extract",
         abstract: "Fetch units into the immutable raw store and stream their records as NDJSON with provenance.",
         discussion: """
-        Reads units (discover's NDJSON) from --units FILE ('-' for stdin), or discovers them itself with
-        --discover. With neither, units are read from stdin when it is a pipe or a file, and discovered
-        otherwise. Each payload is copied atomically to
-        <data>/raw/<pipeline>/<unit id>/sha256-<hash>.<ext> with a .meta.json sidecar and a line in the
-        ledger <data>/index/<pipeline>/ledger.ndjson. Payloads already stored with the same bytes are not
+        Reads units (discover's NDJSON) from --units FILE ('-' for stdin), or discovers them itself with \
+        --discover. With neither, units are read from stdin when it is a pipe or a file, and discovered \
+        otherwise. Each payload is copied atomically to \
+        <data>/raw/<pipeline>/<unit id>/sha256-<hash>.<ext> with a .meta.json sidecar and a line in the \
+        ledger <data>/index/<pipeline>/ledger.ndjson. Payloads already stored with the same bytes are not \
         copied again. Every record goes to stdout with _unit, _raw and _line (CSV, NDJSON) or _pointer (JSON).
 
         EXAMPLES

@@ -7,22 +7,23 @@ public struct NormalizeCommand: ParsableCommand {
         commandName: "normalize",
         abstract: "Map raw records onto typed canonical tables, quarantining what cannot be mapped; or convert between CSV and NDJSON.",
         discussion: """
-        With --pipeline and --table, records (NDJSON from extract) are mapped onto the table declared in
-        config/pipelines/<pipeline>.yaml: fields are parsed and typed, constraints are checked, and rows that
+        With --pipeline and --table, records (NDJSON from extract) are mapped onto the table declared in \
+        config/pipelines/<pipeline>.yaml: fields are parsed and typed, constraints are checked, and rows that \
         fail go to the quarantine file with their origin and reason. Records in = written + quarantined + filtered.
 
-        With no table, normalize is a lossless format converter: CSV to NDJSON gives one object per row with
-        every value a string ("" for empty fields) and keys in header order; NDJSON to CSV takes the header
+        With no table, normalize is a lossless format converter: CSV to NDJSON gives one object per row with \
+        every value a string ("" for empty fields) and keys in header order; NDJSON to CSV takes the header \
         from the first record's keys.
 
-        Reads the FILE arguments in order, or stdin when there is none or for '-'. Files ending in .zst, or
+        Reads the FILE arguments in order, or stdin when there is none or for '-'. Files ending in .zst, or \
         starting with the zstd magic number, are decompressed. Data goes to stdout, messages to stderr.
 
         EXAMPLES
-          normalize --input-format csv --output-format ndjson < runners.csv > runners.ndjson
-          normalize --input-format ndjson --output-format csv runners.ndjson.zst > runners.csv
+          normalize --input-format csv --output-format ndjson < in.csv > out.ndjson
+          normalize --output-format csv runners.ndjson.zst > runners.csv
           normalize --encoding cp1252 --input-format csv E0.csv | head -3
-          extract --pipeline football | normalize --pipeline football --table matches > matches.ndjson
+          extract --pipeline football | normalize --pipeline football \\
+              --table matches > matches.ndjson
 
         \(Help.exitCodes)
         """
@@ -54,6 +55,9 @@ public struct NormalizeCommand: ParsableCommand {
     @Option(name: .customLong("stats"), help: "Write run statistics (records in, written, quarantined, filtered) to this JSON file.")
     public var stats: String?
 
+    @Flag(name: .customLong("list-tables"), help: "Print the tables the pipeline declares, one per line, and exit.")
+    public var listTables = false
+
     @Argument(help: "Input files ('-' for stdin). Default: stdin.")
     public var files: [String] = []
 
@@ -61,10 +65,17 @@ public struct NormalizeCommand: ParsableCommand {
 
     public func validate() throws {
         if table != nil && pipeline == nil { throw ValidationError("--table needs --pipeline") }
-        if pipeline != nil && table == nil { throw ValidationError("--pipeline needs --table") }
+        if pipeline != nil && table == nil && !listTables { throw ValidationError("--pipeline needs --table (or --list-tables)") }
+        if listTables && pipeline == nil { throw ValidationError("--list-tables needs --pipeline") }
     }
 
     public func run() throws {
+        if listTables, let pipeline {
+            let config = try Workspace(configDir: configDir, dataDir: dataDir).loadPipeline(pipeline)
+            var out = Console.stdout
+            for t in config.tables { out.appendString(t.name + "\n") }
+            return
+        }
         if let pipeline, let table {
             try runMapping(pipeline: pipeline, table: table)
         } else {

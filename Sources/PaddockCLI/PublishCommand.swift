@@ -7,10 +7,10 @@ public struct PublishCommand: ParsableCommand {
         commandName: "publish",
         abstract: "Publish a run's derived tables as zstd-compressed CSV snapshots with a latest_successful_run.json manifest.",
         discussion: """
-        Refuses (exit 1) when the run's data-quality report is missing or failed. Builds
-        <data>/processed/<pipeline>/snapshots/<run id>/ in a staging folder, reads every file back, renames
-        the folder into place, and only then replaces <data>/processed/<pipeline>/latest_successful_run.json,
-        which gives each table's path, bytes, sha256 and row count. Publishing the same run id again changes
+        Refuses (exit 1) when the run's data-quality report is missing or failed. Builds \
+        <data>/processed/<pipeline>/snapshots/<run id>/ in a staging folder, reads every file back, renames \
+        the folder into place, and only then replaces <data>/processed/<pipeline>/latest_successful_run.json, \
+        which gives each table's path, bytes, sha256 and row count. Publishing the same run id again changes \
         nothing. --verify checks the latest snapshot against its manifest instead (exit 1 on a mismatch).
 
         EXAMPLES

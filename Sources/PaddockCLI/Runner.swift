@@ -12,12 +12,16 @@ import Glibc
 public func runTool<C: ParsableCommand>(_ command: C.Type) -> Never {
     signal(SIGPIPE, SIG_IGN)
     let tool = C.configuration.commandName ?? String(describing: C.self)
-    var parsed: C
+    var parsed: any ParsableCommand
     do {
-        parsed = try C.parseAsRoot() as! C
+        parsed = try C.parseAsRoot()
     } catch {
-        // Help, version and usage errors: ArgumentParser prints and picks the code (0 or 64).
-        C.exit(withError: error)
+        // Help and version: ArgumentParser prints them and exits 0.
+        let code = C.exitCode(for: error)
+        if code == .success { C.exit(withError: error) }
+        // Usage errors: `tool: error: ...`, the usage line, exit 64.
+        Console.printError("\(tool): error: \(C.message(for: error))\nUsage: \(C.usageString())\nSee '\(tool) --help' for more.")
+        exit(code.rawValue)
     }
     do {
         try parsed.run()
@@ -27,14 +31,9 @@ public func runTool<C: ParsableCommand>(_ command: C.Type) -> Never {
         if error.kind == .brokenPipe { exit(0) }
         Console.error(tool: tool, error)
         exit(error.exitCode)
-    } catch let error as ExitCode {
-        exit(error.rawValue)
-    } catch let error as ValidationError {
-        Console.printError("\(tool): error: \(error.message)\nUsage: see '\(tool) --help'")
-        exit(64)
     } catch {
-        Console.printError("\(tool): error: \(error)")
-        exit(2)
+        // CleanExit (help), ExitCode and ValidationError are ArgumentParser's to report.
+        C.exit(withError: error)
     }
 }
 

@@ -143,6 +143,7 @@ func csvFieldCallback(_ ptr: UnsafeMutableRawPointer?, _ len: Int, _ data: Unsaf
         let rowStart = s.pointee.rowFirstField < s.pointee.fieldsCount ? s.pointee.fields[s.pointee.rowFirstField].start : start
         if start + len - rowStart > s.pointee.maxRowBytes {
             s.pointee.rowOverflow = true
+            s.pointee.rowBreaks += ByteScan.countLineBreaks(src, len)
         } else {
             if start + len > s.pointee.bytesCapacity { s.pointee.growBytes(start + len) }
             (s.pointee.bytes + start).update(from: src, count: len)
@@ -258,6 +259,9 @@ public final class CSVReader {
     public private(set) var headerLine = 0
     /// Rows returned so far (header excluded).
     public private(set) var rowsRead = 0
+    /// The fields of the last row `next()` refused (ragged or not UTF-8), so it can be kept in a reject
+    /// file; invalid UTF-8 is replaced with U+FFFD.
+    public private(set) var lastRejectedRow: [String]?
     /// Bytes read from the source so far (after decompression, before transcoding).
     public private(set) var bytesRead = 0
 
@@ -272,7 +276,6 @@ public final class CSVReader {
 
     public init(source: any ByteSource, options: CSVReadOptions = CSVReadOptions()) {
         self.source = source
-        self.options = options
         parser = .allocate(capacity: 1)
         csv_init(parser, UInt8(CSV_REPALL_NL))
         csv_set_delim(parser, options.delimiter)
@@ -280,6 +283,9 @@ public final class CSVReader {
         csv_set_space_func(parser) { _ in 0 }
         state = .allocate(capacity: 1)
         state.initialize(to: CSVParseState(maxRowBytes: options.maxRowBytes))
+        var options = options
+        options.chunkSize = max(options.chunkSize, 16)
+        self.options = options
         chunk = .allocate(capacity: options.chunkSize)
         transcoded = options.encoding == .utf8 ? nil : .allocate(capacity: options.chunkSize * 3)
     }
@@ -326,7 +332,8 @@ public final class CSVReader {
         guard let slot = try nextSlot() else { return nil }
         let row = CSVRow(state: state, slot: slot)
         rowsRead += 1
-        if !options.hasHeader && header.count < slot.fieldCount {
+        lastRejectedRow = nil
+        if (!options.hasHeader || options.allowRagged) && header.count < slot.fieldCount {
             header += (header.count..<slot.fieldCount).map { String($0 + 1) }
         }
         if slot.overflow {
@@ -335,10 +342,12 @@ public final class CSVReader {
                                hint: "is a quote left open? an unbalanced quote makes the rest of the file one field")
         }
         if !options.allowRagged && options.hasHeader && slot.fieldCount != header.count {
+            lastRejectedRow = row.strings
             throw PaddockError(.parse, "row has \(slot.fieldCount) field\(slot.fieldCount == 1 ? "" : "s"), the header has \(header.count)",
                                at: SourceLocation(file: source.name, line: slot.line))
         }
         for i in 0..<slot.fieldCount where row.fieldSlot(i).flags & CSVFieldFlags.invalidUTF8 != 0 {
+            lastRejectedRow = row.strings
             let name = i < header.count ? header[i] : String(i + 1)
             throw PaddockError(.parse, "field \(name) is not valid UTF-8",
                                at: SourceLocation(file: source.name, line: slot.line, field: nil),
@@ -376,10 +385,21 @@ public final class CSVReader {
             if n >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF {
                 data += 3
                 n -= 3
+                if n == 0 { return }  // the BOM was all there was in this read; not the end of input
             }
         }
         if n == 0 {
             ended = true
+            // libcsv (outside strict mode) would silently close a quote left open at the end of input.
+            if parser.pointee.pstate == 2 && parser.pointee.quoted != 0 {
+                let line = state.pointee.line
+                csv_fini(parser, { p, l, d in csvFieldCallback(p, l, d) }, { c, d in csvRowCallback(c, d) }, state)
+                // Drop the row that swallowed the rest of the file and report it.
+                state.pointee.rowsCount = rowCursor
+                throw PaddockError(.parse, "a quoted field opened on this line is never closed",
+                                   at: SourceLocation(file: source.name, line: line),
+                                   hint: "the rest of the file would be one field; fix the quote")
+            }
             csv_fini(parser, { p, l, d in csvFieldCallback(p, l, d) }, { c, d in csvRowCallback(c, d) }, state)
             return
         }

@@ -49,8 +49,20 @@ public struct CSVWriter: Sendable {
         w.appendByte(0x0A)
     }
 
+    /// Appends `""`: a row whose only field is empty must not be written as a blank line, which
+    /// readers skip. Call it for such rows instead of writing nothing.
+    public func appendLoneEmptyField<W: ByteAppending>(to w: inout W) {
+        w.appendByte(0x22)
+        w.appendByte(0x22)
+    }
+
     /// Appends a whole row of strings.
     public func appendRow<W: ByteAppending>(_ fields: [String], to w: inout W) {
+        if fields.count == 1 && fields[0].isEmpty {
+            appendLoneEmptyField(to: &w)
+            appendLineEnd(to: &w)
+            return
+        }
         for (i, f) in fields.enumerated() {
             if i > 0 { w.appendByte(delimiter) }
             appendField(f, to: &w)

@@ -81,6 +81,15 @@ public struct FormatConverter {
         }
     }
 
+    /// A row as one line of CSV (for reject files).
+    private func csvLine(_ fields: [String]) -> String {
+        var b: [UInt8] = []
+        csvWriter.appendRow(fields, to: &b)
+        if b.last == 0x0A { b.removeLast() }
+        if b.last == 0x0D { b.removeLast() }
+        return String(decoding: b, as: UTF8.self)
+    }
+
     /// Handles a read error: passes it to the reject sink, or rethrows it.
     private func handle(_ error: PaddockError, raw: String?, _ rejects: (any RejectSink)?, _ stats: inout ConversionStats) throws(PaddockError) {
         guard error.kind == .parse, let rejects else { throw error }
@@ -92,7 +101,7 @@ public struct FormatConverter {
         let reader = CSVReader(source: input, options: csvOptions)
         var stats = ConversionStats()
         try reader.readHeader()
-        var writer = NDJSONRowWriter(keys: reader.header)
+        let writer = NDJSONRowWriter(keys: reader.header)
         while true {
             let row: CSVRow
             do {
@@ -100,7 +109,7 @@ public struct FormatConverter {
                 row = r
             } catch {
                 stats.recordsIn += 1
-                try handle(error, raw: nil, rejects, &stats)
+                try handle(error, raw: reader.lastRejectedRow.map(csvLine), rejects, &stats)
                 continue
             }
             stats.recordsIn += 1
@@ -126,10 +135,11 @@ public struct FormatConverter {
                 row = r
             } catch {
                 stats.recordsIn += 1
-                try handle(error, raw: nil, rejects, &stats)
+                try handle(error, raw: reader.lastRejectedRow.map(csvLine), rejects, &stats)
                 continue
             }
             stats.recordsIn += 1
+            if row.count == 1 && row.bytes(0).isEmpty { csvWriter.appendLoneEmptyField(to: &w) }
             for i in 0..<row.count {
                 if i > 0 { w.appendByte(csvWriter.delimiter) }
                 csvWriter.appendField(row.bytes(i), to: &w)
@@ -234,6 +244,9 @@ public struct FormatConverter {
                            raw: String(decoding: line, as: UTF8.self), rejects, &stats)
                 continue
             }
+            if cells.count == 1 && (inScratch[0] ? scratch[0].isEmpty : (cells[0]?.isEmpty ?? true)) {
+                csvWriter.appendLoneEmptyField(to: &w)
+            }
             for i in cells.indices {
                 if i > 0 { w.appendByte(csvWriter.delimiter) }
                 if inScratch[i] {
@@ -251,29 +264,48 @@ public struct FormatConverter {
     }
 }
 
-/// Writes CSV rows as NDJSON objects with string values, with the key prefixes encoded once.
-struct NDJSONRowWriter {
-    /// For field i: `{"key":"` (i = 0) or `","key":"`.
-    private var prefixes: [[UInt8]] = []
+/// Writes CSV rows as NDJSON objects with string values, with the key prefixes encoded once into one
+/// flat buffer (no reference counting in the hot loop).
+final class NDJSONRowWriter {
+    /// For field i, bytes `prefixStart[i]..<prefixStart[i+1]` of `prefixBytes`: `{"key":"` (i = 0) or `","key":"`.
+    private var prefixBytes: UnsafeMutablePointer<UInt8>
+    private var prefixStart: UnsafeMutablePointer<Int>
     private var prefixTotal = 0
     private(set) var keyCount = 0
 
-    init(keys: [String]) { extend(to: keys) }
+    init(keys: [String]) {
+        prefixBytes = .allocate(capacity: 1)
+        prefixStart = .allocate(capacity: 1)
+        prefixStart[0] = 0
+        extend(to: keys)
+    }
 
-    mutating func extend(to keys: [String]) {
-        prefixes = []
-        prefixTotal = 0
+    deinit {
+        prefixBytes.deallocate()
+        prefixStart.deallocate()
+    }
+
+    func extend(to keys: [String]) {
+        var all: [UInt8] = []
+        var starts: [Int] = []
         for (i, k) in keys.enumerated() {
-            var p: [UInt8] = Array((i == 0 ? "{" : "\",").utf8)
-            JSONWriter.appendString(k, to: &p)
-            p.append(contentsOf: Array(":\"".utf8))
-            prefixTotal += p.count
-            prefixes.append(p)
+            starts.append(all.count)
+            all.append(contentsOf: Array((i == 0 ? "{" : "\",").utf8))
+            JSONWriter.appendString(k, to: &all)
+            all.append(contentsOf: Array(":\"".utf8))
         }
+        starts.append(all.count)
+        prefixBytes.deallocate()
+        prefixStart.deallocate()
+        prefixBytes = .allocate(capacity: max(all.count, 1))
+        prefixBytes.initialize(from: all, count: all.count)
+        prefixStart = .allocate(capacity: starts.count)
+        prefixStart.initialize(from: starts, count: starts.count)
+        prefixTotal = all.count
         keyCount = keys.count
     }
 
-    /// Writes one row; the caller has made sure the row has at most `keyCount` fields.
+    /// Writes one row; fields beyond `keyCount` are not written (the caller extends the keys first).
     @inline(__always)
     func write(_ row: CSVRow, to out: OutputBuffer) {
         let n = min(row.count, keyCount)
@@ -282,19 +314,17 @@ struct NDJSONRowWriter {
         let start = p
         let fields = row.state.pointee.fields + row.slot.firstField
         let bytes = row.state.pointee.bytes
-        prefixes.withUnsafeBufferPointer { pre in
-            for i in 0..<n {
-                pre[i].withUnsafeBufferPointer { k in
-                    p.update(from: k.baseAddress!, count: k.count)
-                    p += k.count
-                }
-                let f = fields[i]
-                if f.flags & CSVFieldFlags.needsEscape == 0 {
-                    p.update(from: bytes + f.start, count: f.length)
-                    p += f.length
-                } else {
-                    p = NDJSONRowWriter.escape(bytes + f.start, f.length, into: p)
-                }
+        for i in 0..<n {
+            let ps = prefixStart[i]
+            let pl = prefixStart[i + 1] - ps
+            p.update(from: prefixBytes + ps, count: pl)
+            p += pl
+            let f = fields[i]
+            if f.flags & CSVFieldFlags.needsEscape == 0 {
+                p.update(from: bytes + f.start, count: f.length)
+                p += f.length
+            } else {
+                p = NDJSONRowWriter.escape(bytes + f.start, f.length, into: p)
             }
         }
         if n == 0 {

@@ -430,7 +430,9 @@ public struct JSONNode {
                 guard let next = node[part] else { return nil }
                 node = next
             case .array:
-                guard let i = Int(part), let next = node[i] else { return nil }
+                // RFC 6901: an index is 0 or digits without a leading zero.
+                guard part.allSatisfy({ $0.isASCII && $0.isNumber }), part == "0" || !part.hasPrefix("0"),
+                      let i = Int(part), let next = node[i] else { return nil }
                 node = next
             default:
                 return nil

@@ -111,6 +111,9 @@ public final class LineReader {
     deinit { buffer.deallocate() }
 
     /// Returns the next line without its line break, or nil at the end of input.
+    ///
+    /// A line longer than `maxLineBytes` (line break excluded) is reported with its number and
+    /// skipped; the next call goes on with the line after it.
     public func next() throws(PaddockError) -> UnsafeRawBufferPointer? {
         while true {
             if let nl = findNewline() {
@@ -123,6 +126,7 @@ public final class LineReader {
                 }
                 var len = nl - lineStart
                 if len > 0 && buffer[lineStart + len - 1] == 0x0D { len -= 1 }
+                if len > maxLineBytes { throw tooLong(lineNumber) }
                 return UnsafeRawBufferPointer(start: buffer + lineStart, count: len)
             }
             if eof {
@@ -133,10 +137,15 @@ public final class LineReader {
                 if skippingLongLine { skippingLongLine = false; return nil }
                 var len = end - lineStart
                 if len > 0 && buffer[lineStart + len - 1] == 0x0D { len -= 1 }
+                if len > maxLineBytes { throw tooLong(lineNumber) }
                 return UnsafeRawBufferPointer(start: buffer + lineStart, count: len)
             }
             try refill()
         }
+    }
+
+    private func tooLong(_ line: Int) -> PaddockError {
+        PaddockError(.parse, "line is longer than \(maxLineBytes) bytes", at: SourceLocation(file: source.name, line: line))
     }
 
     private func findNewline() -> Int? {
@@ -146,42 +155,37 @@ public final class LineReader {
     }
 
     private func refill() throws(PaddockError) {
-        // Move the partial line to the front, grow if it fills the buffer.
+        // Move the partial line to the front.
         if start > 0 {
             if end > start { buffer.update(from: buffer + start, count: end - start) }
             end -= start
             start = 0
         }
-        if end - start >= maxLineBytes {
-            // Report once; then drop bytes until the next newline.
-            start = 0
+        // A partial line already past the limit (plus room for CRLF): report once, then drop bytes
+        // until the next line break.
+        if end > maxLineBytes + 1 {
             end = 0
             if !skippingLongLine {
                 skippingLongLine = true
-                throw PaddockError(.parse, "line is longer than \(maxLineBytes) bytes",
-                                   at: SourceLocation(file: source.name, line: lineNumber + 1))
+                throw tooLong(lineNumber + 1)
             }
         }
         if end == capacity {
-            let newCap = min(capacity * 2, maxLineBytes + 1)
-            let nb = UnsafeMutablePointer<UInt8>.allocate(capacity: max(newCap, capacity + 1))
+            let newCap = max(min(capacity * 2, maxLineBytes + 2), capacity + 1)
+            let nb = UnsafeMutablePointer<UInt8>.allocate(capacity: newCap)
             nb.update(from: buffer, count: end)
             buffer.deallocate()
             buffer = nb
-            capacity = max(newCap, capacity + 1)
+            capacity = newCap
         }
         let n = try source.read(into: buffer + end, count: capacity - end)
         if n == 0 { eof = true; return }
         bytesRead += n
-        if !started {
-            started = true
-            if end == 0 && n >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
-                buffer.update(from: buffer + 3, count: n - 3)
-                end += n - 3
-                return
-            }
-        }
         end += n
+        if !started && end >= 3 {
+            started = true
+            if buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { start = 3 }
+        }
     }
 }
 

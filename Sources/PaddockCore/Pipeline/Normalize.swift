@@ -127,10 +127,11 @@ public final class TableNormalizer {
         q.appendStatic(",\"origin\":{\"file\":"); JSONWriter.appendString(file, to: &q)
         q.appendStatic(",\"line\":"); q.appendString(String(line))
         if let record {
-            for key in ["_unit", "_raw", "_line", "_pointer"] {
+            // The record's own provenance from extract: unit, raw file, and line or pointer in it.
+            for (key, name) in [("_unit", "unit"), ("_raw", "raw"), ("_line", "raw_line"), ("_pointer", "raw_pointer")] {
                 if let v = record[key] {
                     q.appendStatic(",\"")
-                    q.appendString(String(key.dropFirst()))
+                    q.appendString(name)
                     q.appendStatic("\":")
                     JSONWriter.appendCompact(v, to: &q)
                 }

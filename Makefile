@@ -1,0 +1,45 @@
+# Paddock: batch ETL for sports data.
+#   make run    build, then run the football pipeline on the embedded sample and publish a snapshot
+#   make test   the whole test suite (unit, golden end-to-end, pipes)
+# Both install the missing C libraries (libcsv-dev, libzstd-dev) with apt-get first.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+APT_PACKAGES := libcsv-dev libzstd-dev zstd
+DATA_DIR ?= data
+export DATA_DIR
+NOW ?=
+
+.PHONY: help deps build run test bench clean
+
+help:
+	@sed -n '2,4p' Makefile | sed 's/^# \{0,1\}//'
+	@echo "Other targets: build, bench, clean"
+
+# Installs what the build needs and says so; does nothing when everything is there.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make: installing missing packages:$$missing (apt-get)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@command -v swift >/dev/null || { echo "make: error: swift is not on PATH (Swift 6 is needed)"; exit 2; }
+
+build: deps
+	swift build -c release
+
+run: build
+	scripts/run_pipeline.sh --pipeline football $(if $(NOW),--now $(NOW))
+
+test: build
+	swift build --build-tests
+	PADDOCK_BIN=$(CURDIR)/.build/release swift test --skip-build
+
+bench: build
+	scripts/bench.sh
+
+clean:
+	rm -rf .build data/raw data/derived data/processed data/index data/runs data/logs

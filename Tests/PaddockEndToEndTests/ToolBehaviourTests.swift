@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+/// End-to-end behaviour every tool shares: help, usage errors, pipes, full disks.
+struct ToolBehaviourTests {
+    static let tools = ["discover", "extract", "normalize", "dq-check", "publish"]
+
+    @Test("--help exits 0 with a one-line summary, the usage and an example", arguments: tools)
+    func help(_ tool: String) throws {
+        let scratch = try ToolRunner.makeScratch()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let r = try ToolRunner.run("\(tool) --help", scratch: scratch)
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("OVERVIEW: "))
+        #expect(r.stdout.contains("USAGE: \(tool) "))
+        #expect(r.stdout.contains("EXAMPLES\n  \(tool) "))
+        #expect(r.stdout.contains("EXIT CODES"))
+        #expect(r.stderr.isEmpty)
+    }
+
+    @Test("an unknown option exits 64 with the usage on stderr", arguments: tools)
+    func unknownOption(_ tool: String) throws {
+        let scratch = try ToolRunner.makeScratch()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let pipeline = tool == "normalize" ? "" : "--pipeline football "
+        let r = try ToolRunner.run("\(tool) \(pipeline)--no-such-option", scratch: scratch)
+        #expect(r.status == 64)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.hasPrefix("\(tool): error: Unknown option '--no-such-option'\nUsage: \(tool) "))
+    }
+
+    @Test("an unknown pipeline is a usage error naming the pipelines there are", arguments: ["discover", "extract", "dq-check", "publish"])
+    func unknownPipeline(_ tool: String) throws {
+        let scratch = try ToolRunner.makeScratch()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let r = try ToolRunner.run("\(tool) --pipeline nope", scratch: scratch)
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("\(tool): error: no pipeline 'nope'"))
+        #expect(r.stderr.contains("pipelines: football"))
+    }
+
+    /// A reader that goes away early (`| head -1`) ends the writer quietly, with exit 0 and no message.
+    @Test("| head -1 on a large stream: first line out, exit 0, nothing on stderr")
+    func headClosesPipe() throws {
+        let scratch = try ToolRunner.makeScratch()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let script = """
+        set -o pipefail
+        { echo 'a,b,c'; seq 1 300000 | awk '{print $1",x"$1",\\"y, "$1"\\""}'; } > "$TMP/big.csv"
+        normalize --input-format csv --output-format ndjson "$TMP/big.csv" 2> "$TMP/err" | head -1
+        echo "pipeline status $?"
+        cat "$TMP/err"
+        """
+        let r = try ToolRunner.run(script, scratch: scratch)
+        #expect(r.stdout == "{\"a\":\"1\",\"b\":\"x1\",\"c\":\"y, 1\"}\npipeline status 0\n")
+        #expect(r.stderr.isEmpty)
+    }
+
+    @Test("writing to /dev/full gives exit 2 and a message", arguments: [
+        "normalize --input-format csv \"$FIXTURES/quoted.csv\"",
+        "discover --pipeline football",
+        "extract --pipeline football --discover",
+    ])
+    func devFull(_ command: String) throws {
+        let scratch = try ToolRunner.makeScratch()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let r = try ToolRunner.run("\(command) > /dev/full", scratch: scratch)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("error: <stdout>: write failed: No space left on device"))
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// Runs the built Paddock tools the way a user does: through bash, with the tools on PATH, in the
+/// repository root, with a scratch data folder.
+struct ToolRunner {
+    struct Result {
+        var stdout: String
+        var stderr: String
+        var status: Int32
+    }
+
+    /// The repository root (two levels above this file's folder).
+    static let repoRoot: String = {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }()
+
+    /// Where the built tools are: $PADDOCK_BIN (set by `make test`), else .build/release.
+    static let binDir: String = {
+        ProcessInfo.processInfo.environment["PADDOCK_BIN"] ?? repoRoot + "/.build/release"
+    }()
+
+    /// A fresh scratch folder for one test.
+    static func makeScratch() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paddock-e2e-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// Runs `script` with bash in the repository root. `$TMP` is the scratch folder, `$DATA_DIR` is
+    /// `$TMP/data`, `$FIXTURES` is Tests/fixtures.
+    static func run(_ script: String, scratch: String, stdin: Data? = nil, extraEnv: [String: String] = [:]) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = ["-c", script]
+        p.currentDirectoryURL = URL(fileURLWithPath: repoRoot)
+        var env = ProcessInfo.processInfo.environment
+        env["PATH"] = binDir + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+        env["TMP"] = scratch
+        env["DATA_DIR"] = scratch + "/data"
+        env["FIXTURES"] = repoRoot + "/Tests/fixtures"
+        env["LC_ALL"] = "C"
+        env["COLUMNS"] = "80"
+        for (k, v) in extraEnv { env[k] = v }
+        p.environment = env
+        let outPipe = Pipe(), errPipe = Pipe()
+        p.standardOutput = outPipe
+        p.standardError = errPipe
+        if let stdin {
+            let inPipe = Pipe()
+            p.standardInput = inPipe
+            try p.run()
+            inPipe.fileHandleForWriting.write(stdin)
+            try inPipe.fileHandleForWriting.close()
+        } else {
+            p.standardInput = FileHandle.nullDevice
+            try p.run()
+        }
+        // Read both pipes concurrently so a chatty stderr cannot block the child.
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = errPipe.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        p.waitUntilExit()
+        let clean = { (s: String) in
+            s.replacingOccurrences(of: scratch, with: "$TMP").replacingOccurrences(of: repoRoot, with: "$REPO")
+        }
+        return Result(stdout: clean(String(decoding: outData, as: UTF8.self)),
+                      stderr: clean(String(decoding: errData, as: UTF8.self)),
+                      status: p.terminationStatus)
+    }
+}
