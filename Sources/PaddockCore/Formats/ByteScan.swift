@@ -39,6 +39,45 @@ enum ByteScan {
         return acc == 0
     }
 
+    /// Copies `n` bytes from `src` to `dst` a word at a time and says whether any needs attention in a
+    /// JSON string (see `jsonAttention`). `dst` must have 8 writable bytes past `n`; `src` is read only
+    /// within its `n` bytes.
+    @inline(__always)
+    static func copyCheckingJSONText(from src: UnsafePointer<UInt8>, to dst: UnsafeMutablePointer<UInt8>, count n: Int) -> Bool {
+        var acc: UInt64 = 0
+        if n >= 8 {
+            var i = 0
+            while i + 8 <= n {
+                let w = UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self)
+                acc |= jsonAttention(w)
+                UnsafeMutableRawPointer(dst + i).storeBytes(of: w, as: UInt64.self)
+                i += 8
+            }
+            if i < n {
+                // The last word overlaps bytes already copied and checked.
+                let w = UnsafeRawPointer(src + n - 8).loadUnaligned(as: UInt64.self)
+                acc |= jsonAttention(w)
+                UnsafeMutableRawPointer(dst + n - 8).storeBytes(of: w, as: UInt64.self)
+            }
+        } else {
+            var w: UInt64 = 0x2020_2020_2020_2020
+            for i in 0..<n { w = (w & ~(0xFF << (UInt64(i) * 8))) | UInt64(src[i]) << (UInt64(i) * 8) }
+            acc = jsonAttention(w)
+            UnsafeMutableRawPointer(dst).storeBytes(of: w, as: UInt64.self)
+        }
+        return acc != 0
+    }
+
+    /// Copies `n` bytes a word at a time; both sides must have 8 bytes of slack past `n`.
+    @inline(__always)
+    static func copyWords(from src: UnsafePointer<UInt8>, to dst: UnsafeMutablePointer<UInt8>, count n: Int) {
+        var i = 0
+        while i < n {
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self), as: UInt64.self)
+            i += 8
+        }
+    }
+
     /// Validates UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
     /// - Returns: the offset of the first invalid byte, or nil when all is valid.
     static func firstInvalidUTF8(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {

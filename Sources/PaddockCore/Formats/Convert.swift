@@ -297,8 +297,9 @@ final class NDJSONRowWriter {
         starts.append(all.count)
         prefixBytes.deallocate()
         prefixStart.deallocate()
-        prefixBytes = .allocate(capacity: max(all.count, 1))
-        prefixBytes.initialize(from: all, count: all.count)
+        prefixBytes = .allocate(capacity: all.count + 16)  // slack for whole-word copies
+        prefixBytes.initialize(repeating: 0, count: all.count + 16)
+        prefixBytes.update(from: all, count: all.count)
         prefixStart = .allocate(capacity: starts.count)
         prefixStart.initialize(from: starts, count: starts.count)
         prefixTotal = all.count
@@ -310,18 +311,19 @@ final class NDJSONRowWriter {
     func write(_ row: CSVRow, to out: OutputBuffer) {
         let n = min(row.count, keyCount)
         // Worst case: every byte escaped as \u00XX.
-        var p = out.reserve(prefixTotal + row.span * 6 + 3)
+        var p = out.reserve(prefixTotal + row.span * 6 + 3 + 16 * (n + 1))
         let start = p
         let fields = row.state.pointee.fields + row.slot.firstField
         let bytes = row.state.pointee.bytes
         for i in 0..<n {
             let ps = prefixStart[i]
             let pl = prefixStart[i + 1] - ps
-            p.update(from: prefixBytes + ps, count: pl)
+            ByteScan.copyWords(from: prefixBytes + ps, to: p, count: pl)
             p += pl
             let f = fields[i]
             if f.flags & CSVFieldFlags.needsEscape == 0 {
-                p.update(from: bytes + f.start, count: f.length)
+                // The arena has slack past its fields, so whole words can be copied.
+                ByteScan.copyWords(from: bytes + f.start, to: p, count: f.length)
                 p += f.length
             } else {
                 p = NDJSONRowWriter.escape(bytes + f.start, f.length, into: p)
