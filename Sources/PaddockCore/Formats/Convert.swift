@@ -97,11 +97,11 @@ public struct FormatConverter {
         try rejects.reject(error, raw: raw)
     }
 
-    private func csvToNDJSON(_ input: any ByteSource, _ out: OutputBuffer, _ rejects: (any RejectSink)?) throws(PaddockError) -> ConversionStats {
-        let reader = CSVReader(source: input, options: csvOptions)
+    /// Reads every CSV row, counting records and passing unreadable rows to `rejects` (or throwing),
+    /// and hands each good row to `body`, which writes it.
+    private func eachCSVRow(_ reader: CSVReader, _ out: OutputBuffer, _ rejects: (any RejectSink)?,
+                            _ body: (CSVRow) -> Void) throws(PaddockError) -> ConversionStats {
         var stats = ConversionStats()
-        try reader.readHeader()
-        let writer = NDJSONRowWriter(keys: reader.header)
         while true {
             let row: CSVRow
             do {
@@ -113,8 +113,7 @@ public struct FormatConverter {
                 continue
             }
             stats.recordsIn += 1
-            if row.count > writer.keyCount { writer.extend(to: reader.header) }
-            writer.write(row, to: out)
+            body(row)
             stats.recordsOut += 1
             try out.recordEnded()
         }
@@ -122,34 +121,29 @@ public struct FormatConverter {
         return stats
     }
 
+    private func csvToNDJSON(_ input: any ByteSource, _ out: OutputBuffer, _ rejects: (any RejectSink)?) throws(PaddockError) -> ConversionStats {
+        let reader = CSVReader(source: input, options: csvOptions)
+        try reader.readHeader()
+        let writer = NDJSONRowWriter(keys: reader.header)
+        return try eachCSVRow(reader, out, rejects) { row in
+            if row.count > writer.keyCount { writer.extend(to: reader.header) }
+            writer.write(row, to: out)
+        }
+    }
+
     private func csvToCSV(_ input: any ByteSource, _ out: OutputBuffer, _ rejects: (any RejectSink)?) throws(PaddockError) -> ConversionStats {
         let reader = CSVReader(source: input, options: csvOptions)
-        var stats = ConversionStats()
         var w = out
         let header = try reader.readHeader()
         if csvOptions.hasHeader { csvWriter.appendRow(header, to: &w) }
-        while true {
-            let row: CSVRow
-            do {
-                guard let r = try reader.next() else { break }
-                row = r
-            } catch {
-                stats.recordsIn += 1
-                try handle(error, raw: reader.lastRejectedRow.map(csvLine), rejects, &stats)
-                continue
-            }
-            stats.recordsIn += 1
+        return try eachCSVRow(reader, out, rejects) { row in
             if row.count == 1 && row.bytes(0).isEmpty { csvWriter.appendLoneEmptyField(to: &w) }
             for i in 0..<row.count {
                 if i > 0 { w.appendByte(csvWriter.delimiter) }
                 csvWriter.appendField(row.bytes(i), to: &w)
             }
             csvWriter.appendLineEnd(to: &w)
-            stats.recordsOut += 1
-            try out.recordEnded()
         }
-        stats.bytesIn = reader.bytesRead
-        return stats
     }
 
     private func ndjsonTo(_ input: any ByteSource, _ out: OutputBuffer, _ rejects: (any RejectSink)?) throws(PaddockError) -> ConversionStats {

@@ -189,6 +189,19 @@ public final class LineReader {
     }
 }
 
+/// Calls `body` with each record (parsed JSON) of an NDJSON file and its line number; blank lines are
+/// skipped and an invalid line stops with its file:line.
+public func forEachNDJSONRecord(_ path: String, _ body: (JSONNode, Int) throws(PaddockError) -> Void) throws(PaddockError) {
+    let lines = LineReader(source: try Input.open(path))
+    var parser = JSONParser()
+    while let line = try lines.next() {
+        if line.isEmpty { continue }
+        let doc: JSONDocument
+        do { doc = try parser.parse(line) } catch { throw error.paddockError(file: path, line: lines.lineNumber) }
+        try body(doc.root, lines.lineNumber)
+    }
+}
+
 #if canImport(Glibc)
 import Glibc
 #endif

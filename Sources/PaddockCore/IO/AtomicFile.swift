@@ -38,17 +38,7 @@ public final class AtomicFileSink: ByteSink {
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws(PaddockError) {
-        var p = bytes.baseAddress
-        var left = bytes.count
-        while left > 0, let b = p {
-            let n = Glibc.write(fd, b, left)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw PaddockError.system("write failed", path: path, errno: errno)
-            }
-            p = b + n
-            left -= n
-        }
+        try writeAll(fd: fd, bytes, name: path)
     }
 
     /// fsyncs the temporary file. Call `commit()` afterwards to make it visible.

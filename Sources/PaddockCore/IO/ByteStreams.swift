@@ -147,18 +147,7 @@ public final class FileDescriptorSink: ByteSink {
     deinit { if ownsDescriptor { close(fd) } }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws(PaddockError) {
-        var p = bytes.baseAddress
-        var left = bytes.count
-        while left > 0, let base = p {
-            let n = Glibc.write(fd, base, left)
-            if n < 0 {
-                if errno == EINTR { continue }
-                if errno == EPIPE { throw PaddockError(.brokenPipe, "output closed by the reader", at: SourceLocation(file: name)) }
-                throw PaddockError.system("write failed", path: name, errno: errno)
-            }
-            p = base + n
-            left -= n
-        }
+        try writeAll(fd: fd, bytes, name: name)
     }
 
     public func finish() throws(PaddockError) {}
@@ -294,4 +283,21 @@ public func withMutableBytes<R>(_ array: inout [UInt8], _ body: (UnsafeMutableRa
         do throws(PaddockError) { return .success(try body(b)) } catch { return .failure(error) }
     }
     return try r.get()
+}
+
+/// Writes all of `bytes` to `fd` with `write(2)`, retrying on EINTR and short writes. EPIPE becomes a
+/// `.brokenPipe` error, which the CLI ends on quietly.
+func writeAll(fd: Int32, _ bytes: UnsafeRawBufferPointer, name: String) throws(PaddockError) {
+    var p = bytes.baseAddress
+    var left = bytes.count
+    while left > 0, let base = p {
+        let n = Glibc.write(fd, base, left)
+        if n < 0 {
+            if errno == EINTR { continue }
+            if errno == EPIPE { throw PaddockError(.brokenPipe, "output closed by the reader", at: SourceLocation(file: name)) }
+            throw PaddockError.system("write failed", path: name, errno: errno)
+        }
+        p = base + n
+        left -= n
+    }
 }

@@ -57,14 +57,8 @@ public struct CheckRunner {
                                hint: "run normalize --pipeline \(config.pipeline) --table \(table.name) first")
         }
         let states = checks.map(State.init)
-        let lines = LineReader(source: try Input.open(path))
-        var parser = JSONParser()
         var rows = 0
-        while let line = try lines.next() {
-            if line.isEmpty { continue }
-            let doc: JSONDocument
-            do { doc = try parser.parse(line) } catch { throw error.paddockError(file: path, line: lines.lineNumber) }
-            let root = doc.root
+        try forEachNDJSONRecord(path) { root, lineNumber in
             rows += 1
             for s in states {
                 let values = s.config.columns.map { root[$0] }
@@ -96,7 +90,7 @@ public struct CheckRunner {
                 if bad {
                     s.failing += 1
                     if s.samples.count < maxSamples {
-                        s.samples.append(FailingRow(line: lines.lineNumber,
+                        s.samples.append(FailingRow(line: lineNumber,
                                                     key: table.primaryKey.map { root[$0]?.cellText ?? "" },
                                                     values: values.map { $0?.cellText ?? "" }))
                     }

@@ -64,6 +64,16 @@ public final class Extractor {
         return UnitOutcome(unit: unit.id, status: status, rawPath: rawPath, records: records)
     }
 
+    /// Appends an object's members as `"key":value,` each (the caller closes the object).
+    static func appendMembers<W: ByteAppending>(of node: JSONNode, to w: inout W) {
+        node.forEachMember { k, v in
+            JSONWriter.appendCompact(k, to: &w)
+            w.appendByte(UInt8(ascii: ":"))
+            JSONWriter.appendCompact(v, to: &w)
+            w.appendByte(UInt8(ascii: ","))
+        }
+    }
+
     static func extensionOf(_ path: String) -> String {
         let name = FileSystem.lastComponent(of: path)
         for e in [".csv.zst", ".json.zst", ".ndjson.zst", ".jsonl.zst", ".csv", ".json", ".ndjson", ".jsonl", ".zst"] where name.hasSuffix(e) { return e }
@@ -141,12 +151,7 @@ public final class Extractor {
                 try JSONRecords.expand(root, parts[...], pointer: "") { (node, pointer) throws(PaddockError) in
                     w.appendByte(UInt8(ascii: "{"))
                     if node.kind == .object {
-                        node.forEachMember { k, v in
-                            JSONWriter.appendCompact(k, to: &w)
-                            w.appendByte(UInt8(ascii: ":"))
-                            JSONWriter.appendCompact(v, to: &w)
-                            w.appendByte(UInt8(ascii: ","))
-                        }
+                        Self.appendMembers(of: node, to: &w)
                     } else {
                         w.appendStatic("\"value\":")
                         JSONWriter.appendCompact(node, to: &w)
@@ -184,21 +189,12 @@ public final class Extractor {
                 try out.recordEnded()
             }
         case "ndjson":
-            let lines = LineReader(source: try Input.open(rawPath))
-            while let line = try lines.next() {
-                if line.isEmpty { continue }
-                let doc: JSONDocument
-                do { doc = try parser.parse(line) } catch { throw error.paddockError(file: rawPath, line: lines.lineNumber) }
+            try forEachNDJSONRecord(rawPath) { (root, lineNumber) throws(PaddockError) in
                 w.appendByte(UInt8(ascii: "{"))
-                doc.root.forEachMember { k, v in
-                    JSONWriter.appendCompact(k, to: &w)
-                    w.appendByte(UInt8(ascii: ":"))
-                    JSONWriter.appendCompact(v, to: &w)
-                    w.appendByte(UInt8(ascii: ","))
-                }
+                Self.appendMembers(of: root, to: &w)
                 w.appendBytes(provenance)
                 w.appendStatic(",\"_line\":")
-                w.appendString(String(lines.lineNumber))
+                w.appendString(String(lineNumber))
                 w.appendStatic("}\n")
                 count += 1
                 try out.recordEnded()

@@ -135,14 +135,8 @@ public struct Publisher {
         let writer = CSVWriter()
         let columns = table.fields.map(\.name)
         writer.appendRow(columns, to: &w)
-        let lines = LineReader(source: try Input.open(path))
-        var parser = JSONParser()
         var rows = 0
-        while let line = try lines.next() {
-            if line.isEmpty { continue }
-            let doc: JSONDocument
-            do { doc = try parser.parse(line) } catch { throw error.paddockError(file: path, line: lines.lineNumber) }
-            let root = doc.root
+        try forEachNDJSONRecord(path) { (root, _) throws(PaddockError) in
             for (i, c) in columns.enumerated() {
                 if i > 0 { writer.appendDelimiter(to: &w) }
                 if let v = root[c], !v.isNull { writer.appendField(v.cellText, to: &w) }
