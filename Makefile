@@ -36,7 +36,7 @@ run: build
 
 test: build
 	swift build --build-tests
-	PADDOCK_BIN=$(CURDIR)/.build/release swift test --skip-build
+	PADDOCK_BIN=$(CURDIR)/.build/release swift test --skip-build --disable-xctest
 
 bench: build
 	scripts/bench.sh
