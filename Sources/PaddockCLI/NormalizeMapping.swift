@@ -6,7 +6,7 @@ extension NormalizeCommand {
         let ws = Workspace(configDir: configDir, dataDir: dataDir)
         let config = try ws.loadPipeline(pipeline)
         let table = try config.table(tableName)
-        let mapper = try TableMapper(table: table)
+        let mapper = try TableMapper(table: table, pipeline: config)
         if let f = format.inputFormat, f != .ndjson {
             throw PaddockError(.usage, "table mode reads NDJSON records", hint: "pipe CSV through 'extract', or convert it first with normalize --input-format csv")
         }

@@ -32,7 +32,7 @@ struct PipelineTests {
         try #require(lines.count == 3, "\(check.stderr)")
         #expect(Int(lines[0]) == matches["bytes"] as? Int)
         #expect(lines[1] == matches["sha256"] as? String)
-        #expect(lines[2] == "380 12 True")
+        #expect(lines[2] == "380 15 True")
         #expect(matches["rows"] as? Int == 380)
     }
 
@@ -84,7 +84,10 @@ struct PipelineTests {
         publish --pipeline football --verify
         """, scratch: scratch)
         #expect(r.status == 1)
-        #expect(r.stderr.contains("matches.csv.zst: 7711 bytes, manifest says 7712") || r.stderr.contains("matches.csv.zst:"))
+        let manifest = try String(contentsOfFile: scratch + "/data/processed/football/latest_successful_run.json", encoding: .utf8)
+        let bytes = try #require(manifest.firstMatch(of: /"bytes": ([0-9]+)/).flatMap { Int($0.1) })
+        #expect(r.stderr.contains("publish: mismatch: $TMP/data/processed/football/snapshots/20250601T000000Z/matches.csv.zst: \(bytes - 1) bytes, manifest says \(bytes)"))
+        #expect(r.stderr.contains("matches.csv.zst: sha256 "))
         #expect(r.stderr.contains("publish: error: "))
     }
 }

@@ -140,14 +140,11 @@ public final class Extractor {
             }
             do {
                 let root = doc.root
-                var carried: [UInt8] = []
-                for (name, pointer) in (source.carry ?? [:]).sorted(by: { $0.key < $1.key }) {
-                    JSONWriter.appendString(name, to: &carried)
-                    carried.appendByte(UInt8(ascii: ":"))
-                    if let v = root.pointer(pointer) { JSONWriter.appendCompact(v, to: &carried) } else { carried.appendStatic("null") }
-                    carried.appendByte(UInt8(ascii: ","))
-                }
-                let parts = (source.records ?? "").split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+                let carry = (source.carry ?? [:]).sorted(by: { $0.key < $1.key })
+                // The first records pointer that exists in this document wins (schema versions differ).
+                let patterns = source.records.isEmpty ? [""] : source.records
+                let chosen = patterns.first { JSONRecords.exists(root, $0) } ?? patterns[0]
+                let parts = chosen.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
                 try JSONRecords.expand(root, parts[...], pointer: "") { (node, pointer) throws(PaddockError) in
                     w.appendByte(UInt8(ascii: "{"))
                     if node.kind == .object {
@@ -157,7 +154,16 @@ public final class Extractor {
                         JSONWriter.appendCompact(node, to: &w)
                         w.appendByte(UInt8(ascii: ","))
                     }
-                    w.appendBytes(carried)
+                    for (name, ref) in carry {
+                        JSONWriter.appendString(name, to: &w)
+                        w.appendByte(UInt8(ascii: ":"))
+                        if let v = JSONRecords.resolve(ref, root: root, recordPointer: pointer) {
+                            JSONWriter.appendCompact(v, to: &w)
+                        } else {
+                            w.appendStatic("null")
+                        }
+                        w.appendByte(UInt8(ascii: ","))
+                    }
                     w.appendBytes(provenance)
                     w.appendStatic(",\"_pointer\":")
                     JSONWriter.appendString(pointer, to: &w)
@@ -209,6 +215,28 @@ public final class Extractor {
 
 /// Walking JSON documents along record pointers with `*` wildcards.
 public enum JSONRecords {
+    /// True when the pattern (with `*` wildcards) reaches at least one node.
+    public static func exists(_ root: JSONNode, _ pattern: String) -> Bool {
+        var found = false
+        let parts = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        try? expand(root, parts[...], pointer: "") { (_, _) throws(PaddockError) in found = true }
+        return found
+    }
+
+    /// Resolves a carried field: an absolute JSON pointer (`/name`, from the document root) or a
+    /// relative JSON pointer (`2/name`: up two levels from the record, then `/name`), so a match
+    /// under `/rounds/3/matches/7` reaches its round's name with `2/name`.
+    public static func resolve(_ ref: String, root: JSONNode, recordPointer: String) -> JSONNode? {
+        guard let first = ref.first, first.isNumber else { return root.pointer(ref) }
+        let digits = ref.prefix { $0.isNumber }
+        guard let up = Int(digits) else { return nil }
+        var segments = recordPointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard up <= segments.count else { return nil }
+        segments = segments.dropLast(up)
+        let base = segments.isEmpty ? "" : "/" + segments.joined(separator: "/")
+        return root.pointer(base + ref.dropFirst(digits.count))
+    }
+
     /// Calls `body` for every node matching `parts` below `node` (`*` matches every element or member),
     /// with the concrete JSON pointer of each.
     public static func expand(_ node: JSONNode, _ parts: ArraySlice<String>, pointer: String,

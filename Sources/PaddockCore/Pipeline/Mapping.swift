@@ -47,19 +47,59 @@ public struct TableMapper: Sendable {
         case value(String)
     }
 
-    public init(table: TableConfig) throws(PaddockError) {
+    /// Value maps by name, loaded from the pipeline's `maps:`.
+    let maps: [String: [String: String]]
+    /// Output field index by name, for `{$field}` template references.
+    let fieldIndex: [String: Int]
+
+    public init(table: TableConfig, maps: [String: [String: String]] = [:]) throws(PaddockError) {
         self.table = table
+        self.maps = maps
         var compiled: [CompiledField] = []
-        for f in table.fields {
+        var index: [String: Int] = [:]
+        for (i, f) in table.fields.enumerated() {
             guard let type = FieldType(rawValue: f.type) else {
                 throw PaddockError(.config, "table \(table.name) field \(f.name): unknown type '\(f.type)'")
             }
             if let p = f.constraints.pattern, (try? Regex(p)) == nil {
                 throw PaddockError(.config, "table \(table.name) field \(f.name): invalid pattern '\(p)'")
             }
+            if let m = f.map, maps[m] == nil {
+                throw PaddockError(.config, "table \(table.name) field \(f.name): unknown map '\(m)'")
+            }
+            if let p = f.parser {
+                guard let parts = FieldParsers.parts[p.name] else {
+                    throw PaddockError(.config, "table \(table.name) field \(f.name): unknown parser '\(p.name)'",
+                                       hint: "parsers: \(FieldParsers.names.sorted().joined(separator: ", "))")
+                }
+                if let part = p.part, !parts.contains(part) {
+                    throw PaddockError(.config, "table \(table.name) field \(f.name): parser \(p.name) has no part '\(part)'",
+                                       hint: parts.isEmpty ? "it has one value" : "parts: \(parts.joined(separator: ", "))")
+                }
+                if let format = p.format, p.name == "date" || p.name == "season", !ValueParsers.isValidFormat(format) {
+                    throw PaddockError(.config, "table \(table.name) field \(f.name): invalid date format '\(format)'")
+                }
+            }
             compiled.append(CompiledField(config: f, type: type, template: try f.template.map { t throws(PaddockError) in try TableMapper.parseTemplate(t, field: f.name) }))
+            index[f.name] = i
+        }
+        for f in compiled {
+            for case .value(let ref) in f.template ?? [] where ref.hasPrefix("$") {
+                let name = String(ref.dropFirst())
+                guard let i = index[name], compiled[i].template == nil else {
+                    throw PaddockError(.config, "table \(table.name) field \(f.config.name): template refers to {\(ref)}, which is not a field without a template")
+                }
+            }
         }
         fields = compiled
+        fieldIndex = index
+    }
+
+    /// Loads the pipeline's value maps and builds the mapper of one table.
+    public init(table: TableConfig, pipeline: PipelineConfig) throws(PaddockError) {
+        var maps: [String: [String: String]] = [:]
+        for (name, m) in pipeline.maps { maps[name] = try m.load() }
+        try self.init(table: table, maps: maps)
     }
 
     static func parseTemplate(_ t: String, field: String) throws(PaddockError) -> [TemplatePart] {
@@ -89,34 +129,62 @@ public struct TableMapper: Sendable {
     }
 
     /// Maps one record to the table's values, in schema order, or says why it cannot.
+    ///
+    /// Fields without a template come first (in order), then templated fields, which may refer to
+    /// record values (`{date}`, `{/score/ft/0}`) and to other fields' typed values (`{$home_team}`).
     public func map(_ record: JSONNode) throws(MappingFailure) -> [TypedValue] {
-        var values: [TypedValue] = []
-        values.reserveCapacity(fields.count)
-        for f in fields {
+        var values = [TypedValue](repeating: .null, count: fields.count)
+        for (i, f) in fields.enumerated() where f.template == nil {
             var text: String?
-            if let template = f.template {
-                var s = ""
-                var missing = false
-                for part in template {
-                    switch part {
-                    case .text(let t): s += t
-                    case .value(let path):
-                        if let v = TableMapper.text(TableMapper.lookup(record, path)) { s += v } else { missing = true }
+            for path in f.config.from {
+                if let t = TableMapper.text(TableMapper.lookup(record, path)) { text = t; break }
+            }
+            values[i] = try value(text, field: f)
+        }
+        for (i, f) in fields.enumerated() {
+            guard let template = f.template else { continue }
+            var s = ""
+            var missing = false
+            for part in template {
+                switch part {
+                case .text(let t): s += t
+                case .value(let ref):
+                    if ref.hasPrefix("$") {
+                        let v = values[fieldIndex[String(ref.dropFirst())]!]
+                        if v == .null { missing = true } else { s += v.cellText }
+                    } else if let v = TableMapper.text(TableMapper.lookup(record, ref)) {
+                        s += v
+                    } else {
+                        missing = true
                     }
                 }
-                text = missing ? nil : s
-            } else {
-                for path in f.config.from {
-                    if let t = TableMapper.text(TableMapper.lookup(record, path)) { text = t; break }
-                }
             }
-            if var t = text {
-                for tr in f.config.transforms { t = Transforms.apply(tr, t) }
-                text = f.config.nullValues.contains(t) ? nil : t
-            }
-            values.append(try Self.typed(text, field: f))
+            values[i] = try value(missing ? nil : s, field: f)
         }
         return values
+    }
+
+    /// Transforms, null values, value map and parser, then the type and constraints.
+    func value(_ raw: String?, field f: CompiledField) throws(MappingFailure) -> TypedValue {
+        var text = raw
+        if var t = text {
+            for tr in f.config.transforms { t = Transforms.apply(tr, t) }
+            text = f.config.nullValues.contains(t) ? nil : t
+        }
+        if let t = text, let name = f.config.map, let m = maps[name] {
+            if let mapped = m[t] {
+                text = mapped
+            } else if f.config.unmapped == "error" {
+                throw MappingFailure(field: f.config.name, rule: "map", reason: "field \(f.config.name): '\(t)' is not in map \(name)")
+            }
+        }
+        if let t = text, let p = f.config.parser {
+            guard let parsed = FieldParsers.apply(p, t) else {
+                throw MappingFailure(field: f.config.name, rule: "parser", reason: "field \(f.config.name): '\(t)' is not a valid \(FieldParsers.describe(p))")
+            }
+            text = parsed
+        }
+        return try Self.typed(text, field: f)
     }
 
     static func typed(_ text: String?, field f: CompiledField) throws(MappingFailure) -> TypedValue {

@@ -9,8 +9,11 @@ public struct PipelineConfig: Decodable, Sendable {
     public var tables: [TableConfig]
     public var checks: [CheckConfig]
     public var publish: PublishConfig
+    /// Value maps fields can name with `map:`: each a YAML file of `value: replacement` (a path
+    /// relative to the working folder) or inline pairs.
+    public var maps: [String: ValueMapConfig]
 
-    enum CodingKeys: String, CodingKey { case pipeline, description, sources, tables, checks, publish }
+    enum CodingKeys: String, CodingKey { case pipeline, description, sources, tables, checks, publish, maps }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -20,6 +23,7 @@ public struct PipelineConfig: Decodable, Sendable {
         tables = try c.decodeIfPresent([TableConfig].self, forKey: .tables) ?? []
         checks = try c.decodeIfPresent([CheckConfig].self, forKey: .checks) ?? []
         publish = try c.decodeIfPresent(PublishConfig.self, forKey: .publish) ?? PublishConfig()
+        maps = try c.decodeIfPresent([String: ValueMapConfig].self, forKey: .maps) ?? [:]
     }
 
     /// The table named `name`, or a config error listing the tables there are.
@@ -131,6 +135,11 @@ extension PipelineConfig {
                 throw PaddockError(.config, "table \(t.name) field \(f.name): unknown type '\(f.type)'", at: loc,
                                    hint: "types: \(FieldType.allCases.map(\.rawValue).joined(separator: ", "))")
             }
+            for f in t.fields {
+                if let m = f.map, maps[m] == nil {
+                    throw PaddockError(.config, "table \(t.name) field \(f.name): map '\(m)' is not declared under maps:", at: loc)
+                }
+            }
             for k in t.primaryKey where !t.fields.contains(where: { $0.name == k }) {
                 throw PaddockError(.config, "table \(t.name): primary key field '\(k)' is not a field", at: loc)
             }
@@ -163,9 +172,11 @@ public struct SourceConfig: Decodable, Sendable {
     public var patterns: [String]
     /// The payload format: json, ndjson or csv (default: from the file name).
     public var format: String?
-    /// For json payloads: a JSON pointer to the records, `*` for every element (`/matches/*`).
-    public var records: String?
-    /// Fields added to every record, each a JSON pointer into the whole document (`competition: /name`).
+    /// For json payloads: JSON pointers to the records, `*` for every element (`/matches/*`). With several,
+    /// the first that exists in a document is used (schema versions nest records differently).
+    public var records: [String]
+    /// Fields added to every record: a JSON pointer into the whole document (`competition: /name`) or a
+    /// relative JSON pointer from the record (`round: 2/name`).
     public var carry: [String: String]?
     /// CSV payload options.
     public var delimiter: String?
@@ -180,7 +191,11 @@ public struct SourceConfig: Decodable, Sendable {
         root = try c.decodeIfPresent(String.self, forKey: .root)
         patterns = try c.decodeIfPresent([String].self, forKey: .patterns) ?? ["**"]
         format = try c.decodeIfPresent(String.self, forKey: .format)
-        records = try c.decodeIfPresent(String.self, forKey: .records)
+        if let one = try? c.decodeIfPresent(String.self, forKey: .records) {
+            records = [one]
+        } else {
+            records = try c.decodeIfPresent([String].self, forKey: .records) ?? []
+        }
         carry = try c.decodeIfPresent([String: String].self, forKey: .carry)
         delimiter = try c.decodeIfPresent(String.self, forKey: .delimiter)
         encoding = try c.decodeIfPresent(String.self, forKey: .encoding)
@@ -228,8 +243,14 @@ public struct FieldConfig: Decodable, Sendable {
     /// Texts that mean "no value" (default: the empty string).
     public var nullValues: [String]
     public var constraints: FieldConstraints
+    /// A value map (declared under `maps:`) applied after the transforms.
+    public var map: String?
+    /// What to do with a value the map does not hold: `keep` it (default) or quarantine the record (`error`).
+    public var unmapped: String
+    /// A named value parser with its options (`{name: date, format: "%d/%m/%y"}`), applied before typing.
+    public var parser: ParserConfig?
 
-    enum CodingKeys: String, CodingKey { case name, type, description, from, template, transforms, nullValues, constraints }
+    enum CodingKeys: String, CodingKey { case name, type, description, from, template, transforms, nullValues, constraints, map, unmapped, parser }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -245,7 +266,65 @@ public struct FieldConfig: Decodable, Sendable {
         transforms = try c.decodeIfPresent([String].self, forKey: .transforms) ?? []
         nullValues = try c.decodeIfPresent([String].self, forKey: .nullValues) ?? [""]
         constraints = try c.decodeIfPresent(FieldConstraints.self, forKey: .constraints) ?? FieldConstraints()
+        map = try c.decodeIfPresent(String.self, forKey: .map)
+        unmapped = try c.decodeIfPresent(String.self, forKey: .unmapped) ?? "keep"
+        parser = try c.decodeIfPresent(ParserConfig.self, forKey: .parser)
         if from.isEmpty && template == nil { from = [name] }
+    }
+}
+
+/// A value map: a file of pairs, or inline pairs.
+public struct ValueMapConfig: Decodable, Sendable {
+    public var path: String?
+    public var pairs: [String: String]
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let path = try? c.decode(String.self) {
+            self.path = path
+            pairs = [:]
+        } else {
+            path = nil
+            pairs = try c.decode([String: String].self)
+        }
+    }
+
+    /// The pairs, reading the file when the map is one.
+    public func load() throws(PaddockError) -> [String: String] {
+        guard let path else { return pairs }
+        let text = try FileSystem.readText(path)
+        do {
+            return try YAMLDecoder().decode([String: String].self, from: text)
+        } catch {
+            throw PaddockError(.config, "invalid value map: \(Workspace.describe(error))", at: SourceLocation(file: path),
+                               hint: "a value map is a YAML mapping of text to text")
+        }
+    }
+}
+
+/// A named value parser and its options.
+public struct ParserConfig: Decodable, Sendable {
+    public var name: String
+    public var format: String?
+    public var pivotYear: Int?
+    /// For datetime: the zone of times written without one (UTC, GMT or a fixed offset like +01:00).
+    public var timeZone: String?
+    /// For parsers with several outputs (a score's home or away goals): which one.
+    public var part: String?
+
+    enum CodingKeys: String, CodingKey { case name, format, pivotYear, timeZone, part }
+
+    public init(from decoder: any Decoder) throws {
+        if let one = try? decoder.singleValueContainer().decode(String.self) {
+            name = one
+            return
+        }
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        format = try c.decodeIfPresent(String.self, forKey: .format)
+        pivotYear = try c.decodeIfPresent(Int.self, forKey: .pivotYear)
+        timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone)
+        part = try c.decodeIfPresent(String.self, forKey: .part)
     }
 }
 
