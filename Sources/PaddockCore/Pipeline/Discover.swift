@@ -68,6 +68,7 @@ public enum Discovery {
                 throw PaddockError(.config, "source \(source.name): kind '\(source.kind)' is not supported yet", hint: "use kind: files")
             }
             guard let root = source.root else { throw PaddockError(.config, "source \(source.name) has no root") }
+            if source.optional && !FileSystem.exists(root) { continue }
             guard FileSystem.isDirectory(root) else {
                 throw PaddockError(.io, "source \(source.name): root folder \(root) does not exist", hint: "run from the repository root")
             }

@@ -18,16 +18,11 @@ public enum FieldParsers {
         let part = p.part ?? parts[p.name]?.first
         switch p.name {
         case "date":
-            return ValueParsers.date(text, format: p.format ?? "%Y-%m-%d", pivotYear: p.pivotYear ?? 50)
+            return date(p, text)
         case "datetime":
             return ValueParsers.datetime(text, format: p.format, timeZone: p.timeZone)
         case "season":
-            // The football season a date falls in, seasons running July to June: 2016-10-01 -> 2016-17.
-            guard let d = ValueParsers.date(text, format: p.format ?? "%Y-%m-%d", pivotYear: p.pivotYear ?? 50),
-                  let y = Int(d.prefix(4)), let m = Int(d.dropFirst(5).prefix(2)) else { return nil }
-            let start = m >= 7 ? y : y - 1
-            let end = (start + 1) % 100
-            return "\(start)-\(end < 10 ? "0" : "")\(end)"
+            return season(p, text)
         case "score":
             guard let s = ValueParsers.score(text) else { return nil }
             return String(part == "away" ? s.away : s.home)
@@ -64,10 +59,44 @@ public enum FieldParsers {
         }
     }
 
+    /// A football season as `YYYY-YY` from `2016-17`, `2016/17`, `2016/2017`, `16/17`, `9394` (two
+    /// digit years through the pivot) or, when the parser has date formats, from a date: seasons run
+    /// July to June, so `2016-10-01` is in 2016-17 (summer-finished seasons such as 2019-20 need the
+    /// season text instead).
+    static func season(_ p: ParserConfig, _ text: String) -> String? {
+        let pivot = p.pivotYear ?? 50
+        func full(_ yy: Int) -> Int { yy < pivot ? 2000 + yy : 1900 + yy }
+        func render(_ start: Int) -> String {
+            let end = (start + 1) % 100
+            return "\(start)-\(end < 10 ? "0" : "")\(end)"
+        }
+        let digits = text.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "_" }).map(String.init)
+        if digits.count == 2, digits.allSatisfy({ $0.allSatisfy(\.isASCII) && Int($0) != nil }) {
+            let a = Int(digits[0])!, b = Int(digits[1])!
+            let start = digits[0].count == 4 ? a : (digits[0].count == 2 ? full(a) : -1)
+            let endTwo = digits[1].count == 4 ? b % 100 : (digits[1].count == 2 ? b : -1)
+            if start > 0, endTwo >= 0, (start + 1) % 100 == endTwo { return render(start) }
+        }
+        if text.count == 4, let v = Int(text), (v / 100 + 1) % 100 == v % 100 { return render(full(v / 100)) }
+        if !p.formats.isEmpty, let d = date(p, text), let y = Int(d.prefix(4)), let m = Int(d.dropFirst(5).prefix(2)) {
+            return render(m >= 7 ? y : y - 1)
+        }
+        return nil
+    }
+
+    /// A date in the first of the parser's formats that fits (ISO `%Y-%m-%d` when none is given).
+    static func date(_ p: ParserConfig, _ text: String) -> String? {
+        let formats = p.formats.isEmpty ? ["%Y-%m-%d"] : p.formats
+        for f in formats {
+            if let d = ValueParsers.date(text, format: f, pivotYear: p.pivotYear ?? 50) { return d }
+        }
+        return nil
+    }
+
     /// `date (format %d/%m/%y)`, for messages.
     public static func describe(_ p: ParserConfig) -> String {
         var s = p.name
-        if let f = p.format { s += " (format \(f))" }
+        if !p.formats.isEmpty { s += " (format \(p.formats.joined(separator: " or ")))" }
         if let part = p.part { s += " (\(part))" }
         return s
     }

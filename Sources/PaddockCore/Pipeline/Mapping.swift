@@ -52,47 +52,63 @@ public struct TableMapper: Sendable {
     /// Output field index by name, for `{$field}` template references.
     let fieldIndex: [String: Int]
 
+    /// Fields as mapped for the records of each source that has overrides (`bySource`).
+    let fieldsBySource: [String: [CompiledField]]
+
     public init(table: TableConfig, maps: [String: [String: String]] = [:]) throws(PaddockError) {
         self.table = table
         self.maps = maps
-        var compiled: [CompiledField] = []
         var index: [String: Int] = [:]
-        for (i, f) in table.fields.enumerated() {
+        for (i, f) in table.fields.enumerated() { index[f.name] = i }
+        fieldIndex = index
+        fields = try Self.compile(table.fields, table: table.name, maps: maps, index: index)
+        var bySource: [String: [CompiledField]] = [:]
+        for source in table.bySource.keys {
+            bySource[source] = try Self.compile(table.fields(for: source), table: "\(table.name) (source \(source))", maps: maps, index: index)
+        }
+        fieldsBySource = bySource
+    }
+
+    static func compile(_ configs: [FieldConfig], table: String, maps: [String: [String: String]], index: [String: Int]) throws(PaddockError) -> [CompiledField] {
+        var compiled: [CompiledField] = []
+        for f in configs {
             guard let type = FieldType(rawValue: f.type) else {
-                throw PaddockError(.config, "table \(table.name) field \(f.name): unknown type '\(f.type)'")
+                throw PaddockError(.config, "table \(table) field \(f.name): unknown type '\(f.type)'")
             }
             if let p = f.constraints.pattern, (try? Regex(p)) == nil {
-                throw PaddockError(.config, "table \(table.name) field \(f.name): invalid pattern '\(p)'")
+                throw PaddockError(.config, "table \(table) field \(f.name): invalid pattern '\(p)'")
             }
             if let m = f.map, maps[m] == nil {
-                throw PaddockError(.config, "table \(table.name) field \(f.name): unknown map '\(m)'")
+                throw PaddockError(.config, "table \(table) field \(f.name): unknown map '\(m)'")
+            }
+            for tr in f.transforms where !Transforms.isValid(tr) {
+                throw PaddockError(.config, "table \(table) field \(f.name): unknown transform '\(tr)'",
+                                   hint: "transforms: trim, lower, upper, slug, regex:PATTERN")
             }
             if let p = f.parser {
                 guard let parts = FieldParsers.parts[p.name] else {
-                    throw PaddockError(.config, "table \(table.name) field \(f.name): unknown parser '\(p.name)'",
+                    throw PaddockError(.config, "table \(table) field \(f.name): unknown parser '\(p.name)'",
                                        hint: "parsers: \(FieldParsers.names.sorted().joined(separator: ", "))")
                 }
                 if let part = p.part, !parts.contains(part) {
-                    throw PaddockError(.config, "table \(table.name) field \(f.name): parser \(p.name) has no part '\(part)'",
+                    throw PaddockError(.config, "table \(table) field \(f.name): parser \(p.name) has no part '\(part)'",
                                        hint: parts.isEmpty ? "it has one value" : "parts: \(parts.joined(separator: ", "))")
                 }
-                if let format = p.format, p.name == "date" || p.name == "season", !ValueParsers.isValidFormat(format) {
-                    throw PaddockError(.config, "table \(table.name) field \(f.name): invalid date format '\(format)'")
+                if p.name == "date" || p.name == "season", let format = p.formats.first(where: { !ValueParsers.isValidFormat($0) }) {
+                    throw PaddockError(.config, "table \(table) field \(f.name): invalid date format '\(format)'")
                 }
             }
             compiled.append(CompiledField(config: f, type: type, template: try f.template.map { t throws(PaddockError) in try TableMapper.parseTemplate(t, field: f.name) }))
-            index[f.name] = i
         }
         for f in compiled {
             for case .value(let ref) in f.template ?? [] where ref.hasPrefix("$") {
                 let name = String(ref.dropFirst())
                 guard let i = index[name], compiled[i].template == nil else {
-                    throw PaddockError(.config, "table \(table.name) field \(f.config.name): template refers to {\(ref)}, which is not a field without a template")
+                    throw PaddockError(.config, "table \(table) field \(f.config.name): template refers to {\(ref)}, which is not a field without a template")
                 }
             }
         }
-        fields = compiled
-        fieldIndex = index
+        return compiled
     }
 
     /// Loads the pipeline's value maps and builds the mapper of one table.
@@ -133,6 +149,7 @@ public struct TableMapper: Sendable {
     /// Fields without a template come first (in order), then templated fields, which may refer to
     /// record values (`{date}`, `{/score/ft/0}`) and to other fields' typed values (`{$home_team}`).
     public func map(_ record: JSONNode) throws(MappingFailure) -> [TypedValue] {
+        let fields = fieldsBySource.isEmpty ? self.fields : fields(for: record)
         var values = [TypedValue](repeating: .null, count: fields.count)
         for (i, f) in fields.enumerated() where f.template == nil {
             var text: String?
@@ -164,13 +181,23 @@ public struct TableMapper: Sendable {
         return values
     }
 
+    /// The fields for a record's source: the first segment of its `_unit`.
+    func fields(for record: JSONNode) -> [CompiledField] {
+        guard let unit = record["_unit"], unit.kind == .string else { return fields }
+        let raw = unit.rawBytes
+        guard let slash = raw.firstIndex(of: UInt8(ascii: "/")) else { return fields }
+        let source = String(decoding: UnsafeRawBufferPointer(rebasing: raw[..<slash]), as: UTF8.self)
+        return fieldsBySource[source] ?? fields
+    }
+
     /// Transforms, null values, value map and parser, then the type and constraints.
     func value(_ raw: String?, field f: CompiledField) throws(MappingFailure) -> TypedValue {
         var text = raw
-        if var t = text {
-            for tr in f.config.transforms { t = Transforms.apply(tr, t) }
-            text = f.config.nullValues.contains(t) ? nil : t
+        for tr in f.config.transforms {
+            guard let t = text else { break }
+            text = Transforms.apply(tr, t)
         }
+        if let t = text, f.config.nullValues.contains(t) { text = nil }
         if let t = text, let name = f.config.map, let m = maps[name] {
             if let mapped = m[t] {
                 text = mapped
@@ -281,11 +308,19 @@ public struct TableMapper: Sendable {
     }
 }
 
-/// Text transforms applied before parsing.
+/// Text transforms applied before parsing, in order: `trim`, `lower`, `upper`, `slug`, and
+/// `regex:PATTERN`, which keeps the first capture group of the first match (the whole match when the
+/// pattern has no group) and gives no value when nothing matches.
 public enum Transforms {
-    public static let names = ["trim", "lower", "upper", "slug"]
+    public static let names = ["trim", "lower", "upper", "slug", "regex:"]
 
-    public static func apply(_ name: String, _ s: String) -> String {
+    /// True when `name` is a transform Paddock knows (with a valid pattern for `regex:`).
+    public static func isValid(_ name: String) -> Bool {
+        if name.hasPrefix("regex:") { return (try? Regex(String(name.dropFirst(6)))) != nil }
+        return names.contains(name)
+    }
+
+    public static func apply(_ name: String, _ s: String) -> String? {
         switch name {
         case "trim": return s.trimmingCharacters(in: " \t\r\n")
         case "lower": return s.lowercased()
@@ -303,7 +338,11 @@ public enum Transforms {
                 }
             }
             return out
-        default: return s
+        default:
+            guard name.hasPrefix("regex:"), let re = try? Regex(String(name.dropFirst(6))),
+                  let m = try? re.firstMatch(in: s) else { return name.hasPrefix("regex:") ? nil : s }
+            if m.output.count > 1, let g = m.output[1].substring { return String(g) }
+            return String(s[m.range])
         }
     }
 }

@@ -128,8 +128,16 @@ extension PipelineConfig {
     func validate(path: String) throws(PaddockError) {
         let loc = SourceLocation(file: path)
         for t in tables {
-            if !sources.contains(where: { $0.name == t.source }) {
-                throw PaddockError(.config, "table \(t.name) reads source '\(t.source)', which is not declared", at: loc)
+            for src in t.sources where !sources.contains(where: { $0.name == src }) {
+                throw PaddockError(.config, "table \(t.name) reads source '\(src)', which is not declared", at: loc)
+            }
+            for (src, overrides) in t.bySource {
+                if !t.sources.contains(src) {
+                    throw PaddockError(.config, "table \(t.name): bySource names '\(src)', which is not one of its sources", at: loc)
+                }
+                for name in overrides.keys where !t.fields.contains(where: { $0.name == name }) {
+                    throw PaddockError(.config, "table \(t.name): bySource.\(src) names field '\(name)', which is not declared", at: loc)
+                }
             }
             for f in t.fields where FieldType(rawValue: f.type) == nil {
                 throw PaddockError(.config, "table \(t.name) field \(f.name): unknown type '\(f.type)'", at: loc,
@@ -178,11 +186,13 @@ public struct SourceConfig: Decodable, Sendable {
     /// Fields added to every record: a JSON pointer into the whole document (`competition: /name`) or a
     /// relative JSON pointer from the record (`round: 2/name`).
     public var carry: [String: String]?
+    /// When true, a missing root folder means no units (a landing folder not used yet) instead of an error.
+    public var optional: Bool
     /// CSV payload options.
     public var delimiter: String?
     public var encoding: String?
 
-    enum CodingKeys: String, CodingKey { case name, kind, root, patterns, format, records, carry, delimiter, encoding }
+    enum CodingKeys: String, CodingKey { case name, kind, root, patterns, format, records, carry, optional, delimiter, encoding }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -197,6 +207,7 @@ public struct SourceConfig: Decodable, Sendable {
             records = try c.decodeIfPresent([String].self, forKey: .records) ?? []
         }
         carry = try c.decodeIfPresent([String: String].self, forKey: .carry)
+        optional = try c.decodeIfPresent(Bool.self, forKey: .optional) ?? false
         delimiter = try c.decodeIfPresent(String.self, forKey: .delimiter)
         encoding = try c.decodeIfPresent(String.self, forKey: .encoding)
     }
@@ -208,18 +219,33 @@ public struct TableConfig: Decodable, Sendable {
     public var description: String?
     /// The source whose records feed this table.
     public var source: String
+    /// Every source whose records feed this table (default: `source` alone).
+    public var sources: [String]
     public var primaryKey: [String]
     public var fields: [FieldConfig]
+    /// Per-source changes to the fields' mapping: source name -> field name -> what differs (`from`,
+    /// `template`, `transforms`, `nullValues`, `map`, `parser`). A record's source is the first segment of
+    /// its `_unit`.
+    public var bySource: [String: [String: FieldOverride]]
 
-    enum CodingKeys: String, CodingKey { case name, description, source, primaryKey, fields }
+    enum CodingKeys: String, CodingKey { case name, description, source, sources, primaryKey, fields, bySource }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
         description = try c.decodeIfPresent(String.self, forKey: .description)
-        source = try c.decode(String.self, forKey: .source)
+        let list = try c.decodeIfPresent([String].self, forKey: .sources)
+        source = try c.decodeIfPresent(String.self, forKey: .source) ?? list?.first ?? ""
+        sources = list ?? [source]
         primaryKey = try c.decodeIfPresent([String].self, forKey: .primaryKey) ?? []
         fields = try c.decode([FieldConfig].self, forKey: .fields)
+        bySource = try c.decodeIfPresent([String: [String: FieldOverride]].self, forKey: .bySource) ?? [:]
+    }
+
+    /// The fields as mapped for records of `source`: the table's fields with that source's overrides.
+    public func fields(for source: String) -> [FieldConfig] {
+        guard let overrides = bySource[source] else { return fields }
+        return fields.map { f in overrides[f.name].map { f.applying($0) } ?? f }
     }
 }
 
@@ -273,6 +299,46 @@ public struct FieldConfig: Decodable, Sendable {
     }
 }
 
+/// What a source changes in a field's mapping (see `TableConfig.bySource`).
+public struct FieldOverride: Decodable, Sendable {
+    public var from: [String]?
+    public var template: String?
+    public var transforms: [String]?
+    public var nullValues: [String]?
+    public var map: String?
+    public var parser: ParserConfig?
+
+    enum CodingKeys: String, CodingKey { case from, template, transforms, nullValues, map, parser }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        if let one = try? c.decodeIfPresent(String.self, forKey: .from) {
+            from = [one]
+        } else {
+            from = try c.decodeIfPresent([String].self, forKey: .from)
+        }
+        template = try c.decodeIfPresent(String.self, forKey: .template)
+        transforms = try c.decodeIfPresent([String].self, forKey: .transforms)
+        nullValues = try c.decodeIfPresent([String].self, forKey: .nullValues)
+        map = try c.decodeIfPresent(String.self, forKey: .map)
+        parser = try c.decodeIfPresent(ParserConfig.self, forKey: .parser)
+    }
+}
+
+extension FieldConfig {
+    /// This field with a source's overrides applied: `from` replaces a template and vice versa.
+    public func applying(_ o: FieldOverride) -> FieldConfig {
+        var f = self
+        if let from = o.from { f.from = from; f.template = nil }
+        if let t = o.template { f.template = t; f.from = [] }
+        if let t = o.transforms { f.transforms = t }
+        if let n = o.nullValues { f.nullValues = n }
+        if let m = o.map { f.map = m }
+        if let p = o.parser { f.parser = p }
+        return f
+    }
+}
+
 /// A value map: a file of pairs, or inline pairs.
 public struct ValueMapConfig: Decodable, Sendable {
     public var path: String?
@@ -305,7 +371,9 @@ public struct ValueMapConfig: Decodable, Sendable {
 /// A named value parser and its options.
 public struct ParserConfig: Decodable, Sendable {
     public var name: String
-    public var format: String?
+    /// For date, datetime and season: the format, or several (the first that parses wins).
+    public var formats: [String]
+    public var format: String? { formats.first }
     public var pivotYear: Int?
     /// For datetime: the zone of times written without one (UTC, GMT or a fixed offset like +01:00).
     public var timeZone: String?
@@ -317,11 +385,16 @@ public struct ParserConfig: Decodable, Sendable {
     public init(from decoder: any Decoder) throws {
         if let one = try? decoder.singleValueContainer().decode(String.self) {
             name = one
+            formats = []
             return
         }
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
-        format = try c.decodeIfPresent(String.self, forKey: .format)
+        if let one = try? c.decodeIfPresent(String.self, forKey: .format) {
+            formats = [one]
+        } else {
+            formats = try c.decodeIfPresent([String].self, forKey: .format) ?? []
+        }
         pivotYear = try c.decodeIfPresent(Int.self, forKey: .pivotYear)
         timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone)
         part = try c.decodeIfPresent(String.self, forKey: .part)
