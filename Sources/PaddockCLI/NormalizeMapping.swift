@@ -20,6 +20,7 @@ extension NormalizeCommand {
         for path in files.isEmpty ? ["-"] : files {
             try normalizer.run(try Input.open(path))
         }
+        try normalizer.finish()
         try q.commit()
         try out.commit()
         if let output, output != "-" {
@@ -29,7 +30,8 @@ extension NormalizeCommand {
         }
         let s = normalizer.stats
         if let stats { try AtomicFileSink.write(s.json, to: stats) }
-        Console.info(tool: "normalize", "\(tableName): \(s.recordsIn) records in, \(s.written) written, \(s.quarantined) quarantined, \(s.filtered) filtered")
+        let dedupeNote = s.deduplicated > 0 ? " (\(s.deduplicated) duplicate keys, dedupe: \(table.dedupe))" : ""
+        Console.info(tool: "normalize", "\(tableName): \(s.recordsIn) records in, \(s.written) written, \(s.quarantined) quarantined, \(s.filtered) filtered\(dedupeNote)")
         if s.quarantined > 0 {
             Console.warning(tool: "normalize", "\(s.quarantined) records quarantined, see \(quarantinePath)")
         }

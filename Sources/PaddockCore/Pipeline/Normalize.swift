@@ -1,13 +1,15 @@
-/// Counts of a normalize run. `recordsIn == written + quarantined + filtered` always holds.
+/// Counts of a normalize run. `recordsIn == written + quarantined + filtered` always holds;
+/// `deduplicated` counts the rows among `filtered` that a `dedupe: first|last` policy replaced.
 public struct NormalizeStats: Sendable, Equatable {
     public var recordsIn = 0
     public var written = 0
     public var quarantined = 0
     public var filtered = 0
+    public var deduplicated = 0
     public init() {}
 
     public var json: String {
-        "{\"records_in\":\(recordsIn),\"written\":\(written),\"quarantined\":\(quarantined),\"filtered\":\(filtered)}\n"
+        "{\"records_in\":\(recordsIn),\"written\":\(written),\"quarantined\":\(quarantined),\"filtered\":\(filtered),\"deduplicated\":\(deduplicated)}\n"
     }
 }
 
@@ -25,11 +27,22 @@ public final class TableNormalizer {
     public private(set) var stats = NormalizeStats()
     private var headerWritten = false
 
+    enum Dedupe: String { case none, first, last, error }
+    private let dedupe: Dedupe
+    private let keyIndexes: [Int]
+    private var seenKeys = Set<String>()
+    private var firstLine: [String: String] = [:]
+    private var lastIndex: [String: Int] = [:]
+    private var spooled = 0
+    private var spool: SpoolFile?
+
     public init(mapper: TableMapper, outputFormat: RecordFormat, out: OutputBuffer, quarantine: OutputBuffer) {
         self.mapper = mapper
         self.outputFormat = outputFormat
         self.out = out
         self.quarantine = quarantine
+        dedupe = Dedupe(rawValue: mapper.table.dedupe) ?? .none
+        keyIndexes = mapper.table.primaryKey.compactMap { k in mapper.table.fields.firstIndex { $0.name == k } }
         for (i, f) in mapper.table.fields.enumerated() {
             var p: [UInt8] = [UInt8(ascii: i == 0 ? "{" : ",")]
             JSONWriter.appendString(f.name, to: &p)
@@ -92,13 +105,96 @@ public final class TableNormalizer {
                 try quarantine.recordEnded()
                 continue
             }
+            if dedupe != .none {
+                let key = keyIndexes.map { values[$0].cellText }.joined(separator: "\u{1F}")
+                switch dedupe {
+                case .first:
+                    if !seenKeys.insert(key).inserted {
+                        stats.filtered += 1
+                        stats.deduplicated += 1
+                        continue
+                    }
+                case .error:
+                    if let first = firstLine[key] {
+                        stats.quarantined += 1
+                        writeQuarantine(&q, field: mapper.table.primaryKey.joined(separator: ","), rule: "unique",
+                                        reason: "duplicate primary key (first at \(first))", file: input.name, line: lines.lineNumber, record: root, rawLine: nil)
+                        try quarantine.recordEnded()
+                        continue
+                    }
+                    firstLine[key] = "\(input.name):\(lines.lineNumber)"
+                case .last:
+                    try spoolRow(values, key: key)
+                    continue
+                case .none:
+                    break
+                }
+            }
             writeRow(values, to: &w)
             stats.written += 1
             try out.recordEnded()
         }
     }
 
-    private func writeRow(_ values: [TypedValue], to w: inout OutputBuffer) {
+    /// Ends the run: with `dedupe: last`, writes the spooled rows whose key was not seen again later.
+    public func finish() throws(PaddockError) {
+        guard dedupe == .last, let spool else { return }
+        try spool.buffer.flush()
+        var w = out
+        var index = 0
+        try forEachNDJSONRecord(spool.path) { (root, _) throws(PaddockError) in
+            defer { index += 1 }
+            guard let keyNode = root["k"], let key = keyNode.string, lastIndex[key] == index, let row = root["v"] else {
+                stats.filtered += 1
+                stats.deduplicated += 1
+                return
+            }
+            // The spooled row holds the output fields in schema order.
+            switch outputFormat {
+            case .ndjson:
+                JSONWriter.appendCompact(row, to: &w)
+                w.appendByte(0x0A)
+            case .csv:
+                for (i, v) in row.elements.enumerated() {
+                    if i > 0 { csvWriter.appendDelimiter(to: &w) }
+                    csvWriter.appendField(v.cellText, to: &w)
+                }
+                csvWriter.appendLineEnd(to: &w)
+            }
+            stats.written += 1
+            try out.recordEnded()
+        }
+        spool.remove()
+        self.spool = nil
+    }
+
+    /// `dedupe: last` keeps every row in a spool file (key and values) and remembers, per key, the index of
+    /// its last row: memory grows with the number of distinct keys, the rows themselves stay on disk.
+    private func spoolRow(_ values: [TypedValue], key: String) throws(PaddockError) {
+        if spool == nil { spool = try SpoolFile() }
+        guard let spool else { return }
+        var b = spool.buffer
+        b.appendStatic("{\"k\":")
+        JSONWriter.appendString(key, to: &b)
+        b.appendStatic(",\"v\":")
+        if outputFormat == .ndjson {
+            writeRow(values, to: &b)
+            b.count -= 1  // drop the newline writeRow ends with
+        } else {
+            b.appendByte(UInt8(ascii: "["))
+            for (i, v) in values.enumerated() {
+                if i > 0 { b.appendByte(UInt8(ascii: ",")) }
+                JSONWriter.appendString(v.cellText, to: &b)
+            }
+            b.appendByte(UInt8(ascii: "]"))
+        }
+        b.appendStatic("}\n")
+        lastIndex[key] = spooled
+        spooled += 1
+        try spool.buffer.recordEnded()
+    }
+
+    private func writeRow<W: ByteAppending>(_ values: [TypedValue], to w: inout W) {
         switch outputFormat {
         case .ndjson:
             for (i, v) in values.enumerated() {
@@ -149,3 +245,26 @@ public final class TableNormalizer {
         q.appendStatic("}\n")
     }
 }
+
+/// A temporary file for rows that must wait (dedupe: last), removed when done.
+final class SpoolFile {
+    let path: String
+    let buffer: OutputBuffer
+
+    init() throws(PaddockError) {
+        let dir = Workspace.environment()["TMPDIR"] ?? "/tmp"
+        var template = Array("\(dir)/paddock-spool-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        if fd < 0 { throw PaddockError.system("cannot create a spool file", path: dir, errno: errno) }
+        path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        buffer = OutputBuffer(sink: FileDescriptorSink(fd: fd, name: path, ownsDescriptor: true))
+    }
+
+    func remove() { unlink(path) }
+
+    deinit { unlink(path) }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -148,6 +148,9 @@ extension PipelineConfig {
                     throw PaddockError(.config, "table \(t.name) field \(f.name): map '\(m)' is not declared under maps:", at: loc)
                 }
             }
+            if t.dedupe != "none" && t.primaryKey.isEmpty {
+                throw PaddockError(.config, "table \(t.name): dedupe: \(t.dedupe) needs a primaryKey", at: loc)
+            }
             for k in t.primaryKey where !t.fields.contains(where: { $0.name == k }) {
                 throw PaddockError(.config, "table \(t.name): primary key field '\(k)' is not a field", at: loc)
             }
@@ -222,13 +225,17 @@ public struct TableConfig: Decodable, Sendable {
     /// Every source whose records feed this table (default: `source` alone).
     public var sources: [String]
     public var primaryKey: [String]
+    /// Rows sharing a primary key: `none` (default: all written, dq-check's unique check finds them),
+    /// `first` (the first wins), `last` (the last wins: amended results replace older ones) or `error`
+    /// (later ones are quarantined).
+    public var dedupe: String
     public var fields: [FieldConfig]
     /// Per-source changes to the fields' mapping: source name -> field name -> what differs (`from`,
     /// `template`, `transforms`, `nullValues`, `map`, `parser`). A record's source is the first segment of
     /// its `_unit`.
     public var bySource: [String: [String: FieldOverride]]
 
-    enum CodingKeys: String, CodingKey { case name, description, source, sources, primaryKey, fields, bySource }
+    enum CodingKeys: String, CodingKey { case name, description, source, sources, primaryKey, dedupe, fields, bySource }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -238,6 +245,10 @@ public struct TableConfig: Decodable, Sendable {
         source = try c.decodeIfPresent(String.self, forKey: .source) ?? list?.first ?? ""
         sources = list ?? [source]
         primaryKey = try c.decodeIfPresent([String].self, forKey: .primaryKey) ?? []
+        dedupe = try c.decodeIfPresent(String.self, forKey: .dedupe) ?? "none"
+        guard ["none", "first", "last", "error"].contains(dedupe) else {
+            throw DecodingError.dataCorruptedError(forKey: .dedupe, in: c, debugDescription: "dedupe must be none, first, last or error, not '\(dedupe)'")
+        }
         fields = try c.decode([FieldConfig].self, forKey: .fields)
         bySource = try c.decodeIfPresent([String: [String: FieldOverride]].self, forKey: .bySource) ?? [:]
     }
