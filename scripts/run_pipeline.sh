@@ -30,12 +30,25 @@ run_dir="$DATA_DIR/runs/$pipeline/$run_id"
 derived="$DATA_DIR/derived/$pipeline"
 mkdir -p "$run_dir" "$derived"
 log() { echo "run_pipeline: $*" >&2; }
+started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+[[ $now == *T* ]] && started_at=$now
+code_version=$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)
+timings="$run_dir/timings.json"
+t0=$EPOCHREALTIME steps=""
+# Records the seconds since the last call as the duration of step $1.
+step_done() {
+  local t1=$EPOCHREALTIME
+  steps+="${steps:+, }\"$1\": $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
+  t0=$t1
+  echo "{$steps}" > "$timings"
+}
 
 log "pipeline $pipeline, run $run_id, data in $DATA_DIR"
 
 log "discover"
 bin/discover --pipeline "$pipeline" --now "$now" > "$run_dir/units.ndjson"
 log "  $(wc -l < "$run_dir/units.ndjson") units"
+step_done discover
 
 # One extract pass per table, piped straight into normalize. Payloads already stored are not copied again.
 for table in $(bin/normalize --pipeline "$pipeline" --list-tables); do
@@ -44,11 +57,14 @@ for table in $(bin/normalize --pipeline "$pipeline" --list-tables); do
     | bin/normalize --pipeline "$pipeline" --table "$table" \
         --output "$derived/$table.ndjson" --stats "$run_dir/$table.stats.json"
 done
+step_done extract_normalize
 
 log "dq-check"
 bin/dq-check --pipeline "$pipeline" --now "$now" --report "$derived/dq_report.json"
+step_done dq_check
 
 log "publish"
-bin/publish --pipeline "$pipeline" --now "$now" --run-id "$run_id" --report "$derived/dq_report.json"
+bin/publish --pipeline "$pipeline" --now "$now" --run-id "$run_id" --report "$derived/dq_report.json" \
+  --units "$run_dir/units.ndjson" --timings "$timings" --started-at "$started_at" --code-version "$code_version"
 
 log "published: $DATA_DIR/processed/$pipeline/latest_successful_run.json"

@@ -8,14 +8,21 @@ public struct PublishCommand: ParsableCommand {
         abstract: "Publish a run's derived tables as zstd-compressed CSV snapshots with a latest_successful_run.json manifest.",
         discussion: """
         Refuses (exit 1) when the run's data-quality report is missing or failed. Builds \
-        <data>/processed/<pipeline>/snapshots/<run id>/ in a staging folder, reads every file back, renames \
-        the folder into place, and only then replaces <data>/processed/<pipeline>/latest_successful_run.json, \
-        which gives each table's path, bytes, sha256 and row count. Publishing the same run id again changes \
-        nothing. --verify checks the latest snapshot against its manifest instead (exit 1 on a mismatch).
+        <data>/processed/<pipeline>/snapshots/<run id>/ (tables as .csv.zst, and .ndjson.zst when configured, \
+        datapackage.json, the run's manifest.json) in a staging folder, reads every file back, renames the \
+        folder into place, and only then replaces <data>/processed/<pipeline>/latest_successful_run.json, which \
+        gives each file's path, bytes, sha256 and row count. Publishing the same run id again changes nothing. \
+        Snapshots beyond publish.keep (default 10) are deleted afterwards, never the one the manifest names. \
+        One publish per pipeline at a time: a second one exits 75.
+
+        --verify checks the latest snapshot against its manifest instead (exit 1 naming each mismatch). \
+        --dry-run says what would be published and deleted. --compress IN --to OUT compresses a file the way \
+        publish does.
 
         EXAMPLES
           publish --pipeline football --now 2025-06-01T00:00:00Z
           publish --pipeline football --verify
+          publish --pipeline football --dry-run
 
         \(Help.exitCodes)
         """
@@ -31,6 +38,27 @@ public struct PublishCommand: ParsableCommand {
 
     @Flag(name: .customLong("verify"), help: "Verify the latest snapshot's bytes, sha256 and rows against its manifest.")
     public var verify = false
+
+    @Flag(name: .customLong("dry-run"), help: "Say what would be published and which snapshots retention would delete; write nothing.")
+    public var dryRun = false
+
+    @Option(name: .customLong("units"), help: "The run's units (discover output), listed as the manifest's inputs.")
+    public var units: String?
+
+    @Option(name: .customLong("timings"), help: "A JSON object of step name to seconds, recorded as the manifest's steps.")
+    public var timings: String?
+
+    @Option(name: .customLong("started-at"), help: "When the run started (ISO 8601); default: --now.")
+    public var startedAt: String?
+
+    @Option(name: .customLong("code-version"), help: "The code version to record (git describe); default: unknown.")
+    public var codeVersion: String?
+
+    @Option(name: .customLong("compress"), help: "Compress this file the way publish does (with --to), and print its bytes and sha256.")
+    public var compressInput: String?
+
+    @Option(name: .customLong("to"), help: "Output of --compress.")
+    public var compressOutput: String?
 
     public init() {}
 
@@ -48,10 +76,43 @@ public struct PublishCommand: ParsableCommand {
             for p in problems { Console.printError("publish: mismatch: \(p)") }
             throw PaddockError(.checkFailed, "\(problems.count) mismatch\(problems.count == 1 ? "" : "es") against \(publisher.manifestPath)")
         }
+        if let input = compressInput {
+            guard let output = compressOutput else { throw PaddockError(.usage, "--compress needs --to") }
+            let f = try Publisher.compress(input, to: output, level: publisher.level, workers: publisher.workers)
+            var out = Console.stdout
+            out.appendString("{\"path\":")
+            JSONWriter.appendString(output, to: &out)
+            out.appendString(",\"bytes\":\(f.bytes),\"sha256\":\"\(f.sha256)\"}\n")
+            return
+        }
         let reportPath = report ?? "\(ws.derivedDir(config.pipeline))/dq_report.json"
-        let tables = try publisher.publish(derivedDir: ws.derivedDir(config.pipeline), reportPath: reportPath)
+        if dryRun {
+            let dq = try publisher.checkReport(reportPath)
+            let names = config.publish.tables.isEmpty ? config.tables.map(\.name) : config.publish.tables
+            Console.info(tool: "publish", "would publish run \(publisher.runId) (dq \(dq.status)): \(names.joined(separator: ", "))")
+            for id in try publisher.expiredSnapshots() {
+                Console.info(tool: "publish", "would delete \(publisher.snapshotsDir)/\(id)")
+            }
+            return
+        }
+        var context = RunContext()
+        context.codeVersion = codeVersion ?? "unknown"
+        context.unitsFile = units
+        if let startedAt {
+            guard let t = Timestamp(parsing: startedAt) else { throw PaddockError(.usage, "invalid --started-at '\(startedAt)'") }
+            context.startedAt = t
+        }
+        if let timings {
+            context.steps = try withJSONFile(timings) { (root) throws(PaddockError) in
+                root.members.map { ($0.key.string ?? "", $0.value.string ?? "null") }
+            }
+        }
+        let tables = try publisher.publish(derivedDir: ws.derivedDir(config.pipeline), reportPath: reportPath, context: context)
         for t in tables {
             Console.info(tool: "publish", "\(t.name): \(t.rows) rows, \(t.bytes) bytes -> \(publisher.processedDir)/\(t.path)")
+        }
+        for id in try publisher.prune() {
+            Console.info(tool: "publish", "deleted old snapshot \(id) (keep \(config.publish.keep))")
         }
         Console.info(tool: "publish", "manifest \(publisher.manifestPath) (run \(publisher.runId))")
     }

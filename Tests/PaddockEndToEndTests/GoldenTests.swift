@@ -13,9 +13,12 @@ struct GoldenTests {
         }.sorted()
     }
 
-    /// Replaces values that legitimately differ between machines (file mtimes) with placeholders.
+    /// Replaces values that legitimately differ between machines and runs (file mtimes, the git
+    /// version, step durations) with placeholders.
     static func sanitize(_ s: String) -> String {
         s.replacingOccurrences(of: #""mtime":[0-9]+"#, with: #""mtime":<MTIME>"#, options: .regularExpression)
+            .replacingOccurrences(of: #""code_version": "[^"]*""#, with: #""code_version": "<GIT DESCRIBE>""#, options: .regularExpression)
+            .replacingOccurrences(of: #""steps": \{[^}]*\}"#, with: #""steps": {<TIMINGS>}"#, options: .regularExpression)
     }
 
     @Test("golden case", arguments: cases)

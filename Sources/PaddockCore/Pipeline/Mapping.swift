@@ -273,10 +273,15 @@ public struct TableMapper: Sendable {
     }
 
     /// The Frictionless Table Schema of this table, as JSON.
+    public func tableSchemaJSON() -> String { table.tableSchemaJSON() }
+}
+
+extension TableConfig {
+    /// The Frictionless Table Schema of this table, as JSON (fields, constraints, primary key).
     public func tableSchemaJSON() -> String {
         var w: [UInt8] = []
         w.appendStatic("{\n  \"fields\": [\n")
-        for (i, f) in table.fields.enumerated() {
+        for (i, f) in fields.enumerated() {
             w.appendStatic("    {\"name\": "); JSONWriter.appendString(f.name, to: &w)
             w.appendStatic(", \"type\": "); JSONWriter.appendString(f.type, to: &w)
             if let d = f.description { w.appendStatic(", \"description\": "); JSONWriter.appendString(d, to: &w) }
@@ -295,12 +300,12 @@ public struct TableMapper: Sendable {
             }
             if !cons.isEmpty { w.appendString(", \"constraints\": {" + cons.joined(separator: ", ") + "}") }
             w.appendStatic("}")
-            w.appendStatic(i + 1 < table.fields.count ? ",\n" : "\n")
+            w.appendStatic(i + 1 < fields.count ? ",\n" : "\n")
         }
         w.appendStatic("  ]")
-        if !table.primaryKey.isEmpty {
+        if !primaryKey.isEmpty {
             w.appendStatic(",\n  \"primaryKey\": [")
-            for (i, k) in table.primaryKey.enumerated() { if i > 0 { w.appendStatic(", ") }; JSONWriter.appendString(k, to: &w) }
+            for (i, k) in primaryKey.enumerated() { if i > 0 { w.appendStatic(", ") }; JSONWriter.appendString(k, to: &w) }
             w.appendStatic("]")
         }
         w.appendStatic(",\n  \"missingValues\": [\"\"]\n}\n")

@@ -487,15 +487,27 @@ public struct PublishConfig: Decodable, Sendable {
     public var level: Int = 3
     /// zstd worker threads (default 2).
     public var workers: Int = 2
+    /// File formats written per table: csv always, ndjson when listed (default [csv]).
+    public var formats: [String] = ["csv"]
+    /// Snapshots kept (default 10); older ones are deleted, never the one the manifest points to.
+    public var keep: Int = 10
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case tables, level, workers }
+    enum CodingKeys: String, CodingKey { case tables, level, workers, formats, keep }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         tables = try c.decodeIfPresent([String].self, forKey: .tables) ?? []
         level = try c.decodeIfPresent(Int.self, forKey: .level) ?? 3
         workers = try c.decodeIfPresent(Int.self, forKey: .workers) ?? 2
+        formats = try c.decodeIfPresent([String].self, forKey: .formats) ?? ["csv"]
+        keep = try c.decodeIfPresent(Int.self, forKey: .keep) ?? 10
+        guard formats.allSatisfy({ $0 == "csv" || $0 == "ndjson" }) else {
+            throw DecodingError.dataCorruptedError(forKey: .formats, in: c, debugDescription: "publish formats are csv and ndjson")
+        }
+        guard keep >= 1 else {
+            throw DecodingError.dataCorruptedError(forKey: .keep, in: c, debugDescription: "publish keep must be at least 1")
+        }
     }
 }

@@ -3,16 +3,44 @@ import Glibc
 #endif
 
 /// One published file, as the manifest records it.
-public struct PublishedTable: Sendable, Equatable {
-    public var name: String
+public struct PublishedFile: Sendable, Equatable {
     /// Relative to the pipeline's processed folder (where the manifest is).
     public var path: String
     public var format: String
     public var compression: String
     public var bytes: Int
     public var sha256: String
+}
+
+/// One published table: its main file (CSV) and, when configured, an NDJSON copy.
+public struct PublishedTable: Sendable, Equatable {
+    public var name: String
+    public var file: PublishedFile
+    public var extraFiles: [PublishedFile]
     public var rows: Int
+    public var schemaHash: String
     public var primaryKey: [String]
+    public var eventDateField: String?
+    public var eventDateMin: String?
+    public var eventDateMax: String?
+
+    public var path: String { file.path }
+    public var bytes: Int { file.bytes }
+    public var sha256: String { file.sha256 }
+    public var allFiles: [PublishedFile] { [file] + extraFiles }
+}
+
+/// What a run tells publish about itself, for the manifest.
+public struct RunContext: Sendable {
+    public var startedAt: Timestamp?
+    /// `git describe` of the code that ran, or "unknown".
+    public var codeVersion = "unknown"
+    /// Step name and seconds, in order (from the run's timings file).
+    public var steps: [(String, String)] = []
+    /// The units the run extracted (discover's NDJSON), for the manifest's inputs.
+    public var unitsFile: String?
+
+    public init() {}
 }
 
 /// Reads a small JSON file and hands its root to `body`.
@@ -31,12 +59,13 @@ public func withJSONFile<R>(_ path: String, _ body: (JSONNode) throws(PaddockErr
     return try r.get()
 }
 
-/// Writes zstd-compressed CSV snapshots of a run's derived tables and, last, the
+/// Writes zstd-compressed snapshots of a run's derived tables and, last, the
 /// `latest_successful_run.json` manifest.
 ///
-/// The snapshot is built in a staging folder beside `snapshots/` and renamed into place, so a
-/// consumer sees either no snapshot or a complete one; the manifest is replaced atomically afterwards,
-/// so it always points to a complete snapshot.
+/// The snapshot is built in a staging folder beside `snapshots/` (files, `datapackage.json`, the run's
+/// `manifest.json`), every file is read back, and the folder is renamed into place; only then is the
+/// manifest copied over `latest_successful_run.json`, atomically. A consumer sees the previous complete
+/// snapshot or the new complete one, never a part. One publish at a time per pipeline (a lock file).
 public struct Publisher {
     public let config: PipelineConfig
     public let workspace: Workspace
@@ -55,6 +84,7 @@ public struct Publisher {
     }
 
     public var processedDir: String { workspace.processedDir(config.pipeline) }
+    public var snapshotsDir: String { processedDir + "/snapshots" }
     public var manifestPath: String { processedDir + "/latest_successful_run.json" }
 
     /// Reads the DQ report and refuses (exit 1) when it is missing or failed.
@@ -75,43 +105,82 @@ public struct Publisher {
         }
     }
 
+    /// Takes the pipeline's publish lock (`flock`), or fails with a temporary error naming the holder.
+    public func lock() throws(PaddockError) -> Int32 {
+        try FileSystem.makeDirectories(processedDir)
+        let path = processedDir + "/.publish.lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        if fd < 0 { throw PaddockError.system("cannot open lock", path: path, errno: errno) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let holder = (try? FileSystem.readText(path))?.trimmingCharacters(in: "\n") ?? "?"
+            close(fd)
+            throw PaddockError(.temporary, "another publish of \(config.pipeline) is running (\(holder))", at: SourceLocation(file: path),
+                               hint: "wait for it, then run again")
+        }
+        ftruncate(fd, 0)
+        let me = "pid \(getpid()), run \(runId)\n"
+        _ = me.withCString { write(fd, $0, strlen($0)) }
+        return fd
+    }
+
     /// Publishes the run. Returns the tables written (or found, when this run was published already).
-    public func publish(derivedDir: String, reportPath: String) throws(PaddockError) -> [PublishedTable] {
+    public func publish(derivedDir: String, reportPath: String, context: RunContext = RunContext()) throws(PaddockError) -> [PublishedTable] {
         let dq = try checkReport(reportPath)
         guard runId.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }), !runId.isEmpty, !runId.hasPrefix(".") else {
-            throw PaddockError(.usage, "invalid run id '\(runId)'")
+            throw PaddockError(.usage, "invalid run id '\(runId)'", hint: "letters, digits, '-', '_' and '.'")
         }
-        let snapshots = processedDir + "/snapshots"
-        let final = "\(snapshots)/\(runId)"
-        let previous = previousRunId()
-        var tables: [PublishedTable]
-        if FileSystem.exists(final) {
-            // Idempotent: this run is published already; check it and point the manifest at it.
+        let lockFD = try lock()
+        defer { close(lockFD) }
+        try removeLeftovers()
+        let final = "\(snapshotsDir)/\(runId)"
+        let tables: [PublishedTable]
+        if FileSystem.exists(final + "/manifest.json") {
+            // Idempotent: this run is published already (perhaps killed before the manifest was
+            // replaced): point the manifest at it again, bytes unchanged.
             tables = try Publisher.readTables(manifest: final + "/manifest.json")
         } else {
-            try FileSystem.makeDirectories(snapshots)
-            let staging = "\(processedDir)/.staging-\(runId)-\(getpid())"
-            try? FileSystem.removeTree(staging)
-            try FileSystem.makeDirectories(staging)
-            do {
-                tables = []
-                let names = config.publish.tables.isEmpty ? config.tables.map(\.name) : config.publish.tables
-                for name in names {
-                    let table = try config.table(name)
-                    tables.append(try writeTable(table, from: "\(derivedDir)/\(name).ndjson", stagingDir: staging))
-                }
-                let runManifest = manifestJSON(tables: tables, previous: previous, dq: dq, reportPath: reportPath)
-                try AtomicFileSink.write(runManifest, to: staging + "/manifest.json")
-                try FileSystem.syncDirectory(staging)
-                try FileSystem.rename(staging, to: final)
-            } catch {
-                try? FileSystem.removeTree(staging)
-                throw error
+            if FileSystem.exists(final) {
+                throw PaddockError(.data, "snapshot folder \(final) exists without a manifest", at: SourceLocation(file: final),
+                                   hint: "it was not made by publish; move it away")
             }
+            tables = try build(final: final, derivedDir: derivedDir, reportPath: reportPath, dq: dq, context: context)
         }
-        let manifest = manifestJSON(tables: tables, previous: previous == runId ? nil : previous, dq: dq, reportPath: reportPath)
-        try AtomicFileSink.write(manifest, to: manifestPath)
+        // The manifest is written last: a copy of the run's own manifest.
+        let runManifest = try FileSystem.readFile(final + "/manifest.json")
+        try AtomicFileSink.write(runManifest, to: manifestPath)
         return tables
+    }
+
+    /// Builds the snapshot in a staging folder and renames it to `final`.
+    func build(final: String, derivedDir: String, reportPath: String, dq: (status: String, pass: Int, warn: Int, fail: Int),
+               context: RunContext) throws(PaddockError) -> [PublishedTable] {
+        try FileSystem.makeDirectories(snapshotsDir)
+        let staging = "\(processedDir)/.staging-\(runId)-\(getpid())"
+        try? FileSystem.removeTree(staging)
+        try FileSystem.makeDirectories(staging)
+        do {
+            var tables: [PublishedTable] = []
+            let names = config.publish.tables.isEmpty ? config.tables.map(\.name) : config.publish.tables
+            for name in names {
+                tables.append(try writeTable(try config.table(name), from: "\(derivedDir)/\(name).ndjson", stagingDir: staging))
+            }
+            try AtomicFileSink.write(dataPackageJSON(tables), to: staging + "/datapackage.json")
+            let manifest = try manifestJSON(tables: tables, previous: previousRunId(), dq: dq, reportPath: reportPath, context: context)
+            try AtomicFileSink.write(manifest, to: staging + "/manifest.json")
+            try FileSystem.syncDirectory(staging)
+            try FileSystem.rename(staging, to: final)
+            return tables
+        } catch {
+            try? FileSystem.removeTree(staging)
+            throw error
+        }
+    }
+
+    /// Removes what a killed publish can leave: staging folders and temporary files. Safe under the lock.
+    func removeLeftovers() throws(PaddockError) {
+        for name in (try? FileSystem.list(processedDir)) ?? [] where name.hasPrefix(".staging-") || name.hasPrefix(".paddock-tmp-") {
+            try? FileSystem.removeTree("\(processedDir)/\(name)")
+        }
     }
 
     func previousRunId() -> String? {
@@ -119,22 +188,22 @@ public struct Publisher {
         return try? withJSONFile(manifestPath) { (r) throws(PaddockError) in r["run_id"]?.string }
     }
 
-    /// Writes one table as CSV (header in schema order) through zstd into the staging folder, then
-    /// reads it back to check it decodes completely with the same row count.
+    /// Writes one table as CSV (and NDJSON when configured) through zstd into the staging folder,
+    /// then reads each file back to check it decodes completely with the same row count.
     func writeTable(_ table: TableConfig, from path: String, stagingDir: String) throws(PaddockError) -> PublishedTable {
         guard FileSystem.exists(path) else {
             throw PaddockError(.io, "table \(table.name) has no derived file", at: SourceLocation(file: path),
                                hint: "run normalize --pipeline \(config.pipeline) --table \(table.name) first")
         }
-        let fileName = "\(table.name).csv.zst"
-        let file = try AtomicFileSink(path: "\(stagingDir)/\(fileName)", mode: 0o444)
-        let hashing = HashingSink(inner: file)
-        let zstd = try ZstdCompressingSink(inner: hashing, level: level, workers: workers)
-        let out = OutputBuffer(sink: zstd, chunkSize: 1 << 20)
-        var w = out
+        let withNDJSON = config.publish.formats.contains("ndjson")
+        let csv = try CompressedFile(path: "\(stagingDir)/\(table.name).csv.zst", level: level, workers: workers)
+        let ndjson = withNDJSON ? try CompressedFile(path: "\(stagingDir)/\(table.name).ndjson.zst", level: level, workers: workers) : nil
+        var w = csv.out
         let writer = CSVWriter()
         let columns = table.fields.map(\.name)
         writer.appendRow(columns, to: &w)
+        let dateField = table.fields.first { $0.type == "date" || $0.type == "datetime" }?.name
+        var minDate: String?, maxDate: String?
         var rows = 0
         try forEachNDJSONRecord(path) { (root, _) throws(PaddockError) in
             for (i, c) in columns.enumerated() {
@@ -142,19 +211,34 @@ public struct Publisher {
                 if let v = root[c], !v.isNull { writer.appendField(v.cellText, to: &w) }
             }
             writer.appendLineEnd(to: &w)
+            if let ndjson {
+                var n = ndjson.out
+                JSONWriter.appendCompact(root, to: &n)
+                n.appendByte(0x0A)
+                try ndjson.out.recordEnded()
+            }
+            if let dateField, let d = root[dateField]?.string {
+                if minDate == nil || d < minDate! { minDate = d }
+                if maxDate == nil || d > maxDate! { maxDate = d }
+            }
             rows += 1
-            try out.recordEnded()
+            try csv.out.recordEnded()
         }
-        try out.finish()
-        try file.commit()
-        let bytes = hashing.byteCount
-        let sha = hashing.digestHex ?? ""
-        let readBack = try Publisher.countCSVRows("\(stagingDir)/\(fileName)")
-        guard readBack == rows else {
-            throw PaddockError(.internal, "read-back of \(fileName) found \(readBack) rows, wrote \(rows)", at: SourceLocation(file: stagingDir + "/" + fileName))
+        let csvFile = try csv.commit(relativePath: "snapshots/\(runId)/\(table.name).csv.zst", format: "csv")
+        var extra: [PublishedFile] = []
+        if let ndjson {
+            extra.append(try ndjson.commit(relativePath: "snapshots/\(runId)/\(table.name).ndjson.zst", format: "ndjson"))
         }
-        return PublishedTable(name: table.name, path: "snapshots/\(runId)/\(fileName)", format: "csv", compression: "zstd",
-                              bytes: bytes, sha256: sha, rows: rows, primaryKey: table.primaryKey)
+        for f in [csvFile] + extra {
+            let local = stagingDir + "/" + FileSystem.lastComponent(of: f.path)
+            let readBack = f.format == "csv" ? try Publisher.countCSVRows(local) : try Publisher.countNDJSONRows(local)
+            guard readBack == rows else {
+                throw PaddockError(.internal, "read-back of \(f.path) found \(readBack) rows, wrote \(rows)", at: SourceLocation(file: local))
+            }
+        }
+        return PublishedTable(name: table.name, file: csvFile, extraFiles: extra, rows: rows,
+                              schemaHash: Digest.sha256(table.tableSchemaJSON()), primaryKey: table.primaryKey,
+                              eventDateField: dateField, eventDateMin: minDate, eventDateMax: maxDate)
     }
 
     /// Data rows of a (possibly compressed) CSV file with a header; fails on a truncated or corrupt file.
@@ -166,30 +250,112 @@ public struct Publisher {
         return rows
     }
 
-    func manifestJSON(tables: [PublishedTable], previous: String?, dq: (status: String, pass: Int, warn: Int, fail: Int), reportPath: String) -> String {
+    /// Records of a (possibly compressed) NDJSON file; fails on a truncated or corrupt file.
+    public static func countNDJSONRows(_ path: String) throws(PaddockError) -> Int {
+        var rows = 0
+        try forEachNDJSONRecord(path) { (_, _) throws(PaddockError) in rows += 1 }
+        return rows
+    }
+
+    /// The Frictionless Data Package describing the snapshot's files.
+    func dataPackageJSON(_ tables: [PublishedTable]) throws(PaddockError) -> String {
         var w: [UInt8] = []
-        w.appendStatic("{\n  \"manifest_version\": 1,\n  \"pipeline\": "); JSONWriter.appendString(config.pipeline, to: &w)
-        w.appendStatic(",\n  \"run_id\": "); JSONWriter.appendString(runId, to: &w)
-        w.appendStatic(",\n  \"previous_run_id\": ")
-        if let previous { JSONWriter.appendString(previous, to: &w) } else { w.appendStatic("null") }
-        w.appendStatic(",\n  \"status\": \"success\",\n  \"published_at\": "); JSONWriter.appendString(now.iso8601, to: &w)
-        w.appendStatic(",\n  \"snapshot\": "); JSONWriter.appendString("snapshots/\(runId)", to: &w)
-        w.appendStatic(",\n  \"tables\": [")
+        w.appendStatic("{\n  \"profile\": \"data-package\",\n  \"name\": ")
+        JSONWriter.appendString(config.pipeline.lowercased(), to: &w)
+        w.appendStatic(",\n  \"resources\": [")
+        var first = true
+        for t in tables {
+            let schema = try config.table(t.name).tableSchemaJSON()
+            for f in t.allFiles {
+                w.appendStatic(first ? "\n    {" : ",\n    {")
+                first = false
+                w.appendStatic("\"name\": ")
+                JSONWriter.appendString(f.format == "csv" ? t.name : "\(t.name)-\(f.format)", to: &w)
+                w.appendStatic(", \"path\": "); JSONWriter.appendString(FileSystem.lastComponent(of: f.path), to: &w)
+                w.appendStatic(", \"format\": "); JSONWriter.appendString(f.format, to: &w)
+                w.appendStatic(", \"mediatype\": "); JSONWriter.appendString(f.format == "csv" ? "text/csv" : "application/x-ndjson", to: &w)
+                w.appendStatic(", \"encoding\": \"utf-8\", \"compression\": \"zstd\"")
+                w.appendString(", \"bytes\": \(f.bytes), \"hash\": \"sha256:\(f.sha256)\", \"rows\": \(t.rows), \"schema\": ")
+                w.appendString(schema.replacing("\n", with: " ").replacing("  ", with: ""))
+                w.appendStatic("}")
+            }
+        }
+        w.appendStatic("\n  ]\n}\n")
+        return String(decoding: w, as: UTF8.self)
+    }
+
+    /// sha256 of the pipeline definition and the value maps it names.
+    func configHash() throws(PaddockError) -> String {
+        var bytes = try FileSystem.readFile(workspace.pipelinePath(config.pipeline))
+        for name in config.maps.keys.sorted() {
+            if let p = config.maps[name]?.path { bytes += try FileSystem.readFile(p) }
+        }
+        return Digest.sha256(bytes)
+    }
+
+    func manifestJSON(tables: [PublishedTable], previous: String?, dq: (status: String, pass: Int, warn: Int, fail: Int),
+                      reportPath: String, context: RunContext) throws(PaddockError) -> String {
+        var w: [UInt8] = []
+        func str(_ s: String?) { if let s { JSONWriter.appendString(s, to: &w) } else { w.appendStatic("null") } }
+        w.appendStatic("{\n  \"manifest_version\": 1,\n  \"pipeline\": "); str(config.pipeline)
+        w.appendStatic(",\n  \"run_id\": "); str(runId)
+        w.appendStatic(",\n  \"previous_run_id\": "); str(previous == runId ? nil : previous)
+        w.appendStatic(",\n  \"status\": \"success\",\n  \"started_at\": "); str((context.startedAt ?? now).iso8601)
+        w.appendStatic(",\n  \"finished_at\": "); str(now.iso8601)
+        w.appendStatic(",\n  \"steps\": {")
+        for (i, (name, seconds)) in context.steps.enumerated() {
+            if i > 0 { w.appendStatic(", ") }
+            str(name)
+            w.appendStatic(": ")
+            w.appendString(Parsers.isJSONNumber(seconds) ? seconds : "null")
+        }
+        w.appendStatic("},\n  \"code_version\": "); str(context.codeVersion)
+        w.appendStatic(",\n  \"config_hash\": "); str("sha256:" + (try configHash()))
+        w.appendStatic(",\n  \"snapshot\": "); str("snapshots/\(runId)")
+        w.appendStatic(",\n  \"inputs\": [")
+        if let units = context.unitsFile {
+            var first = true
+            try forEachNDJSONRecord(units) { (u, _) throws(PaddockError) in
+                w.appendStatic(first ? "\n    {\"unit\": " : ",\n    {\"unit\": ")
+                first = false
+                str(u["id"]?.string)
+                w.appendStatic(", \"sha256\": ")
+                str(u.pointer("/fingerprint/sha256")?.string)
+                w.appendStatic("}")
+            }
+            if !first { w.appendStatic("\n  ") }
+        }
+        w.appendStatic("],\n  \"tables\": [")
         for (i, t) in tables.enumerated() {
             w.appendStatic(i == 0 ? "\n    {" : ",\n    {")
-            w.appendStatic("\"name\": "); JSONWriter.appendString(t.name, to: &w)
-            w.appendStatic(", \"path\": "); JSONWriter.appendString(t.path, to: &w)
-            w.appendStatic(", \"format\": "); JSONWriter.appendString(t.format, to: &w)
-            w.appendStatic(", \"compression\": "); JSONWriter.appendString(t.compression, to: &w)
-            w.appendString(", \"bytes\": \(t.bytes), \"sha256\": \"\(t.sha256)\", \"rows\": \(t.rows), \"primary_key\": [")
-            for (k, c) in t.primaryKey.enumerated() { if k > 0 { w.appendStatic(", ") }; JSONWriter.appendString(c, to: &w) }
+            w.appendStatic("\"name\": "); str(t.name)
+            appendFile(t.file, to: &w)
+            w.appendString(", \"rows\": \(t.rows), \"schema_hash\": \"sha256:\(t.schemaHash)\", \"primary_key\": [")
+            for (k, c) in t.primaryKey.enumerated() { if k > 0 { w.appendStatic(", ") }; str(c) }
+            w.appendStatic("], \"event_date_field\": "); str(t.eventDateField)
+            w.appendStatic(", \"event_date_min\": "); str(t.eventDateMin)
+            w.appendStatic(", \"event_date_max\": "); str(t.eventDateMax)
+            w.appendStatic(", \"extra_files\": [")
+            for (k, f) in t.extraFiles.enumerated() {
+                w.appendStatic(k == 0 ? "{" : ", {")
+                w.appendStatic("\"format\": "); str(f.format)
+                appendFile(f, to: &w, withFormat: false)
+                w.appendStatic("}")
+            }
             w.appendStatic("]}")
         }
-        w.appendStatic("\n  ],\n  \"dq\": {\"status\": "); JSONWriter.appendString(dq.status, to: &w)
+        w.appendStatic("\n  ],\n  \"dq\": {\"status\": "); str(dq.status)
         w.appendString(", \"pass\": \(dq.pass), \"warn\": \(dq.warn), \"fail\": \(dq.fail), \"report\": ")
-        JSONWriter.appendString(reportPath, to: &w)
+        str(reportPath)
         w.appendStatic("}\n}\n")
         return String(decoding: w, as: UTF8.self)
+    }
+
+    func appendFile(_ f: PublishedFile, to w: inout [UInt8], withFormat: Bool = true) {
+        w.appendStatic(", \"path\": "); JSONWriter.appendString(f.path, to: &w)
+        if withFormat { w.appendStatic(", \"format\": "); JSONWriter.appendString(f.format, to: &w) }
+        w.appendStatic(", \"compression\": "); JSONWriter.appendString(f.compression, to: &w)
+        w.appendString(", \"bytes\": \(f.bytes), \"sha256\": \"\(f.sha256)\"")
     }
 
     /// The tables a manifest lists.
@@ -198,11 +364,19 @@ public struct Publisher {
             guard let tables = root["tables"], tables.kind == .array else {
                 throw PaddockError(.data, "manifest has no tables list", at: SourceLocation(file: path))
             }
+            func file(_ n: JSONNode, format: String? = nil) -> PublishedFile {
+                PublishedFile(path: n["path"]?.string ?? "", format: format ?? n["format"]?.string ?? "",
+                              compression: n["compression"]?.string ?? "", bytes: Int(n["bytes"]?.string ?? "") ?? -1,
+                              sha256: n["sha256"]?.string ?? "")
+            }
             return tables.elements.map { t in
-                PublishedTable(name: t["name"]?.string ?? "", path: t["path"]?.string ?? "", format: t["format"]?.string ?? "",
-                               compression: t["compression"]?.string ?? "", bytes: Int(t["bytes"]?.string ?? "") ?? -1,
-                               sha256: t["sha256"]?.string ?? "", rows: Int(t["rows"]?.string ?? "") ?? -1,
-                               primaryKey: t["primary_key"]?.elements.compactMap(\.string) ?? [])
+                PublishedTable(name: t["name"]?.string ?? "", file: file(t),
+                               extraFiles: t["extra_files"]?.elements.map { file($0) } ?? [],
+                               rows: Int(t["rows"]?.string ?? "") ?? -1,
+                               schemaHash: String((t["schema_hash"]?.string ?? "").dropFirst(7)),
+                               primaryKey: t["primary_key"]?.elements.compactMap(\.string) ?? [],
+                               eventDateField: t["event_date_field"]?.string,
+                               eventDateMin: t["event_date_min"]?.string, eventDateMax: t["event_date_max"]?.string)
             }
         }
     }
@@ -215,18 +389,82 @@ public struct Publisher {
         }
         var problems: [String] = []
         for t in try Publisher.readTables(manifest: manifestPath) {
-            let path = processedDir + "/" + t.path
-            guard FileSystem.exists(path) else { problems.append("\(path): missing"); continue }
-            let digest = try Digest.sha256(file: path)
-            if digest.bytes != t.bytes { problems.append("\(path): \(digest.bytes) bytes, manifest says \(t.bytes)") }
-            if digest.hex != t.sha256 { problems.append("\(path): sha256 \(digest.hex), manifest says \(t.sha256)") }
-            do {
-                let rows = try Publisher.countCSVRows(path)
-                if rows != t.rows { problems.append("\(path): \(rows) rows, manifest says \(t.rows)") }
-            } catch {
-                problems.append("\(path): cannot be read: \(error.message)")
+            for f in t.allFiles {
+                let path = processedDir + "/" + f.path
+                guard FileSystem.exists(path) else { problems.append("\(path): missing"); continue }
+                let digest = try Digest.sha256(file: path)
+                if digest.bytes != f.bytes { problems.append("\(path): \(digest.bytes) bytes, manifest says \(f.bytes)") }
+                if digest.hex != f.sha256 { problems.append("\(path): sha256 \(digest.hex), manifest says \(f.sha256)") }
+                do {
+                    let rows = f.format == "csv" ? try Publisher.countCSVRows(path) : try Publisher.countNDJSONRows(path)
+                    if rows != t.rows { problems.append("\(path): \(rows) rows, manifest says \(t.rows)") }
+                } catch {
+                    problems.append("\(path): cannot be read: \(error.message)")
+                }
             }
         }
         return problems
+    }
+
+    /// Snapshots beyond the newest `keep`, oldest first; never the one the manifest points to.
+    public func expiredSnapshots() throws(PaddockError) -> [String] {
+        guard FileSystem.isDirectory(snapshotsDir) else { return [] }
+        let current = previousRunId()
+        // Run ids made from --now sort by time; others by the time their manifest gives.
+        var runs: [(key: String, id: String)] = []
+        for id in try FileSystem.list(snapshotsDir) {
+            let m = "\(snapshotsDir)/\(id)/manifest.json"
+            let at = (try? withJSONFile(m) { (r) throws(PaddockError) in r["finished_at"]?.string }) ?? nil
+            runs.append(((at ?? "") + "|" + id, id))
+        }
+        runs.sort { $0.key < $1.key }
+        let keep = config.publish.keep
+        guard runs.count > keep else { return [] }
+        return runs.prefix(runs.count - keep).map(\.id).filter { $0 != current }
+    }
+
+    /// Deletes the expired snapshots (see `expiredSnapshots`), under the publish lock.
+    public func prune() throws(PaddockError) -> [String] {
+        let lockFD = try lock()
+        defer { close(lockFD) }
+        let expired = try expiredSnapshots()
+        for id in expired { try FileSystem.removeTree("\(snapshotsDir)/\(id)") }
+        if !expired.isEmpty { try FileSystem.syncDirectory(snapshotsDir) }
+        return expired
+    }
+
+    /// Compresses one file the way publish does (same level and workers), atomically.
+    public static func compress(_ input: String, to output: String, level: Int32, workers: Int32) throws(PaddockError) -> PublishedFile {
+        let src = try FileDescriptorSource(path: input)
+        let file = try CompressedFile(path: output, level: level, workers: workers)
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = try withMutableBytes(&chunk) { (b) throws(PaddockError) -> Int in try src.read(into: b.baseAddress!, count: b.count) }
+            if n == 0 { break }
+            try withBytes(chunk) { (b) throws(PaddockError) in try file.zstd.write(UnsafeRawBufferPointer(rebasing: b[0..<n])) }
+        }
+        return try file.commit(relativePath: output, format: "binary")
+    }
+}
+
+/// An atomic file written through zstd, counting and hashing the compressed bytes.
+final class CompressedFile {
+    let sink: AtomicFileSink
+    let hashing: HashingSink
+    let zstd: ZstdCompressingSink
+    let out: OutputBuffer
+
+    init(path: String, level: Int32, workers: Int32) throws(PaddockError) {
+        sink = try AtomicFileSink(path: path, mode: 0o444)
+        hashing = HashingSink(inner: sink)
+        zstd = try ZstdCompressingSink(inner: hashing, level: level, workers: workers)
+        out = OutputBuffer(sink: zstd, chunkSize: 1 << 20)
+    }
+
+    /// Ends the zstd frame, fsyncs and renames the file into place.
+    func commit(relativePath: String, format: String) throws(PaddockError) -> PublishedFile {
+        try out.finish()
+        try sink.commit()
+        return PublishedFile(path: relativePath, format: format, compression: "zstd", bytes: hashing.byteCount, sha256: hashing.digestHex ?? "")
     }
 }
