@@ -9,6 +9,8 @@ Python itself, and no dict/set iteration order is relied upon).
 Usage:
     python3 scripts/gen_racing.py runners --rows N --seed S --out PATH   # '-' = stdout
     python3 scripts/gen_racing.py races   --rows N --seed S --out PATH
+    python3 scripts/gen_racing.py tree --root DIR --months N --start YYYY-MM --seed S
+                                       [--runners-per-month N] [--inject-bad K] [--planted FILE]
 
 Structure (so that a landing-tree writer can be added later):
     * World      - pools of courses, people and horses, each seeded independently
@@ -20,8 +22,21 @@ Structure (so that a landing-tree writer can be added later):
     * make_runners - the result rows of one race, from an RNG seeded by
                    (seed, race_key, 'runners').
     * iter_races - walks the calendar from --start and yields races in file order.
-A future `tree` subcommand only has to group iter_races() output by
-(region, code, YYYY-MM) and write races_*.csv / runners_*.csv / manifest.json.
+    * write_tree - a landing tree: iter_races() output grouped by (region, code, YYYY-MM)
+                   into {region}/{code}/{YYYY-MM}/races_{code}_{YYYY-MM}.csv and
+                   runners_{code}_{YYYY-MM}.csv, with a manifest.json per folder.
+
+The tree:
+    --runners-per-month N keeps whole races (picked by a seeded shuffle, written in calendar
+    order) until the month has at most N runners; without it every race of the month is kept.
+    Every race's runner rows in runners_*.csv number exactly its `ran`. Distances in the
+    tree's races files use the half furlong (`2m4\u00bdf`) as rpscrape does.
+    --inject-bad K replaces one value in each of K distinct runner rows with a value that
+    cannot be parsed (dec `5/0`, pos `XX`, lbs `9-15`, time `1:75.20`, in turn) and lists
+    them, one JSON object a line, {"file", "line", "field", "value", "race_key", "num"},
+    on stdout (or in --planted FILE). `file` is relative to --root and `line` is the
+    physical line in it (the header is line 1). manifest.json describes the files as
+    written (with the bad values).
 """
 
 from __future__ import annotations
@@ -29,7 +44,9 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import hashlib
 import io
+import json
 import os
 import random
 import sys
@@ -258,9 +275,12 @@ def fmt_money(sym: str, amount: float) -> str:
     return f"{sym}{amount:,.2f}"
 
 
-def fmt_dist(yards: int) -> str:
+def fmt_dist(yards: int, half: bool = False) -> str:
+    """1m2f110y; with half=True a remainder of 110 yards is written as half a furlong (2m4\u00bdf)."""
     m, rest = divmod(yards, 1760)
     f, y = divmod(rest, 220)
+    if half and y == 110:
+        return (f"{m}m" if m else "") + f"{f if f else ''}\u00bdf"
     return (f"{m}m" if m else "") + (f"{f}f" if f else "") + (f"{y}y" if y else "")
 
 
@@ -420,10 +440,10 @@ class Race:
                  "dist_y", "going", "surface", "ran", "prize", "currency", "plain_time",
                  "handicap")
 
-    def race_row(self):
+    def race_row(self, half: bool = False):
         return [self.key, self.date.isoformat(), self.region, self.course_name, self.code,
                 self.off, self.race_name, self.type, self.race_class, self.pattern,
-                self.age_band, self.rating_band, fmt_dist(self.dist_y), self.dist_y,
+                self.age_band, self.rating_band, fmt_dist(self.dist_y, half), self.dist_y,
                 self.going, self.surface, self.ran, f"{self.prize:.2f}",
                 fmt_money(self.currency, self.prize), "GBP" if self.currency == "£" else "EUR"]
 
@@ -786,6 +806,107 @@ def write_races(seed: int, rows: int, start: dt.date, out: str) -> int:
     return written
 
 
+# --------------------------------------------------------------------------- tree
+
+# Planted faults, in turn: (runner column, bad value). Each value fails the column's parser.
+BAD_VALUES = [("dec", "5/0"), ("pos", "XX"), ("lbs", "9-15"), ("time", "1:75.20")]
+
+
+def _csv_bytes(header, rows) -> bytes:
+    buf = io.StringIO(newline="")
+    w = writer(buf)
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def _write_bytes(path: str, data: bytes):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = f"{path}.tmp.{os.getpid()}"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+def _months(start: str, n: int):
+    y, m = (int(x) for x in start.split("-"))
+    for _ in range(n):
+        yield y, m
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+
+
+def write_tree(seed: int, root: str, start: str, months: int, per_month: int | None,
+               inject_bad: int, planted_out: str) -> dict:
+    """Writes the landing tree; returns counts. See the module docstring."""
+    world = World(seed)
+    folders = {}                   # (region, code, 'YYYY-MM') -> [races rows, runner rows]
+    order = []
+    for y, m in _months(start, months):
+        first = dt.date(y, m, 1)
+        last = dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
+        races = list(iter_races(seed, first, last))
+        if per_month is not None:
+            idx = list(range(len(races)))
+            random.Random(f"{seed}/tree/{y:04d}-{m:02d}").shuffle(idx)
+            keep, total = set(), 0
+            for i in idx:
+                if total + races[i].ran > per_month:
+                    continue
+                keep.add(i)
+                total += races[i].ran
+            races = [r for i, r in enumerate(races) if i in keep]
+        ym = f"{y:04d}-{m:02d}"
+        for race in races:
+            key = (race.region, race.code, ym)
+            if key not in folders:
+                folders[key] = [[], []]
+                order.append(key)
+            folders[key][0].append(race.race_row(half=True))
+            runners = make_runners(seed, world, race)
+            assert len(runners) == race.ran
+            folders[key][1].extend(runners)
+    order.sort()
+
+    # Planted faults: K distinct runner rows across the tree, chosen by a seeded RNG.
+    planted = []
+    if inject_bad > 0:
+        slots = [(k, i) for k in order for i in range(len(folders[k][1]))]
+        if inject_bad > len(slots):
+            raise SystemExit(f"gen_racing: --inject-bad {inject_bad} is more than the {len(slots)} runner rows")
+        picks = random.Random(f"{seed}/inject").sample(slots, inject_bad)
+        picks.sort(key=lambda p: (order.index(p[0]), p[1]))
+        for n, (key, i) in enumerate(picks):
+            col, bad = BAD_VALUES[n % len(BAD_VALUES)]
+            row = folders[key][1][i]
+            row[RUNNER_COLUMNS.index(col)] = bad
+            region, code, ym = key
+            planted.append({"file": f"{region}/{code}/{ym}/runners_{code}_{ym}.csv", "line": i + 2,
+                            "field": col, "value": bad, "race_key": row[0], "num": row[1]})
+
+    n_races = n_runners = 0
+    for key in order:
+        region, code, ym = key
+        folder = os.path.join(root, region, code, ym)
+        races_rows, runner_rows = folders[key]
+        entries = []
+        for name, header, rows in ((f"races_{code}_{ym}.csv", RACE_COLUMNS, races_rows),
+                                   (f"runners_{code}_{ym}.csv", RUNNER_COLUMNS, runner_rows)):
+            data = _csv_bytes(header, rows)
+            _write_bytes(os.path.join(folder, name), data)
+            entries.append({"name": name, "rows": len(rows), "bytes": len(data),
+                            "sha256": hashlib.sha256(data).hexdigest()})
+        manifest = {"region": region, "code": code, "month": ym, "seed": seed, "files": entries}
+        _write_bytes(os.path.join(folder, "manifest.json"),
+                     (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        n_races += len(races_rows)
+        n_runners += len(runner_rows)
+
+    with _Out(planted_out) as f:
+        for p in planted:
+            f.write(json.dumps(p, ensure_ascii=False) + "\n")
+    return {"folders": len(order), "races": n_races, "runners": n_runners, "planted": len(planted)}
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -796,7 +917,30 @@ def main(argv=None) -> int:
         s.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
         s.add_argument("--start", default="2015-01-01", help="first race date, YYYY-MM-DD")
         s.add_argument("--out", default="-", help="output path, '-' for stdout")
+    t = sub.add_parser("tree", help="a landing tree {region}/{code}/{YYYY-MM}/ of races and runners "
+                                    "CSV files with a manifest.json per folder")
+    t.add_argument("--root", required=True, help="folder to write the tree into")
+    t.add_argument("--months", type=int, required=True, help="number of months")
+    t.add_argument("--start", required=True, help="first month, YYYY-MM")
+    t.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    t.add_argument("--runners-per-month", type=int, default=None,
+                   help="at most N runners a month, in whole races (default: every race)")
+    t.add_argument("--inject-bad", type=int, default=0, metavar="K",
+                   help="plant K unparseable runner values and list them (default 0)")
+    t.add_argument("--planted", default="-", metavar="FILE",
+                   help="where to list the planted values, NDJSON ('-' = stdout, the default)")
     a = p.parse_args(argv)
+    if a.cmd == "tree":
+        if a.months < 1 or a.inject_bad < 0 or (a.runners_per_month is not None and a.runners_per_month < 1):
+            p.error("--months and --runners-per-month must be at least 1, --inject-bad at least 0")
+        try:
+            dt.date.fromisoformat(a.start + "-01")
+        except ValueError:
+            p.error(f"--start must be YYYY-MM, not '{a.start}'")
+        c = write_tree(a.seed, a.root, a.start, a.months, a.runners_per_month, a.inject_bad, a.planted)
+        print(f"gen_racing: {c['folders']} folders, {c['races']} races, {c['runners']} runners, "
+              f"{c['planted']} planted", file=sys.stderr)
+        return 0
     start = dt.date.fromisoformat(a.start)
     if a.cmd == "runners":
         write_runners(a.seed, a.rows, start, a.out)

@@ -30,7 +30,10 @@ extension NormalizeCommand {
         }
         let s = normalizer.stats
         if let stats { try AtomicFileSink.write(s.json, to: stats) }
-        let dedupeNote = s.deduplicated > 0 ? " (\(s.deduplicated) duplicate keys, dedupe: \(table.dedupe))" : ""
+        var notes: [String] = []
+        if s.deduplicated > 0 { notes.append("\(s.deduplicated) duplicate keys, dedupe: \(table.dedupe)") }
+        if s.otherSource > 0 { notes.append("\(s.otherSource) from sources not feeding \(tableName)") }
+        let dedupeNote = notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")"
         Console.info(tool: "normalize", "\(tableName): \(s.recordsIn) records in, \(s.written) written, \(s.quarantined) quarantined, \(s.filtered) filtered\(dedupeNote)")
         if s.quarantined > 0 {
             Console.warning(tool: "normalize", "\(s.quarantined) records quarantined, see \(quarantinePath)")

@@ -13,7 +13,24 @@ public enum FieldParsers {
 
     public static var names: Set<String> { Set(parts.keys) }
 
-    /// Parses `text` with the parser `p`; nil when the text is not valid for it.
+    /// What a parser made of a text.
+    public enum Outcome: Equatable, Sendable {
+        /// The text of the typed value.
+        case value(String)
+        /// Valid text with nothing for this part (no place for `PU`, no favourite marker): null.
+        case empty
+        /// Not valid for this parser.
+        case invalid
+    }
+
+    /// Parses `text` with the parser `p`.
+    public static func parse(_ p: ParserConfig, _ text: String) -> Outcome {
+        guard let v = apply(p, text) else { return .invalid }
+        return v.isEmpty ? .empty : .value(v)
+    }
+
+    /// Parses `text` with the parser `p`; nil when the text is not valid for it, "" when it is valid but
+    /// has no value for the requested part.
     public static func apply(_ p: ParserConfig, _ text: String) -> String? {
         let part = p.part ?? parts[p.name]?.first
         switch p.name {

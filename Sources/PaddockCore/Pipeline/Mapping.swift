@@ -206,10 +206,12 @@ public struct TableMapper: Sendable {
             }
         }
         if let t = text, let p = f.config.parser {
-            guard let parsed = FieldParsers.apply(p, t) else {
+            switch FieldParsers.parse(p, t) {
+            case .value(let v): text = v
+            case .empty: text = nil
+            case .invalid:
                 throw MappingFailure(field: f.config.name, rule: "parser", reason: "field \(f.config.name): '\(t)' is not a valid \(FieldParsers.describe(p))")
             }
-            text = parsed
         }
         return try Self.typed(text, field: f)
     }
@@ -333,7 +335,7 @@ public enum Transforms {
         case "slug":
             var out = ""
             var dash = false
-            for ch in s.lowercased().unicodeScalars {
+            for ch in s.lowercased().unicodeScalars where ch != "'" && ch != "\u{2019}" {
                 if ch.properties.isAlphabetic || ("0"..."9").contains(ch) {
                     if dash && !out.isEmpty { out += "-" }
                     dash = false

@@ -1,15 +1,18 @@
 /// Counts of a normalize run. `recordsIn == written + quarantined + filtered` always holds;
-/// `deduplicated` counts the rows among `filtered` that a `dedupe: first|last` policy replaced.
+/// `deduplicated` counts the rows among `filtered` that a `dedupe: first|last` policy replaced, and
+/// `otherSource` the records from a source that does not feed the table.
 public struct NormalizeStats: Sendable, Equatable {
     public var recordsIn = 0
     public var written = 0
     public var quarantined = 0
     public var filtered = 0
     public var deduplicated = 0
+    /// Among `filtered`: records from a source that does not feed the table.
+    public var otherSource = 0
     public init() {}
 
     public var json: String {
-        "{\"records_in\":\(recordsIn),\"written\":\(written),\"quarantined\":\(quarantined),\"filtered\":\(filtered),\"deduplicated\":\(deduplicated)}\n"
+        "{\"records_in\":\(recordsIn),\"written\":\(written),\"quarantined\":\(quarantined),\"filtered\":\(filtered),\"deduplicated\":\(deduplicated),\"other_source\":\(otherSource)}\n"
     }
 }
 
@@ -35,6 +38,13 @@ public final class TableNormalizer {
     private var lastIndex: [String: Int] = [:]
     private var spooled = 0
     private var spool: SpoolFile?
+    private let acceptsAllSources: Bool
+
+    /// The source of a record from extract: the first segment of its `_unit`.
+    static func sourceOf(_ record: JSONNode) -> String? {
+        guard let unit = record["_unit"]?.string, let slash = unit.firstIndex(of: "/") else { return nil }
+        return String(unit[..<slash])
+    }
 
     public init(mapper: TableMapper, outputFormat: RecordFormat, out: OutputBuffer, quarantine: OutputBuffer) {
         self.mapper = mapper
@@ -42,6 +52,7 @@ public final class TableNormalizer {
         self.out = out
         self.quarantine = quarantine
         dedupe = Dedupe(rawValue: mapper.table.dedupe) ?? .none
+        acceptsAllSources = mapper.table.sources.isEmpty
         keyIndexes = mapper.table.primaryKey.compactMap { k in mapper.table.fields.firstIndex { $0.name == k } }
         for (i, f) in mapper.table.fields.enumerated() {
             var p: [UInt8] = [UInt8(ascii: i == 0 ? "{" : ",")]
@@ -94,6 +105,12 @@ public final class TableNormalizer {
                 stats.quarantined += 1
                 writeQuarantine(&q, field: nil, rule: "type", reason: "record is not a JSON object", file: input.name, line: lines.lineNumber, record: root, rawLine: nil)
                 try quarantine.recordEnded()
+                continue
+            }
+            // Explicit filter: a record from a source that does not feed this table is counted, not mapped.
+            if !acceptsAllSources, let source = TableNormalizer.sourceOf(root), !mapper.table.sources.contains(source) {
+                stats.filtered += 1
+                stats.otherSource += 1
                 continue
             }
             let values: [TypedValue]
