@@ -12,7 +12,10 @@ DATA_DIR ?= data
 export DATA_DIR
 NOW ?=
 
-.PHONY: help deps build run test bench clean
+VENV_TEST := .venv-test
+CONSUMER_PACKAGES := duckdb pandas polars zstandard
+
+.PHONY: help deps build run test test-venv bench clean
 
 help:
 	@sed -n '2,4p' Makefile | sed 's/^# \{0,1\}//'
@@ -34,7 +37,14 @@ build: deps
 run: build
 	scripts/run_pipeline.sh --pipeline football $(if $(NOW),--now $(NOW))
 
-test: build
+# Python consumers (DuckDB, pandas, polars) for the tests that read published snapshots.
+test-venv:
+	@if [ ! -x $(VENV_TEST)/bin/python ] || ! $(VENV_TEST)/bin/python -c 'import duckdb, pandas, polars, zstandard' 2>/dev/null; then \
+	  echo "make: installing Python consumers in $(VENV_TEST): $(CONSUMER_PACKAGES) (pip)"; \
+	  python3 -m venv $(VENV_TEST) && $(VENV_TEST)/bin/pip install -q $(CONSUMER_PACKAGES); \
+	fi
+
+test: build test-venv
 	swift build --build-tests
 	PADDOCK_BIN=$(CURDIR)/.build/release swift test --skip-build --disable-xctest
 
@@ -42,4 +52,4 @@ bench: build
 	scripts/bench.sh
 
 clean:
-	rm -rf .build data/raw data/derived data/processed data/index data/runs data/logs
+	rm -rf .build $(VENV_TEST) data/raw data/derived data/processed data/index data/runs data/logs

@@ -57,7 +57,7 @@ public struct PublishCommand: ParsableCommand {
     @Option(name: .customLong("compress"), help: "Compress this file the way publish does (with --to), and print its bytes and sha256.")
     public var compressInput: String?
 
-    @Option(name: .customLong("to"), help: "Output of --compress.")
+    @Option(name: .customLong("to"), help: "Output of --compress ('-' for stdout).")
     public var compressOutput: String?
 
     public init() {}
@@ -79,6 +79,10 @@ public struct PublishCommand: ParsableCommand {
         if let input = compressInput {
             guard let output = compressOutput else { throw PaddockError(.usage, "--compress needs --to") }
             let f = try Publisher.compress(input, to: output, level: publisher.level, workers: publisher.workers)
+            if output == "-" {
+                Console.info(tool: "publish", "\(f.bytes) bytes, sha256 \(f.sha256)")
+                return
+            }
             var out = Console.stdout
             out.appendString("{\"path\":")
             JSONWriter.appendString(output, to: &out)

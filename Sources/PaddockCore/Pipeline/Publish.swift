@@ -433,10 +433,11 @@ public struct Publisher {
         return expired
     }
 
-    /// Compresses one file the way publish does (same level and workers), atomically.
+    /// Compresses one file the way publish does (same level and workers, sha256 of the output): to a
+    /// file atomically, or to standard output for `-`.
     public static func compress(_ input: String, to output: String, level: Int32, workers: Int32) throws(PaddockError) -> PublishedFile {
         let src = try FileDescriptorSource(path: input)
-        let file = try CompressedFile(path: output, level: level, workers: workers)
+        let file = try CompressedFile(path: output == "-" ? nil : output, level: level, workers: workers)
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let n = try withMutableBytes(&chunk) { (b) throws(PaddockError) -> Int in try src.read(into: b.baseAddress!, count: b.count) }
@@ -449,14 +450,16 @@ public struct Publisher {
 
 /// An atomic file written through zstd, counting and hashing the compressed bytes.
 final class CompressedFile {
-    let sink: AtomicFileSink
+    /// The atomic file, or nil when writing to standard output.
+    let sink: AtomicFileSink?
     let hashing: HashingSink
     let zstd: ZstdCompressingSink
     let out: OutputBuffer
 
-    init(path: String, level: Int32, workers: Int32) throws(PaddockError) {
-        sink = try AtomicFileSink(path: path, mode: 0o444)
-        hashing = HashingSink(inner: sink)
+    init(path: String?, level: Int32, workers: Int32) throws(PaddockError) {
+        let file = try path.map { p throws(PaddockError) in try AtomicFileSink(path: p, mode: 0o444) }
+        sink = file
+        hashing = HashingSink(inner: file ?? FileDescriptorSink.standardOutput())
         zstd = try ZstdCompressingSink(inner: hashing, level: level, workers: workers)
         out = OutputBuffer(sink: zstd, chunkSize: 1 << 20)
     }
@@ -464,7 +467,7 @@ final class CompressedFile {
     /// Ends the zstd frame, fsyncs and renames the file into place.
     func commit(relativePath: String, format: String) throws(PaddockError) -> PublishedFile {
         try out.finish()
-        try sink.commit()
+        try sink?.commit()
         return PublishedFile(path: relativePath, format: format, compression: "zstd", bytes: hashing.byteCount, sha256: hashing.digestHex ?? "")
     }
 }
