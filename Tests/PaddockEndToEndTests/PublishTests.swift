@@ -50,7 +50,8 @@ struct PublishTests {
         #expect(killed >= 25, "\(lines[0])")
         #expect(lines[1].hasPrefix("publish: verified "))
         #expect(lines[2] == "run50")
-        #expect(lines[3] == "5")  // publish.keep
+        // Completed runs beyond publish.keep (5) were deleted; how many completed depends on the kills.
+        #expect((1...5).contains(Int(lines[3]) ?? 0), "\(lines[3]) snapshots")
         #expect(lines[4] == "0")  // nothing half-written left behind
     }
 
