@@ -39,11 +39,14 @@ struct PublishTests {
         publish --pipeline bulk --verify 2>&1
         python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["run_id"])' "$DATA_DIR/processed/bulk/latest_successful_run.json"
         ls "$DATA_DIR/processed/bulk/snapshots" | wc -l
+        # Retention: after six more complete runs, publish.keep (5) snapshots remain, the newest.
+        for d in 1 2 3 4 5 6; do publish --pipeline bulk --now "2025-02-0${d}T00:00:00Z" --run-id "later$d" 2>/dev/null; done
+        ls "$DATA_DIR/processed/bulk/snapshots" | tr '\n' ' '; echo
         ls -a "$DATA_DIR/processed/bulk" | grep -c '^\\.staging-\\|^\\.paddock-tmp-' || true
         """, scratch: scratch, extraEnv: ["ROWS": "150000"])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        try #require(lines.count == 5, "\(r.stdout)\n\(r.stderr)")
+        try #require(lines.count == 6, "\(r.stdout)\n\(r.stderr)")
         #expect(lines[0].hasPrefix("verified 50 of 50"))
         // Some kills must land while publish is running, or the test proves nothing.
         let killed = Int(lines[0].split(separator: " ").last!.dropLast()) ?? 0
@@ -52,7 +55,8 @@ struct PublishTests {
         #expect(lines[2] == "run50")
         // Completed runs beyond publish.keep (5) were deleted; how many completed depends on the kills.
         #expect((1...5).contains(Int(lines[3]) ?? 0), "\(lines[3]) snapshots")
-        #expect(lines[4] == "0")  // nothing half-written left behind
+        #expect(lines[4] == "later2 later3 later4 later5 later6 ")
+        #expect(lines[5] == "0")  // nothing half-written left behind
     }
 
     @Test("truncating or flipping one byte of a published file fails --verify, naming the file", arguments: ["truncate", "flip"])
