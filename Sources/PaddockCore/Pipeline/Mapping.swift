@@ -36,10 +36,14 @@ public struct TableMapper: Sendable {
     public let table: TableConfig
     let fields: [CompiledField]
 
-    struct CompiledField: Sendable {
+    struct CompiledField: @unchecked Sendable {
         let config: FieldConfig
         let type: FieldType
         let template: [TemplatePart]?
+        /// Transforms with their regexes compiled once (compiling one per value cost most of the time).
+        let transforms: [CompiledTransform]
+        /// The pattern constraint, compiled once.
+        let pattern: Regex<AnyRegexOutput>?
     }
 
     enum TemplatePart: Sendable {
@@ -98,7 +102,10 @@ public struct TableMapper: Sendable {
                     throw PaddockError(.config, "table \(table) field \(f.name): invalid date format '\(format)'")
                 }
             }
-            compiled.append(CompiledField(config: f, type: type, template: try f.template.map { t throws(PaddockError) in try TableMapper.parseTemplate(t, field: f.name) }))
+            compiled.append(CompiledField(config: f, type: type,
+                                          template: try f.template.map { t throws(PaddockError) in try TableMapper.parseTemplate(t, field: f.name) },
+                                          transforms: f.transforms.map(CompiledTransform.init),
+                                          pattern: f.constraints.pattern.flatMap { try? Regex($0) }))
         }
         for f in compiled {
             for case .value(let ref) in f.template ?? [] where ref.hasPrefix("$") {
@@ -193,9 +200,9 @@ public struct TableMapper: Sendable {
     /// Transforms, null values, value map and parser, then the type and constraints.
     func value(_ raw: String?, field f: CompiledField) throws(MappingFailure) -> TypedValue {
         var text = raw
-        for tr in f.config.transforms {
+        for tr in f.transforms {
             guard let t = text else { break }
-            text = Transforms.apply(tr, t)
+            text = tr.apply(t)
         }
         if let t = text, f.config.nullValues.contains(t) { text = nil }
         if let t = text, let name = f.config.map, let m = maps[name] {
@@ -268,7 +275,7 @@ public struct TableMapper: Sendable {
         if let maxLength = c.maxLength, s.count > maxLength {
             throw MappingFailure(field: name, rule: "maxLength", reason: "field \(name): '\(s)' is longer than \(maxLength)")
         }
-        if let p = c.pattern, let re = try? Regex(p), (try? re.wholeMatch(in: s)) == nil {
+        if let p = c.pattern, let re = f.pattern, (try? re.wholeMatch(in: s)) == nil {
             throw MappingFailure(field: name, rule: "pattern", reason: "field \(name): '\(s)' does not match \(p)")
         }
         return value
@@ -312,6 +319,24 @@ extension TableConfig {
         }
         w.appendStatic(",\n  \"missingValues\": [\"\"]\n}\n")
         return String(decoding: w, as: UTF8.self)
+    }
+}
+
+/// A transform ready to run: its regex, if any, compiled.
+struct CompiledTransform {
+    let name: String
+    let regex: Regex<AnyRegexOutput>?
+
+    init(_ name: String) {
+        self.name = name
+        regex = name.hasPrefix("regex:") ? try? Regex(String(name.dropFirst(6))) : nil
+    }
+
+    func apply(_ s: String) -> String? {
+        guard let regex else { return Transforms.apply(name, s) }
+        guard let m = try? regex.firstMatch(in: s) else { return nil }
+        if m.output.count > 1, let g = m.output[1].substring { return String(g) }
+        return String(s[m.range])
     }
 }
 

@@ -410,14 +410,15 @@ public struct Publisher {
     public func expiredSnapshots() throws(PaddockError) -> [String] {
         guard FileSystem.isDirectory(snapshotsDir) else { return [] }
         let current = previousRunId()
-        // Run ids made from --now sort by time; others by the time their manifest gives.
-        var runs: [(key: String, id: String)] = []
+        // Oldest first by the time their manifest gives, then by id; a folder without a readable
+        // manifest (not made by publish) sorts first.
+        var runs: [(at: String, id: String)] = []
         for id in try FileSystem.list(snapshotsDir) {
             let m = "\(snapshotsDir)/\(id)/manifest.json"
             let at = (try? withJSONFile(m) { (r) throws(PaddockError) in r["finished_at"]?.string }) ?? nil
-            runs.append(((at ?? "") + "|" + id, id))
+            runs.append((at ?? "", id))
         }
-        runs.sort { $0.key < $1.key }
+        runs.sort { ($0.at, $0.id) < ($1.at, $1.id) }
         let keep = config.publish.keep
         guard runs.count > keep else { return [] }
         return runs.prefix(runs.count - keep).map(\.id).filter { $0 != current }
@@ -428,7 +429,13 @@ public struct Publisher {
         let lockFD = try lock()
         defer { close(lockFD) }
         let expired = try expiredSnapshots()
-        for id in expired { try FileSystem.removeTree("\(snapshotsDir)/\(id)") }
+        for id in expired {
+            // Moved out of snapshots/ first (one rename), so a crash mid-delete never leaves a partial
+            // snapshot there; the next publish removes the moved folder with the other leftovers.
+            let doomed = "\(processedDir)/.staging-expired-\(id)-\(getpid())"
+            try FileSystem.rename("\(snapshotsDir)/\(id)", to: doomed)
+            try FileSystem.removeTree(doomed)
+        }
         if !expired.isEmpty { try FileSystem.syncDirectory(snapshotsDir) }
         return expired
     }
