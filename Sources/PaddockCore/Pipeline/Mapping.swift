@@ -333,7 +333,7 @@ struct CompiledTransform {
     }
 
     func apply(_ s: String) -> String? {
-        guard let regex else { return Transforms.apply(name, s) }
+        guard let regex else { return name.hasPrefix("regex:") ? nil : Transforms.apply(name, s) }
         guard let m = try? regex.firstMatch(in: s) else { return nil }
         if m.output.count > 1, let g = m.output[1].substring { return String(g) }
         return String(s[m.range])
@@ -371,10 +371,10 @@ public enum Transforms {
             }
             return out
         default:
-            guard name.hasPrefix("regex:"), let re = try? Regex(String(name.dropFirst(6))),
-                  let m = try? re.firstMatch(in: s) else { return name.hasPrefix("regex:") ? nil : s }
-            if m.output.count > 1, let g = m.output[1].substring { return String(g) }
-            return String(s[m.range])
+            // `regex:` is applied by CompiledTransform, which compiles the pattern once; an unknown name
+            // (refused when a pipeline loads) leaves the text as it is.
+            guard name.hasPrefix("regex:") else { return s }
+            return CompiledTransform(name).apply(s)
         }
     }
 }
