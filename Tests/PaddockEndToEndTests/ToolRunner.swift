@@ -35,6 +35,9 @@ struct ToolRunner {
         p.currentDirectoryURL = URL(fileURLWithPath: repoRoot)
         var env = ProcessInfo.processInfo.environment
         env["PATH"] = binDir + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+        // bin/<tool> launchers (used by scripts/run_pipeline.sh) run these builds as they are, never
+        // rebuilding: a fresh clone's source mtimes can be newer than a cached build.
+        env["PADDOCK_BIN"] = binDir
         env["TMP"] = scratch
         env["DATA_DIR"] = scratch + "/data"
         env["FIXTURES"] = repoRoot + "/Tests/fixtures"
