@@ -1,15 +1,13 @@
 import PaddockCore
 
 extension NormalizeCommand {
-    /// Table mode: maps raw NDJSON records onto a declared table, with a quarantine.
+    /// Table mode: maps raw records (NDJSON from extract, or CSV rows) onto a declared table, with a quarantine.
     func runMapping(pipeline: String, table tableName: String) throws(PaddockError) {
         let ws = Workspace(configDir: configDir, dataDir: dataDir)
         let config = try ws.loadPipeline(pipeline)
         let table = try config.table(tableName)
         let mapper = try TableMapper(table: table, pipeline: config)
-        if let f = format.inputFormat, f != .ndjson {
-            throw PaddockError(.usage, "table mode reads NDJSON records", hint: "pipe CSV through 'extract', or convert it first with normalize --input-format csv")
-        }
+        let csvOptions = try format.csvReadOptions()
         let outFormat = format.outputFormat ?? RecordFormat.guess(path: output) ?? .ndjson
         let out = try OutputTarget(path: output)
         let quarantinePath = quarantine ?? "\(ws.derivedDir(pipeline))/\(tableName).quarantine.ndjson"
@@ -18,7 +16,14 @@ extension NormalizeCommand {
         normalizer.csvWriter = try format.csvWriter()
         normalizer.start()
         for path in files.isEmpty ? ["-"] : files {
-            try normalizer.run(try Input.open(path))
+            // NDJSON records (from extract), or CSV rows whose columns are the raw record's keys.
+            let inFormat = format.inputFormat ?? RecordFormat.guess(path: path) ?? .ndjson
+            let input = try Input.open(path)
+            if inFormat == .csv {
+                try normalizer.runCSV(input, options: csvOptions)
+            } else {
+                try normalizer.run(input)
+            }
         }
         try normalizer.finish()
         try q.commit()

@@ -56,15 +56,18 @@ extension ValueParsers {
     /// goals have at most 3 digits. Unplayed or unknown scores (`?`, `-`, `P-P`, `v`, empty) and
     /// anything else are nil.
     public static func score(_ s: some StringProtocol) -> Score? {
-        withBytes(s) { b in
-            var sc = Scanner(b)
-            guard let home = sc.digits(max: 3), !Scanner.isDigit(sc.peek()) else { return nil }
-            sc.skipBlanks()
-            guard sc.skip(UInt8(ascii: ":")) || sc.skipDash() else { return nil }
-            sc.skipBlanks()
-            guard let away = sc.digits(max: 3), sc.isAtEnd else { return nil }
-            return Score(home: home, away: away)
-        }
+        withBytes(s) { score(bytes: $0) }
+    }
+
+    /// ``score(_:)`` over the UTF-8 bytes of a value.
+    static func score(bytes b: UnsafeBufferPointer<UInt8>) -> Score? {
+        var sc = Scanner(b)
+        guard let home = sc.digits(max: 3), !Scanner.isDigit(sc.peek()) else { return nil }
+        sc.skipBlanks()
+        guard sc.skip(UInt8(ascii: ":")) || sc.skipDash() else { return nil }
+        sc.skipBlanks()
+        guard let away = sc.digits(max: 3), sc.isAtEnd else { return nil }
+        return Score(home: home, away: away)
     }
 
     /// Builds the scores of an openfootball match from its `ft`, `ht`, `et` and `p` arrays.
@@ -96,12 +99,15 @@ extension ValueParsers {
     /// - abandoned: `abandoned`, `abd`, `A-A`;
     /// - awarded: `awarded`, `awd` (result given by the authorities).
     public static func matchStatus(_ s: some StringProtocol) -> MatchStatus? {
-        withBytes(s) { b in
-            let sc = Scanner(b)
-            guard !sc.isAtEnd else { return nil }
-            for (word, status) in matchStatusWords where sc.restSpells(word) { return status }
-            return nil
-        }
+        withBytes(s) { matchStatus(bytes: $0) }
+    }
+
+    /// ``matchStatus(_:)`` over the UTF-8 bytes of a value.
+    static func matchStatus(bytes b: UnsafeBufferPointer<UInt8>) -> MatchStatus? {
+        let sc = Scanner(b)
+        guard !sc.isAtEnd else { return nil }
+        for (word, status) in matchStatusWords where sc.restSpells(word) { return status }
+        return nil
     }
 
     static let matchStatusWords: [(StaticString, MatchStatus)] = [

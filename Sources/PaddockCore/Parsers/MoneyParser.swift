@@ -29,18 +29,21 @@ extension ValueParsers {
     /// than guessed at, and so is European `7.080,00`. Negative amounts, a lone currency and more
     /// than 15 significant digits are nil too.
     public static func money(_ s: some StringProtocol) -> Money? {
-        withBytes(s) { b in
-            var sc = Scanner(b)
-            var currency = scanCurrency(&sc)
-            sc.skipBlanks()
-            guard let amount = scanGroupedDecimal(&sc) else { return nil }
-            sc.skipBlanks()
-            if !sc.isAtEnd {
-                guard currency == nil, let c = scanCurrency(&sc), sc.isAtEnd else { return nil }
-                currency = c
-            }
-            return Money(amount: amount.double, currency: currency)
+        withBytes(s) { money(bytes: $0) }
+    }
+
+    /// ``money(_:)`` over the UTF-8 bytes of a value.
+    static func money(bytes b: UnsafeBufferPointer<UInt8>) -> Money? {
+        var sc = Scanner(b)
+        var currency = scanCurrency(&sc)
+        sc.skipBlanks()
+        guard let amount = scanGroupedDecimal(&sc) else { return nil }
+        sc.skipBlanks()
+        if !sc.isAtEnd {
+            guard currency == nil, let c = scanCurrency(&sc), sc.isAtEnd else { return nil }
+            currency = c
         }
+        return Money(amount: amount.double, currency: currency)
     }
 
     /// Reads a currency symbol or a three-letter code.

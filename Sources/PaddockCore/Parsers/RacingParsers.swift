@@ -109,30 +109,33 @@ extension ValueParsers {
     /// Rejected: `x/0`, `0/x` (decimal 1.0 pays back only the stake: not a real price), decimals
     /// of 1 or less, decimal fractions (`5.5/1`), numerators or denominators over 9 digits, `N-D` dash fractions, `SP`, `-`, empty.
     public static func odds(_ s: some StringProtocol) -> Odds? {
-        withBytes(s) { b in
-            var sc = Scanner(b)
-            let decimal: Double
-            if Scanner.isLetter(sc.peek()) {
-                guard sc.skipPrefix("evens") || sc.skipPrefix("even") || sc.skipPrefix("evs") || sc.skipPrefix("evn") else { return nil }
-                decimal = 2
+        withBytes(s) { odds(bytes: $0) }
+    }
+
+    /// ``odds(_:)`` over the UTF-8 bytes of a value.
+    static func odds(bytes b: UnsafeBufferPointer<UInt8>) -> Odds? {
+        var sc = Scanner(b)
+        let decimal: Double
+        if Scanner.isLetter(sc.peek()) {
+            guard sc.skipPrefix("evens") || sc.skipPrefix("even") || sc.skipPrefix("evs") || sc.skipPrefix("evn") else { return nil }
+            decimal = 2
+        } else {
+            guard let n = sc.decimal(leadingDot: false) else { return nil }
+            if sc.skip(UInt8(ascii: "/")) {
+                guard n.scale == 0, n.mantissa > 0, n.mantissa < 1_000_000_000, let d = sc.digits(max: 9), d > 0, !Scanner.isDigit(sc.peek()) else { return nil }
+                decimal = Double(n.mantissa + d) / Double(d)
             } else {
-                guard let n = sc.decimal(leadingDot: false) else { return nil }
-                if sc.skip(UInt8(ascii: "/")) {
-                    guard n.scale == 0, n.mantissa > 0, n.mantissa < 1_000_000_000, let d = sc.digits(max: 9), d > 0, !Scanner.isDigit(sc.peek()) else { return nil }
-                    decimal = Double(n.mantissa + d) / Double(d)
-                } else {
-                    decimal = n.double
-                    guard decimal > 1 else { return nil }
-                }
+                decimal = n.double
+                guard decimal > 1 else { return nil }
             }
-            sc.skipBlanks()
-            var favourite: FavouriteMarker?
-            if !sc.isAtEnd {
-                guard let m = favouriteMarker(sc) else { return nil }
-                favourite = m
-            }
-            return Odds(decimal: decimal, favourite: favourite)
         }
+        sc.skipBlanks()
+        var favourite: FavouriteMarker?
+        if !sc.isAtEnd {
+            guard let m = favouriteMarker(sc) else { return nil }
+            favourite = m
+        }
+        return Odds(decimal: decimal, favourite: favourite)
     }
 
     /// The favourite marker spelt by the rest of the value.
@@ -153,48 +156,51 @@ extension ValueParsers {
     /// 220. `m` always means miles, never metres: whole miles must be below 10, so metric distances
     /// such as `1600m` are nil rather than 1600 miles. The distance must be positive.
     public static func distance(_ s: some StringProtocol) -> Distance? {
-        withBytes(s) { b in
-            var sc = Scanner(b)
-            sc.dropEnclosingBrackets()
-            guard !sc.isAtEnd else { return nil }
-            var yards = 0
-            var lastUnit = 0  // 1 miles, 2 furlongs, 3 yards
-            while true {
-                sc.skipBlanks()
-                if sc.isAtEnd { break }
-                let whole = sc.digits(max: 4)
-                let quarters = sc.quarters()
-                guard whole != nil || quarters != nil else { return nil }
-                sc.skipBlanks()
-                let n = sc.letterCount()
-                let unit: Int
-                if sc.letters(n, equal: "m") || sc.letters(n, equal: "mi") || sc.letters(n, equal: "mile") || sc.letters(n, equal: "miles") {
-                    unit = 1
-                } else if sc.letters(n, equal: "f") || sc.letters(n, equal: "fur") || sc.letters(n, equal: "furlong") || sc.letters(n, equal: "furlongs") {
-                    unit = 2
-                } else if sc.letters(n, equal: "y") || sc.letters(n, equal: "yd") || sc.letters(n, equal: "yds") || sc.letters(n, equal: "yard") || sc.letters(n, equal: "yards") {
-                    unit = 3
-                } else {
-                    return nil
-                }
-                guard unit > lastUnit else { return nil }
-                sc.i += n
-                let w = whole ?? 0
-                switch unit {
-                case 1:
-                    guard w < 10 else { return nil }
-                    yards += w * 1760 + (quarters ?? 0) * 440
-                case 2:
-                    guard quarters == nil || quarters == 2, lastUnit == 0 || w < 8 else { return nil }
-                    yards += w * 220 + (quarters == 2 ? 110 : 0)
-                default:
-                    guard quarters == nil, lastUnit == 0 || w < 220 else { return nil }
-                    yards += w
-                }
-                lastUnit = unit
+        withBytes(s) { distance(bytes: $0) }
+    }
+
+    /// ``distance(_:)`` over the UTF-8 bytes of a value.
+    static func distance(bytes b: UnsafeBufferPointer<UInt8>) -> Distance? {
+        var sc = Scanner(b)
+        sc.dropEnclosingBrackets()
+        guard !sc.isAtEnd else { return nil }
+        var yards = 0
+        var lastUnit = 0  // 1 miles, 2 furlongs, 3 yards
+        while true {
+            sc.skipBlanks()
+            if sc.isAtEnd { break }
+            let whole = sc.digits(max: 4)
+            let quarters = sc.quarters()
+            guard whole != nil || quarters != nil else { return nil }
+            sc.skipBlanks()
+            let n = sc.letterCount()
+            let unit: Int
+            if sc.letters(n, equal: "m") || sc.letters(n, equal: "mi") || sc.letters(n, equal: "mile") || sc.letters(n, equal: "miles") {
+                unit = 1
+            } else if sc.letters(n, equal: "f") || sc.letters(n, equal: "fur") || sc.letters(n, equal: "furlong") || sc.letters(n, equal: "furlongs") {
+                unit = 2
+            } else if sc.letters(n, equal: "y") || sc.letters(n, equal: "yd") || sc.letters(n, equal: "yds") || sc.letters(n, equal: "yard") || sc.letters(n, equal: "yards") {
+                unit = 3
+            } else {
+                return nil
             }
-            return yards > 0 ? Distance(yards: yards) : nil
+            guard unit > lastUnit else { return nil }
+            sc.i += n
+            let w = whole ?? 0
+            switch unit {
+            case 1:
+                guard w < 10 else { return nil }
+                yards += w * 1760 + (quarters ?? 0) * 440
+            case 2:
+                guard quarters == nil || quarters == 2, lastUnit == 0 || w < 8 else { return nil }
+                yards += w * 220 + (quarters == 2 ? 110 : 0)
+            default:
+                guard quarters == nil, lastUnit == 0 || w < 220 else { return nil }
+                yards += w
+            }
+            lastUnit = unit
         }
+        return yards > 0 ? Distance(yards: yards) : nil
     }
 
     /// Parses a carried weight into pounds.
@@ -204,33 +210,36 @@ extension ValueParsers {
     /// must be 0 to 13 and stones at least 1; the total must be positive. Overweight and
     /// allowance notes (`9-7 ow3`) are rejected: split them off first.
     public static func weight(_ s: some StringProtocol) -> Int? {
-        withBytes(s) { b in
-            var sc = Scanner(b)
-            guard let first = sc.digits(max: 3), !Scanner.isDigit(sc.peek()) else { return nil }
-            sc.skipBlanks()
-            if sc.isAtEnd { return first > 0 ? first : nil }
-            let n = sc.letterCount()
-            if sc.letters(n, equal: "lb") || sc.letters(n, equal: "lbs") {
-                sc.i += n
-                return sc.isAtEnd && first > 0 ? first : nil
-            }
-            let stones = first
-            guard stones >= 1, stones <= 99 else { return nil }
-            if sc.skipDash() {
-                sc.skipBlanks()
-                guard let pounds = sc.digits(max: 2), pounds < 14, sc.isAtEnd else { return nil }
-                return stones * 14 + pounds
-            }
-            guard sc.letters(n, equal: "st") || sc.letters(n, equal: "stone") || sc.letters(n, equal: "stones") else { return nil }
+        withBytes(s) { weight(bytes: $0) }
+    }
+
+    /// ``weight(_:)`` over the UTF-8 bytes of a value.
+    static func weight(bytes b: UnsafeBufferPointer<UInt8>) -> Int? {
+        var sc = Scanner(b)
+        guard let first = sc.digits(max: 3), !Scanner.isDigit(sc.peek()) else { return nil }
+        sc.skipBlanks()
+        if sc.isAtEnd { return first > 0 ? first : nil }
+        let n = sc.letterCount()
+        if sc.letters(n, equal: "lb") || sc.letters(n, equal: "lbs") {
             sc.i += n
-            sc.skipBlanks()
-            if sc.isAtEnd { return stones * 14 }
-            guard let pounds = sc.digits(max: 2), pounds < 14 else { return nil }
-            sc.skipBlanks()
-            let m = sc.letterCount()
-            if sc.letters(m, equal: "lb") || sc.letters(m, equal: "lbs") { sc.i += m }
-            return sc.isAtEnd ? stones * 14 + pounds : nil
+            return sc.isAtEnd && first > 0 ? first : nil
         }
+        let stones = first
+        guard stones >= 1, stones <= 99 else { return nil }
+        if sc.skipDash() {
+            sc.skipBlanks()
+            guard let pounds = sc.digits(max: 2), pounds < 14, sc.isAtEnd else { return nil }
+            return stones * 14 + pounds
+        }
+        guard sc.letters(n, equal: "st") || sc.letters(n, equal: "stone") || sc.letters(n, equal: "stones") else { return nil }
+        sc.i += n
+        sc.skipBlanks()
+        if sc.isAtEnd { return stones * 14 }
+        guard let pounds = sc.digits(max: 2), pounds < 14 else { return nil }
+        sc.skipBlanks()
+        let m = sc.letterCount()
+        if sc.letters(m, equal: "lb") || sc.letters(m, equal: "lbs") { sc.i += m }
+        return sc.isAtEnd ? stones * 14 + pounds : nil
     }
 
     /// Parses a finishing time into seconds.
@@ -241,38 +250,41 @@ extension ValueParsers {
     /// Post shows `0.00s` for races without a time) and `-`. The value is the nearest Double to the
     /// decimal written: `1:12.45` gives exactly the Double `72.45`.
     public static func raceTime(_ s: some StringProtocol) -> Double? {
-        withBytes(s) { b in
-            var sc = Scanner(b)
-            guard let first = sc.decimal(leadingDot: false) else { return nil }
-            var minutes = 0
-            var seconds = first
-            if first.scale == 0 && (sc.peek() == UInt8(ascii: ":") || Scanner.isLetter(sc.peek()) || Scanner.isBlank(sc.peek())) {
-                var probe = sc
-                probe.skipBlanks()
-                let n = probe.letterCount()
-                let colon = probe.peek() == UInt8(ascii: ":")
-                if colon || probe.letters(n, equal: "m") || probe.letters(n, equal: "min") || probe.letters(n, equal: "mins") {
-                    // `M:SS.ff` or `Mm SS.ffs`.
-                    guard first.mantissa <= 999 else { return nil }
-                    probe.i += colon ? 1 : n
-                    if !colon { probe.skipBlanks() }
-                    let start = probe.i
-                    guard probe.digits(max: 2) != nil, !Scanner.isDigit(probe.peek()) else { return nil }
-                    probe.i = start
-                    guard let sec = probe.decimal(leadingDot: false), sec.double < 60 else { return nil }
-                    minutes = first.mantissa
-                    seconds = sec
-                    sc = probe
-                }
+        withBytes(s) { raceTime(bytes: $0) }
+    }
+
+    /// ``raceTime(_:)`` over the UTF-8 bytes of a value.
+    static func raceTime(bytes b: UnsafeBufferPointer<UInt8>) -> Double? {
+        var sc = Scanner(b)
+        guard let first = sc.decimal(leadingDot: false) else { return nil }
+        var minutes = 0
+        var seconds = first
+        if first.scale == 0 && (sc.peek() == UInt8(ascii: ":") || Scanner.isLetter(sc.peek()) || Scanner.isBlank(sc.peek())) {
+            var probe = sc
+            probe.skipBlanks()
+            let n = probe.letterCount()
+            let colon = probe.peek() == UInt8(ascii: ":")
+            if colon || probe.letters(n, equal: "m") || probe.letters(n, equal: "min") || probe.letters(n, equal: "mins") {
+                // `M:SS.ff` or `Mm SS.ffs`.
+                guard first.mantissa <= 999 else { return nil }
+                probe.i += colon ? 1 : n
+                if !colon { probe.skipBlanks() }
+                let start = probe.i
+                guard probe.digits(max: 2) != nil, !Scanner.isDigit(probe.peek()) else { return nil }
+                probe.i = start
+                guard let sec = probe.decimal(leadingDot: false), sec.double < 60 else { return nil }
+                minutes = first.mantissa
+                seconds = sec
+                sc = probe
             }
-            sc.skipBlanks()
-            let n = sc.letterCount()
-            if sc.letters(n, equal: "s") || sc.letters(n, equal: "sec") || sc.letters(n, equal: "secs") { sc.i += n }
-            guard sc.isAtEnd else { return nil }
-            let scale = powersOfTen[seconds.scale]
-            let total = (Double(minutes * 60) * scale + Double(seconds.mantissa)) / scale
-            return total > 0 ? total : nil
         }
+        sc.skipBlanks()
+        let n = sc.letterCount()
+        if sc.letters(n, equal: "s") || sc.letters(n, equal: "sec") || sc.letters(n, equal: "secs") { sc.i += n }
+        guard sc.isAtEnd else { return nil }
+        let scale = powersOfTen[seconds.scale]
+        let total = (Double(minutes * 60) * scale + Double(seconds.mantissa)) / scale
+        return total > 0 ? total : nil
     }
 
     /// Parses a beaten distance into lengths.
@@ -293,44 +305,47 @@ extension ValueParsers {
     ///
     /// Empty, `-` and negative values are nil.
     public static func beatenDistance(_ s: some StringProtocol) -> Double? {
-        withBytes(s) { b in
-            var sc = Scanner(b)
-            sc.dropEnclosingBrackets()
-            guard !sc.isAtEnd else { return nil }
-            if Scanner.isLetter(sc.peek()) { return beatenDistanceWord(sc) }
-            var value: Double
-            let start = sc.i
-            if let d = sc.decimal(), d.scale > 0 {
-                value = d.double
-            } else {
-                sc.i = start
-                let whole = sc.digits(max: 4)
-                if let q = sc.quarters() {
-                    value = Double(whole ?? 0) + Double(q) / 4
-                } else if let w = whole {
-                    value = Double(w)
-                    if sc.skip(UInt8(ascii: "/")) {
-                        guard let d = sc.digits(max: 2), d > 0 else { return nil }
-                        value = Double(w) / Double(d)
-                    } else {
-                        var probe = sc
-                        if probe.skipBlanks(), let n = probe.digits(max: 2), probe.skip(UInt8(ascii: "/")),
-                           let d = probe.digits(max: 2), d > 0, n < d {
-                            value = Double(w * d + n) / Double(d)
-                            sc = probe
-                        }
-                    }
+        withBytes(s) { beatenDistance(bytes: $0) }
+    }
+
+    /// ``beatenDistance(_:)`` over the UTF-8 bytes of a value.
+    static func beatenDistance(bytes b: UnsafeBufferPointer<UInt8>) -> Double? {
+        var sc = Scanner(b)
+        sc.dropEnclosingBrackets()
+        guard !sc.isAtEnd else { return nil }
+        if Scanner.isLetter(sc.peek()) { return beatenDistanceWord(sc) }
+        var value: Double
+        let start = sc.i
+        if let d = sc.decimal(), d.scale > 0 {
+            value = d.double
+        } else {
+            sc.i = start
+            let whole = sc.digits(max: 4)
+            if let q = sc.quarters() {
+                value = Double(whole ?? 0) + Double(q) / 4
+            } else if let w = whole {
+                value = Double(w)
+                if sc.skip(UInt8(ascii: "/")) {
+                    guard let d = sc.digits(max: 2), d > 0 else { return nil }
+                    value = Double(w) / Double(d)
                 } else {
-                    return nil
+                    var probe = sc
+                    if probe.skipBlanks(), let n = probe.digits(max: 2), probe.skip(UInt8(ascii: "/")),
+                       let d = probe.digits(max: 2), d > 0, n < d {
+                        value = Double(w * d + n) / Double(d)
+                        sc = probe
+                    }
                 }
+            } else {
+                return nil
             }
-            guard !Scanner.isDigit(sc.peek()) else { return nil }
-            sc.skipBlanks()
-            if !sc.isAtEnd {
-                guard sc.restSpells("l") || sc.restSpells("len") || sc.restSpells("lens") || sc.restSpells("length") || sc.restSpells("lengths") else { return nil }
-            }
-            return value
         }
+        guard !Scanner.isDigit(sc.peek()) else { return nil }
+        sc.skipBlanks()
+        if !sc.isAtEnd {
+            guard sc.restSpells("l") || sc.restSpells("len") || sc.restSpells("lens") || sc.restSpells("length") || sc.restSpells("lengths") else { return nil }
+        }
+        return value
     }
 
     static func beatenDistanceWord(_ sc: Scanner) -> Double? {
@@ -353,29 +368,32 @@ extension ValueParsers {
     /// `REF` refused, `RR`/`RTR` refused to race, `VOID`/`VOI` void race, `CO` carried out, `LFT`
     /// left at start, `NR` non-runner. Anything else (`PPD`, `0`, `-`) is nil.
     public static func position(_ s: some StringProtocol) -> Position? {
-        withBytes(s) { b in
-            var sc = Scanner(b)
-            guard !sc.isAtEnd else { return nil }
-            var deadHeat = false
-            if sc.skip(UInt8(ascii: "=")) {
-                deadHeat = true
-            } else if sc.letters(2, equal: "dh"), Scanner.isDigit(sc.peek(2)) || Scanner.isBlank(sc.peek(2)) {
-                sc.i += 2
-                sc.skipBlanks()
-                deadHeat = true
-            }
-            guard Scanner.isDigit(sc.peek()) else {
-                return deadHeat ? nil : positionCode(sc).map { Position(place: nil, status: $0) }
-            }
-            guard let place = sc.digits(max: 3), place >= 1, !Scanner.isDigit(sc.peek()) else { return nil }
-            if sc.letterCount() == 2 && sc.letters(2, equal: ordinalSuffix(place)) { sc.i += 2 }
+        withBytes(s) { position(bytes: $0) }
+    }
+
+    /// ``position(_:)`` over the UTF-8 bytes of a value.
+    static func position(bytes b: UnsafeBufferPointer<UInt8>) -> Position? {
+        var sc = Scanner(b)
+        guard !sc.isAtEnd else { return nil }
+        var deadHeat = false
+        if sc.skip(UInt8(ascii: "=")) {
+            deadHeat = true
+        } else if sc.letters(2, equal: "dh"), Scanner.isDigit(sc.peek(2)) || Scanner.isBlank(sc.peek(2)) {
+            sc.i += 2
             sc.skipBlanks()
-            if !sc.isAtEnd {
-                guard !deadHeat, sc.skip(UInt8(ascii: "=")) || sc.skipPrefix("dh"), sc.isAtEnd else { return nil }
-                deadHeat = true
-            }
-            return Position(place: place, status: .finished, deadHeat: deadHeat)
+            deadHeat = true
         }
+        guard Scanner.isDigit(sc.peek()) else {
+            return deadHeat ? nil : positionCode(sc).map { Position(place: nil, status: $0) }
+        }
+        guard let place = sc.digits(max: 3), place >= 1, !Scanner.isDigit(sc.peek()) else { return nil }
+        if sc.letterCount() == 2 && sc.letters(2, equal: ordinalSuffix(place)) { sc.i += 2 }
+        sc.skipBlanks()
+        if !sc.isAtEnd {
+            guard !deadHeat, sc.skip(UInt8(ascii: "=")) || sc.skipPrefix("dh"), sc.isAtEnd else { return nil }
+            deadHeat = true
+        }
+        return Position(place: place, status: .finished, deadHeat: deadHeat)
     }
 
     static func ordinalSuffix(_ n: Int) -> StaticString {

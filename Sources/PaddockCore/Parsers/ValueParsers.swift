@@ -220,26 +220,56 @@ extension ValueParsers {
     /// `places` and no trailing zeros (nor a trailing dot) when `trimZeros`. Deterministic: no
     /// locale, no exponent for values below 10^15.
     static func fixedText(_ value: Double, places: Int, trimZeros: Bool) -> String {
+        var out: [UInt8] = []
+        appendFixed(value, places: places, trimZeros: trimZeros, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends ``fixedText(_:places:trimZeros:)`` to `out`, without allocating a String.
+    static func appendFixed(_ value: Double, places: Int, trimZeros: Bool, to out: inout [UInt8]) {
         precondition(places >= 0 && places <= 6)
-        guard value.isFinite else { return String(value) }
+        guard value.isFinite else { out.append(contentsOf: String(value).utf8); return }
         let scale = Int(powersOfTen[places])
         let scaled = (value.magnitude * Double(scale)).rounded(.toNearestOrAwayFromZero)
-        guard scaled < 9e15 else { return String(value) }
+        guard scaled < 9e15 else { out.append(contentsOf: String(value).utf8); return }
         let units = Int(scaled)
         var fraction = units % scale
         var digits = places
         if trimZeros {
             while digits > 0 && fraction % 10 == 0 { fraction /= 10; digits -= 1 }
         }
-        var text = value < 0 && units != 0 ? "-" : ""
-        text += String(units / scale)
+        if value < 0 && units != 0 { out.append(UInt8(ascii: "-")) }
+        appendInt(units / scale, to: &out)
         if digits > 0 {
-            text += "."
-            let f = String(fraction)
-            if f.utf8.count < digits { text += String(repeating: "0", count: digits - f.utf8.count) }
-            text += f
+            out.append(UInt8(ascii: "."))
+            var divisor = 1
+            for _ in 1..<digits { divisor *= 10 }
+            while divisor > 0 {
+                out.append(UInt8(truncatingIfNeeded: 0x30 + fraction / divisor % 10))
+                divisor /= 10
+            }
         }
-        return text
+    }
+
+    /// Appends the decimal digits of `value` (with a `-` when negative).
+    static func appendInt(_ value: Int, to out: inout [UInt8]) {
+        if value < 0 {
+            guard value != Int.min else { out.append(contentsOf: String(value).utf8); return }
+            out.append(UInt8(ascii: "-"))
+        }
+        var v = value.magnitude
+        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        let n = withUnsafeMutableBytes(of: &tmp) { p -> Int in
+            var k = 24
+            repeat {
+                k -= 1
+                p[k] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+                v /= 10
+            } while v > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[k...]))
+            return 24 - k
+        }
+        _ = n
     }
 
     /// Writes `value` as `width` decimal digits, zero-padded, at `p`.

@@ -1,6 +1,7 @@
 /// Counts of a normalize run. `recordsIn == written + quarantined + filtered` always holds;
-/// `deduplicated` counts the rows among `filtered` that a `dedupe: first|last` policy replaced, and
-/// `otherSource` the records from a source that does not feed the table.
+/// `deduplicated` counts the rows among `filtered` that a `dedupe: first|last` policy replaced,
+/// `otherSource` the records from a source that does not feed the table, and `filteredByRule` the
+/// records a `filter:` rule left out, by rule.
 public struct NormalizeStats: Sendable, Equatable {
     public var recordsIn = 0
     public var written = 0
@@ -9,16 +10,24 @@ public struct NormalizeStats: Sendable, Equatable {
     public var deduplicated = 0
     /// Among `filtered`: records from a source that does not feed the table.
     public var otherSource = 0
+    /// Among `filtered`: records left out by each `filter:` rule (the first rule they fail).
+    public var filteredByRule: [String: Int] = [:]
     public init() {}
 
     public var json: String {
-        "{\"records_in\":\(recordsIn),\"written\":\(written),\"quarantined\":\(quarantined),\"filtered\":\(filtered),\"deduplicated\":\(deduplicated),\"other_source\":\(otherSource)}\n"
+        var rules: [UInt8] = []
+        for (i, rule) in filteredByRule.keys.sorted().enumerated() {
+            if i > 0 { rules.append(UInt8(ascii: ",")) }
+            JSONWriter.appendString(rule, to: &rules)
+            rules.append(contentsOf: ":\(filteredByRule[rule]!)".utf8)
+        }
+        return "{\"records_in\":\(recordsIn),\"written\":\(written),\"quarantined\":\(quarantined),\"filtered\":\(filtered),\"deduplicated\":\(deduplicated),\"other_source\":\(otherSource),\"filtered_by_rule\":{\(String(decoding: rules, as: UTF8.self))}}\n"
     }
 }
 
-/// Streams raw records (NDJSON) through a `TableMapper`: mapped rows go to the output (NDJSON or CSV,
-/// fields in schema order), and every record that cannot be mapped goes to the quarantine with its
-/// origin, the field, the rule and a reason. Nothing is dropped silently.
+/// Streams raw records (NDJSON, or CSV rows) through a `TableMapper`: mapped rows go to the output
+/// (NDJSON or CSV, fields in schema order), and every record that cannot be mapped goes to the quarantine
+/// with its origin, the field, the rule and a reason. Nothing is dropped silently.
 public final class TableNormalizer {
     public let mapper: TableMapper
     public let outputFormat: RecordFormat
@@ -26,7 +35,9 @@ public final class TableNormalizer {
     private let out: OutputBuffer
     private let quarantine: OutputBuffer
     private var parser = JSONParser()
-    private var keyPrefixes: [[UInt8]] = []
+    /// `{"name":` / `,"name":` of each output field, one after another (offsets in `keyPrefixEnds`).
+    private let keyPrefixes: UnsafeMutableRawBufferPointer
+    private var keyPrefixEnds: [Int] = []
     public private(set) var stats = NormalizeStats()
     private var headerWritten = false
 
@@ -40,10 +51,12 @@ public final class TableNormalizer {
     private var spool: SpoolFile?
     private let acceptsAllSources: Bool
 
-    /// The source of a record from extract: the first segment of its `_unit`.
-    static func sourceOf(_ record: JSONNode) -> String? {
-        guard let unit = record["_unit"]?.string, let slash = unit.firstIndex(of: "/") else { return nil }
-        return String(unit[..<slash])
+    /// The record a quarantine entry keeps.
+    enum Original {
+        case json(JSONNode)
+        case csv(CSVRow, header: [String])
+        case line(UnsafeRawBufferPointer)
+        case none
     }
 
     public init(mapper: TableMapper, outputFormat: RecordFormat, out: OutputBuffer, quarantine: OutputBuffer) {
@@ -54,12 +67,19 @@ public final class TableNormalizer {
         dedupe = Dedupe(rawValue: mapper.table.dedupe) ?? .none
         acceptsAllSources = mapper.table.sources.isEmpty
         keyIndexes = mapper.table.primaryKey.compactMap { k in mapper.table.fields.firstIndex { $0.name == k } }
+        var prefixes: [UInt8] = []
         for (i, f) in mapper.table.fields.enumerated() {
-            var p: [UInt8] = [UInt8(ascii: i == 0 ? "{" : ",")]
-            JSONWriter.appendString(f.name, to: &p)
-            p.append(UInt8(ascii: ":"))
-            keyPrefixes.append(p)
+            prefixes.append(UInt8(ascii: i == 0 ? "{" : ","))
+            JSONWriter.appendString(f.name, to: &prefixes)
+            prefixes.append(UInt8(ascii: ":"))
+            keyPrefixEnds.append(prefixes.count)
         }
+        keyPrefixes = .allocate(byteCount: max(prefixes.count, 1), alignment: 1)
+        prefixes.withUnsafeBytes { keyPrefixes.copyMemory(from: $0) }
+    }
+
+    deinit {
+        keyPrefixes.deallocate()
     }
 
     /// Writes the CSV header (CSV output only); called before the first row, even with no rows.
@@ -70,12 +90,10 @@ public final class TableNormalizer {
         csvWriter.appendRow(mapper.table.fields.map(\.name), to: &w)
     }
 
-    /// Maps every record of `input`.
+    /// Maps every record of an NDJSON input.
     public func run(_ input: any ByteSource) throws(PaddockError) {
         start()
         let lines = LineReader(source: input)
-        var w = out
-        var q = quarantine
         while true {
             let line: UnsafeRawBufferPointer
             do {
@@ -83,9 +101,7 @@ public final class TableNormalizer {
                 line = l
             } catch {
                 stats.recordsIn += 1
-                stats.quarantined += 1
-                writeQuarantine(&q, field: nil, rule: "line_length", reason: error.message, file: input.name, line: lines.lineNumber + 1, record: nil, rawLine: nil)
-                try quarantine.recordEnded()
+                try reject(field: nil, rule: "line_length", reason: error.message, file: input.name, line: lines.lineNumber + 1, record: .none)
                 continue
             }
             if line.isEmpty { continue }
@@ -94,63 +110,103 @@ public final class TableNormalizer {
             do {
                 doc = try parser.parse(line)
             } catch {
-                stats.quarantined += 1
-                writeQuarantine(&q, field: nil, rule: "json", reason: "invalid JSON: \(error.message) (at byte \(error.offset + 1))",
-                                file: input.name, line: lines.lineNumber, record: nil, rawLine: line)
-                try quarantine.recordEnded()
+                try reject(field: nil, rule: "json", reason: "invalid JSON: \(error.message) (at byte \(error.offset + 1))",
+                           file: input.name, line: lines.lineNumber, record: .line(line))
                 continue
             }
             let root = doc.root
             guard root.kind == .object else {
-                stats.quarantined += 1
-                writeQuarantine(&q, field: nil, rule: "type", reason: "record is not a JSON object", file: input.name, line: lines.lineNumber, record: root, rawLine: nil)
-                try quarantine.recordEnded()
+                try reject(field: nil, rule: "type", reason: "record is not a JSON object", file: input.name, line: lines.lineNumber, record: .json(root))
                 continue
             }
-            // Explicit filter: a record from a source that does not feed this table is counted, not mapped.
-            if !acceptsAllSources, let source = TableNormalizer.sourceOf(root), !mapper.table.sources.contains(source) {
-                stats.filtered += 1
-                stats.otherSource += 1
-                continue
-            }
-            let values: [TypedValue]
-            do {
-                values = try mapper.map(root)
-            } catch {
-                stats.quarantined += 1
-                writeQuarantine(&q, field: error.field, rule: error.rule, reason: error.reason, file: input.name, line: lines.lineNumber, record: root, rawLine: nil)
-                try quarantine.recordEnded()
-                continue
-            }
-            if dedupe != .none {
-                let key = keyIndexes.map { values[$0].cellText }.joined(separator: "\u{1F}")
-                switch dedupe {
-                case .first:
-                    if !seenKeys.insert(key).inserted {
-                        stats.filtered += 1
-                        stats.deduplicated += 1
-                        continue
-                    }
-                case .error:
-                    if let first = firstLine[key] {
-                        stats.quarantined += 1
-                        writeQuarantine(&q, field: mapper.table.primaryKey.joined(separator: ","), rule: "unique",
-                                        reason: "duplicate primary key (first at \(first))", file: input.name, line: lines.lineNumber, record: root, rawLine: nil)
-                        try quarantine.recordEnded()
-                        continue
-                    }
-                    firstLine[key] = "\(input.name):\(lines.lineNumber)"
-                case .last:
-                    try spoolRow(values, key: key)
-                    continue
-                case .none:
-                    break
-                }
-            }
-            writeRow(values, to: &w)
-            stats.written += 1
-            try out.recordEnded()
+            mapper.bind(doc)
+            try process(file: input.name, line: lines.lineNumber, record: .json(root))
         }
+    }
+
+    /// Maps every row of a CSV input; column names are the raw record's keys.
+    public func runCSV(_ input: any ByteSource, options: CSVReadOptions) throws(PaddockError) {
+        start()
+        let reader = CSVReader(source: input, options: options)
+        let header = try reader.readHeader()
+        mapper.bindHeader(header)
+        while true {
+            let row: CSVRow
+            do {
+                guard let r = try reader.next() else { break }
+                row = r
+            } catch {
+                // A ragged row or invalid UTF-8: quarantined with the fields as read.
+                stats.recordsIn += 1
+                let fields = reader.lastRejectedRow
+                let rule = error.message.contains("UTF-8") ? "encoding" : "csv"
+                try reject(field: nil, rule: rule, reason: error.message, file: input.name, line: error.location?.line ?? 0,
+                           record: .none, fields: fields.map { (header, $0) })
+                if fields == nil && error.message.contains("never closed") { break }
+                continue
+            }
+            stats.recordsIn += 1
+            mapper.bind(row)
+            try process(file: input.name, line: row.line, record: .csv(row, header: header))
+        }
+    }
+
+    /// Filters, maps, deduplicates and writes the bound record.
+    @inline(__always)
+    private func process(file: String, line: Int, record: Original) throws(PaddockError) {
+        // Explicit filters: a record from a source that does not feed this table, or one that fails a
+        // `filter:` rule, is counted, not mapped.
+        if !acceptsAllSources, let source = mapper.recordSource, !mapper.table.sources.contains(source) {
+            stats.filtered += 1
+            stats.otherSource += 1
+            return
+        }
+        if !mapper.filterPlan.isEmpty, let rule = mapper.failedFilter() {
+            stats.filtered += 1
+            stats.filteredByRule[rule, default: 0] += 1
+            return
+        }
+        do {
+            try mapper.mapBound()
+        } catch {
+            try reject(field: error.field, rule: error.rule, reason: error.reason, file: file, line: line, record: record)
+            return
+        }
+        if dedupe != .none {
+            let key = keyIndexes.map { mapper.values[$0].text }.joined(separator: "\u{1F}")
+            switch dedupe {
+            case .first:
+                if !seenKeys.insert(key).inserted {
+                    stats.filtered += 1
+                    stats.deduplicated += 1
+                    return
+                }
+            case .error:
+                if let first = firstLine[key] {
+                    try reject(field: mapper.table.primaryKey.joined(separator: ","), rule: "unique",
+                               reason: "duplicate primary key (first at \(first))", file: file, line: line, record: record)
+                    return
+                }
+                firstLine[key] = "\(file):\(line)"
+            case .last:
+                try spoolRow(key: key)
+                return
+            case .none:
+                break
+            }
+        }
+        var w = out
+        writeRow(to: &w)
+        stats.written += 1
+        try out.recordEnded()
+    }
+
+    private func reject(field: String?, rule: String, reason: String, file: String, line: Int, record: Original,
+                        fields: (header: [String], values: [String])? = nil) throws(PaddockError) {
+        stats.quarantined += 1
+        var q = quarantine
+        writeQuarantine(&q, field: field, rule: rule, reason: reason, file: file, line: line, record: record, fields: fields)
+        try quarantine.recordEnded()
     }
 
     /// Ends the run: with `dedupe: last`, writes the spooled rows whose key was not seen again later.
@@ -187,7 +243,7 @@ public final class TableNormalizer {
 
     /// `dedupe: last` keeps every row in a spool file (key and values) and remembers, per key, the index of
     /// its last row: memory grows with the number of distinct keys, the rows themselves stay on disk.
-    private func spoolRow(_ values: [TypedValue], key: String) throws(PaddockError) {
+    private func spoolRow(key: String) throws(PaddockError) {
         if spool == nil { spool = try SpoolFile() }
         guard let spool else { return }
         var b = spool.buffer
@@ -195,13 +251,14 @@ public final class TableNormalizer {
         JSONWriter.appendString(key, to: &b)
         b.appendStatic(",\"v\":")
         if outputFormat == .ndjson {
-            writeRow(values, to: &b)
-            b.count -= 1  // drop the newline writeRow ends with
+            writeNDJSONRow(to: &b)
         } else {
             b.appendByte(UInt8(ascii: "["))
-            for (i, v) in values.enumerated() {
+            for (i, v) in mapper.values.enumerated() {
                 if i > 0 { b.appendByte(UInt8(ascii: ",")) }
-                JSONWriter.appendString(v.cellText, to: &b)
+                b.appendByte(0x22)
+                JSONWriter.appendEscaped(v.bytes, to: &b)
+                b.appendByte(0x22)
             }
             b.appendByte(UInt8(ascii: "]"))
         }
@@ -211,18 +268,40 @@ public final class TableNormalizer {
         try spool.buffer.recordEnded()
     }
 
-    private func writeRow<W: ByteAppending>(_ values: [TypedValue], to w: inout W) {
+    /// The mapped values as one JSON object, fields in schema order (no newline).
+    private func writeNDJSONRow<W: ByteAppending>(to w: inout W) {
+        let values = mapper.values
+        let prefixes = UnsafeRawBufferPointer(keyPrefixes)
+        var start = 0
+        for i in 0..<values.count {
+            let end = keyPrefixEnds[i]
+            w.appendBytes(UnsafeRawBufferPointer(rebasing: prefixes[start..<end]))
+            start = end
+            let v = values[i]
+            switch v.kind {
+            case MappedValue.string:
+                w.appendByte(0x22)
+                JSONWriter.appendEscaped(v.bytes, to: &w)
+                w.appendByte(0x22)
+            case MappedValue.literal:
+                w.appendBytes(v.bytes)
+            default:
+                w.appendStatic("null")
+            }
+        }
+        if values.isEmpty { w.appendStatic("{}") } else { w.appendByte(UInt8(ascii: "}")) }
+    }
+
+    private func writeRow<W: ByteAppending>(to w: inout W) {
         switch outputFormat {
         case .ndjson:
-            for (i, v) in values.enumerated() {
-                w.appendBytes(keyPrefixes[i])
-                v.appendJSON(to: &w)
-            }
-            w.appendStatic(values.isEmpty ? "{}\n" : "}\n")
+            writeNDJSONRow(to: &w)
+            w.appendByte(0x0A)
         case .csv:
-            for (i, v) in values.enumerated() {
+            let values = mapper.values
+            for i in 0..<values.count {
                 if i > 0 { csvWriter.appendDelimiter(to: &w) }
-                csvWriter.appendField(v.cellText, to: &w)
+                csvWriter.appendField(values[i].bytes, to: &w)
             }
             csvWriter.appendLineEnd(to: &w)
         }
@@ -231,7 +310,7 @@ public final class TableNormalizer {
     /// One quarantine line: table, field, rule, reason, origin (input file:line and the record's own
     /// `_unit`, `_raw`, `_line`/`_pointer` provenance) and the original record.
     private func writeQuarantine(_ q: inout OutputBuffer, field: String?, rule: String, reason: String, file: String, line: Int,
-                                 record: JSONNode?, rawLine: UnsafeRawBufferPointer?) {
+                                 record: Original, fields: (header: [String], values: [String])?) {
         q.appendStatic("{\"table\":"); JSONWriter.appendString(mapper.table.name, to: &q)
         q.appendStatic(",\"field\":")
         if let field { JSONWriter.appendString(field, to: &q) } else { q.appendStatic("null") }
@@ -239,7 +318,7 @@ public final class TableNormalizer {
         q.appendStatic(",\"reason\":"); JSONWriter.appendString(reason, to: &q)
         q.appendStatic(",\"origin\":{\"file\":"); JSONWriter.appendString(file, to: &q)
         q.appendStatic(",\"line\":"); q.appendString(String(line))
-        if let record {
+        if case .json(let record) = record {
             // The record's own provenance from extract: unit, raw file, and line or pointer in it.
             for (key, name) in [("_unit", "unit"), ("_raw", "raw"), ("_line", "raw_line"), ("_pointer", "raw_pointer")] {
                 if let v = record[key] {
@@ -251,13 +330,36 @@ public final class TableNormalizer {
             }
         }
         q.appendStatic("},\"record\":")
-        if let record {
-            JSONWriter.appendCompact(record, to: &q)
-        } else if let rawLine {
+        switch record {
+        case .json(let node):
+            JSONWriter.appendCompact(node, to: &q)
+        case .csv(let row, let header):
+            // The CSV row as an object, columns named by the header (extra cells by their position).
+            q.appendByte(UInt8(ascii: "{"))
+            for i in 0..<row.count {
+                if i > 0 { q.appendByte(UInt8(ascii: ",")) }
+                JSONWriter.appendString(i < header.count ? header[i] : String(i + 1), to: &q)
+                q.appendStatic(":\"")
+                JSONWriter.appendEscaped(row.bytes(i), to: &q)
+                q.appendByte(0x22)
+            }
+            q.appendByte(UInt8(ascii: "}"))
+        case .line(let rawLine):
             // Not JSON: keep the line as a string (invalid UTF-8 replaced).
             JSONWriter.appendString(String(decoding: rawLine, as: UTF8.self), to: &q)
-        } else {
-            q.appendStatic("null")
+        case .none:
+            if let fields {
+                q.appendByte(UInt8(ascii: "{"))
+                for (i, v) in fields.values.enumerated() {
+                    if i > 0 { q.appendByte(UInt8(ascii: ",")) }
+                    JSONWriter.appendString(i < fields.header.count ? fields.header[i] : String(i + 1), to: &q)
+                    q.appendByte(UInt8(ascii: ":"))
+                    JSONWriter.appendString(v, to: &q)
+                }
+                q.appendByte(UInt8(ascii: "}"))
+            } else {
+                q.appendStatic("null")
+            }
         }
         q.appendStatic("}\n")
     }

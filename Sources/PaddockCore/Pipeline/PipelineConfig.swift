@@ -234,8 +234,10 @@ public struct TableConfig: Decodable, Sendable {
     /// `template`, `transforms`, `nullValues`, `map`, `parser`). A record's source is the first segment of
     /// its `_unit`.
     public var bySource: [String: [String: FieldOverride]]
+    /// Record-level filter: a record must pass every rule to be mapped; the others are counted as filtered.
+    public var filter: [FilterRule]
 
-    enum CodingKeys: String, CodingKey { case name, description, source, sources, primaryKey, dedupe, fields, bySource }
+    enum CodingKeys: String, CodingKey { case name, description, source, sources, primaryKey, dedupe, fields, bySource, filter }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -251,6 +253,7 @@ public struct TableConfig: Decodable, Sendable {
         }
         fields = try c.decode([FieldConfig].self, forKey: .fields)
         bySource = try c.decodeIfPresent([String: [String: FieldOverride]].self, forKey: .bySource) ?? [:]
+        filter = try c.decodeIfPresent([FilterRule].self, forKey: .filter) ?? []
     }
 
     /// The fields as mapped for records of `source`: the table's fields with that source's overrides.
@@ -262,7 +265,57 @@ public struct TableConfig: Decodable, Sendable {
 
 /// Frictionless Table Schema field types Paddock types values into.
 public enum FieldType: String, Sendable, CaseIterable {
-    case string, integer, number, boolean, date, time, datetime
+    case string, integer, number, boolean, date, time, datetime, year, duration
+}
+
+/// What a filter rule asks of a record's value.
+public enum FilterCondition: Sendable {
+    /// The value is one of `values`.
+    case `in`
+    /// The value is absent, or not one of `values`.
+    case notIn
+    /// The value is present and not empty.
+    case present
+    /// The value is absent or empty.
+    case absent
+    /// The value matches the regular expression `values[0]` as a whole.
+    case matches
+}
+
+/// A record-level filter rule (`filter:` of a table): records that fail a rule are not mapped, and are
+/// counted as filtered, by rule, in the stats. Example: `{from: status, notIn: [void, abandoned]}`.
+public struct FilterRule: Decodable, Sendable {
+    /// The raw record's key or JSON pointer the rule reads.
+    public var from: String
+    public var condition: FilterCondition
+    public var values: [String]
+
+    enum CodingKeys: String, CodingKey { case from, `in`, notIn, present, matches }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        from = try c.decode(String.self, forKey: .from)
+        var found: [(FilterCondition, [String])] = []
+        if let v = try c.decodeIfPresent([String].self, forKey: .in) { found.append((.in, v)) }
+        if let v = try c.decodeIfPresent([String].self, forKey: .notIn) { found.append((.notIn, v)) }
+        if let v = try c.decodeIfPresent(Bool.self, forKey: .present) { found.append((v ? .present : .absent, [])) }
+        if let v = try c.decodeIfPresent(String.self, forKey: .matches) { found.append((.matches, [v])) }
+        guard found.count == 1 else {
+            throw DecodingError.dataCorruptedError(forKey: .from, in: c, debugDescription: "a filter rule needs exactly one of in, notIn, present, matches")
+        }
+        (condition, values) = found[0]
+    }
+
+    /// The rule as written, for stats and messages: `status notIn [void]`.
+    public var description: String {
+        switch condition {
+        case .in: return "\(from) in [\(values.joined(separator: ", "))]"
+        case .notIn: return "\(from) notIn [\(values.joined(separator: ", "))]"
+        case .present: return "\(from) present"
+        case .absent: return "\(from) absent"
+        case .matches: return "\(from) matches \(values.first ?? "")"
+        }
+    }
 }
 
 /// One field of a table: its schema (name, type, constraints) and where its value comes from.

@@ -1,0 +1,851 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why a record could not be mapped: the field and the rule it broke.
+public struct MappingFailure: Error, Sendable {
+    public var field: String
+    /// `required`, `type`, `minimum`, `maximum`, `enum`, `pattern`, `minLength`, `maxLength`, `parser`, `map`.
+    public var rule: String
+    public var reason: String
+}
+
+/// One mapped value: null, a string, or a literal (the JSON text of a number or boolean), as UTF-8 bytes.
+/// The bytes stay valid until the mapper maps the next record.
+public struct MappedValue: @unchecked Sendable {
+    public static let null: UInt8 = 0, string: UInt8 = 1, literal: UInt8 = 2
+    public var kind: UInt8
+    public var bytes: UnsafeRawBufferPointer
+
+    static let none = MappedValue(kind: MappedValue.null, bytes: UnsafeRawBufferPointer(start: nil, count: 0))
+
+    public var isNull: Bool { kind == MappedValue.null }
+    /// The text of a CSV cell: the bytes, empty for null.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// Bytes that stay where they are until `reset()`: values of one record point into it.
+final class ByteArena {
+    private var chunks: [UnsafeMutableRawPointer] = []
+    private var current: UnsafeMutableRawPointer
+    private var capacity: Int
+    private var used = 0
+    private static let chunkSize = 64 << 10
+
+    init() {
+        capacity = ByteArena.chunkSize
+        current = .allocate(byteCount: capacity, alignment: 8)
+    }
+
+    deinit {
+        current.deallocate()
+        for c in chunks { c.deallocate() }
+    }
+
+    /// Copies `bytes` into the arena.
+    @inline(__always)
+    func copy(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        let n = bytes.count
+        if n == 0 { return UnsafeRawBufferPointer(start: current, count: 0) }
+        if used + n > capacity { newChunk(n) }
+        let p = current + used
+        p.copyMemory(from: bytes.baseAddress!, byteCount: n)
+        used += n
+        return UnsafeRawBufferPointer(start: p, count: n)
+    }
+
+    func copy(_ bytes: [UInt8]) -> UnsafeRawBufferPointer {
+        bytes.withUnsafeBytes { copy($0) }
+    }
+
+    func copy(_ s: String) -> UnsafeRawBufferPointer {
+        var s = s
+        return s.withUTF8 { copy(UnsafeRawBufferPointer($0)) }
+    }
+
+    private func newChunk(_ n: Int) {
+        chunks.append(current)
+        capacity = max(ByteArena.chunkSize, n)
+        current = .allocate(byteCount: capacity, alignment: 8)
+        used = 0
+    }
+
+    /// Forgets every copy (keeps the current chunk).
+    @inline(__always)
+    func reset() {
+        used = 0
+        if !chunks.isEmpty {
+            for c in chunks { c.deallocate() }
+            chunks.removeAll(keepingCapacity: true)
+        }
+    }
+}
+
+/// Maps raw records onto a table: each field's source, transforms, null values, value map, parser, type
+/// and constraints, as declared in the pipeline definition.
+///
+/// It works on bytes. A record (a parsed NDJSON object or a CSV row) is first bound: the raw values of the
+/// names and pointers the fields read are located, once each, without copying. Each field then runs its
+/// steps over those bytes; values that change (a parsed price, a slug) are written to an arena that is
+/// reset for every record. Nothing allocates per record in the common cases; the rare ones (regex
+/// transforms, non-ASCII case folding, date and time types, failure messages) go through Strings.
+public final class TableMapper {
+    public let table: TableConfig
+    /// Output field index by name.
+    let fieldIndex: [String: Int]
+
+    // Slots: the distinct source paths the fields read (top-level names and JSON pointers).
+    let paths: [String]
+    let slotByName: [String: Int]
+    let pointerSlots: [Int]
+    let unitSlot: Int
+    let filterPlan: [FilterPlan]
+    /// The `regex:` transforms, compiled once.
+    let regexes: [CompiledTransform]
+
+    /// The fields' plans, default and per source, where the hot loop reads them without copying.
+    let plans: UnsafeMutableBufferPointer<FieldPlan>
+    let plansBySource: [String: UnsafeMutableBufferPointer<FieldPlan>]
+
+    // Per record.
+    private var slots: [RawSlot]
+    /// The values of the last record mapped, in schema order.
+    public private(set) var values: [MappedValue]
+    private let arena = ByteArena()
+    private var tmp: [UInt8] = []
+    private var doc: JSONDocument?
+    // JSON: which slot the key at each position had last time (records mostly share their key order).
+    private var keyCache: [(offset: Int, length: Int, slot: Int)] = []
+    private var keyCacheBytes: [UInt8] = []
+    // CSV: the slot of each column, for the current header.
+    private var columnSlots: [Int] = []
+
+    struct RawSlot: @unchecked Sendable {
+        /// 0 not present, 1 text (bytes as they are), 2 a JSON string with escapes, 3 a JSON object or
+        /// array (node), 4 null.
+        var kind: UInt8
+        var bytes: UnsafeRawBufferPointer
+        var node: Int32
+        static let absent = RawSlot(kind: 0, bytes: UnsafeRawBufferPointer(start: nil, count: 0), node: 0)
+    }
+
+    enum TemplatePart {
+        case text([UInt8])
+        /// Another field's typed value (`{$field}`).
+        case field(Int)
+        /// A raw value (`{name}` or `{/pointer}`).
+        case slot(Int)
+    }
+
+    enum TransformPlan {
+        case trim, lower, upper, slug
+        /// An index into `TableMapper.regexes` (no reference in the plan: the hot loop copies no counts).
+        case regex(Int)
+    }
+
+    enum ParserPlan {
+        case odds(favourite: Bool)
+        /// 0 yards, 1 metres, 2 furlongs.
+        case distance(Int)
+        case weight, raceTime, beatenDistance
+        /// 0 place, 1 status, 2 dead heat.
+        case position(Int)
+        case money(currency: Bool)
+        case score(away: Bool)
+        case matchStatus
+        /// Parsers that work on Strings (dates, datetimes, seasons).
+        case text(ParserConfig)
+    }
+
+    struct FieldPlan {
+        let name: String
+        let type: FieldType
+        let sources: [Int]
+        let fromDescription: String
+        let template: [TemplatePart]?
+        let transforms: [TransformPlan]
+        let nullValues: [[UInt8]]
+        let mapName: String?
+        let map: [String: String]?
+        let unmappedIsError: Bool
+        let parser: ParserPlan?
+        let parserConfig: ParserConfig?
+        let required: Bool
+        let minimum: Double?
+        let maximum: Double?
+        let enumValues: [[UInt8]]?
+        let enumText: String
+        let minLength: Int?
+        let maxLength: Int?
+        let pattern: Regex<AnyRegexOutput>?
+        let patternText: String?
+    }
+
+    /// A record-level filter condition, compiled.
+    struct FilterPlan {
+        let slot: Int
+        let condition: FilterCondition
+        let values: [[UInt8]]
+        let regex: Regex<AnyRegexOutput>?
+        let description: String
+    }
+
+    public init(table: TableConfig, maps: [String: [String: String]] = [:]) throws(PaddockError) {
+        self.table = table
+        var index: [String: Int] = [:]
+        for (i, f) in table.fields.enumerated() { index[f.name] = i }
+        fieldIndex = index
+
+        // Every path any field (or override, or filter) reads gets a slot.
+        var paths: [String] = ["_unit"]
+        var slotOf: [String: Int] = ["_unit": 0]
+        func slot(_ p: String) -> Int {
+            if let s = slotOf[p] { return s }
+            paths.append(p)
+            slotOf[p] = paths.count - 1
+            return paths.count - 1
+        }
+        var configsBySource: [(String?, [FieldConfig])] = [(nil, table.fields)]
+        for source in table.bySource.keys.sorted() { configsBySource.append((source, table.fields(for: source))) }
+        var compiled: [String?: [FieldPlan]] = [:]
+        var regexes: [CompiledTransform] = []
+        for (source, configs) in configsBySource {
+            let label = source.map { "\(table.name) (source \($0))" } ?? table.name
+            compiled[source] = try Self.compile(configs, table: label, maps: maps, index: index, regexes: &regexes, slot: slot)
+        }
+        var filters: [FilterPlan] = []
+        for (k, rule) in table.filter.enumerated() {
+            let regex: Regex<AnyRegexOutput>?
+            if case .matches = rule.condition {
+                guard let r = try? Regex(rule.values.first ?? "") else {
+                    throw PaddockError(.config, "table \(table.name) filter \(k + 1): invalid pattern '\(rule.values.first ?? "")'")
+                }
+                regex = r
+            } else {
+                regex = nil
+            }
+            filters.append(FilterPlan(slot: slot(rule.from), condition: rule.condition, values: rule.values.map { Array($0.utf8) },
+                                      regex: regex, description: rule.description))
+        }
+        filterPlan = filters
+        self.regexes = regexes
+        func store(_ p: [FieldPlan]) -> UnsafeMutableBufferPointer<FieldPlan> {
+            let b = UnsafeMutableBufferPointer<FieldPlan>.allocate(capacity: p.count)
+            _ = b.initialize(from: p)
+            return b
+        }
+        plans = store(compiled[nil]!)
+        var bySource: [String: UnsafeMutableBufferPointer<FieldPlan>] = [:]
+        for (source, p) in compiled { if let source { bySource[source] = store(p) } }
+        plansBySource = bySource
+        self.paths = paths
+        var names: [String: Int] = [:]
+        var pointers: [Int] = []
+        for (i, p) in paths.enumerated() {
+            if p.hasPrefix("/") { pointers.append(i) } else { names[p] = i }
+        }
+        slotByName = names
+        pointerSlots = pointers
+        unitSlot = 0
+        slots = Array(repeating: .absent, count: paths.count)
+        values = Array(repeating: .none, count: table.fields.count)
+        tmp.reserveCapacity(256)
+    }
+
+    deinit {
+        for b in [plans] + Array(plansBySource.values) {
+            b.deinitialize()
+            b.deallocate()
+        }
+    }
+
+    /// Loads the pipeline's value maps and builds the mapper of one table.
+    public convenience init(table: TableConfig, pipeline: PipelineConfig) throws(PaddockError) {
+        var maps: [String: [String: String]] = [:]
+        for (name, m) in pipeline.maps { maps[name] = try m.load() }
+        try self.init(table: table, maps: maps)
+    }
+
+    static func compile(_ configs: [FieldConfig], table: String, maps: [String: [String: String]], index: [String: Int],
+                        regexes: inout [CompiledTransform], slot: (String) -> Int) throws(PaddockError) -> [FieldPlan] {
+        var plans: [FieldPlan] = []
+        for f in configs {
+            guard let type = FieldType(rawValue: f.type) else {
+                throw PaddockError(.config, "table \(table) field \(f.name): unknown type '\(f.type)'",
+                                   hint: "types: \(FieldType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            var pattern: Regex<AnyRegexOutput>?
+            if let p = f.constraints.pattern {
+                // Frictionless patterns match the whole value.
+                guard let re = try? Regex(p) else { throw PaddockError(.config, "table \(table) field \(f.name): invalid pattern '\(p)'") }
+                pattern = re
+            }
+            if let m = f.map, maps[m] == nil {
+                throw PaddockError(.config, "table \(table) field \(f.name): unknown map '\(m)'")
+            }
+            var transforms: [TransformPlan] = []
+            for tr in f.transforms {
+                switch tr {
+                case "trim": transforms.append(.trim)
+                case "lower": transforms.append(.lower)
+                case "upper": transforms.append(.upper)
+                case "slug": transforms.append(.slug)
+                default:
+                    guard Transforms.isValid(tr), tr.hasPrefix("regex:") else {
+                        throw PaddockError(.config, "table \(table) field \(f.name): unknown transform '\(tr)'",
+                                           hint: "transforms: trim, lower, upper, slug, regex:PATTERN")
+                    }
+                    regexes.append(CompiledTransform(tr))
+                    transforms.append(.regex(regexes.count - 1))
+                }
+            }
+            var parser: ParserPlan?
+            if let p = f.parser {
+                guard let parts = FieldParsers.parts[p.name] else {
+                    throw PaddockError(.config, "table \(table) field \(f.name): unknown parser '\(p.name)'",
+                                       hint: "parsers: \(FieldParsers.names.sorted().joined(separator: ", "))")
+                }
+                if let part = p.part, !parts.contains(part) {
+                    throw PaddockError(.config, "table \(table) field \(f.name): parser \(p.name) has no part '\(part)'",
+                                       hint: parts.isEmpty ? "it has one value" : "parts: \(parts.joined(separator: ", "))")
+                }
+                if p.name == "date" || p.name == "season", let format = p.formats.first(where: { !ValueParsers.isValidFormat($0) }) {
+                    throw PaddockError(.config, "table \(table) field \(f.name): invalid date format '\(format)'")
+                }
+                let part = p.part ?? parts.first
+                switch p.name {
+                case "odds": parser = .odds(favourite: part == "favourite")
+                case "distance": parser = .distance(part == "metres" ? 1 : part == "furlongs" ? 2 : 0)
+                case "weight": parser = .weight
+                case "race_time": parser = .raceTime
+                case "beaten_distance": parser = .beatenDistance
+                case "position": parser = .position(part == "status" ? 1 : part == "dead_heat" ? 2 : 0)
+                case "money": parser = .money(currency: part == "currency")
+                case "score": parser = .score(away: part == "away")
+                case "match_status": parser = .matchStatus
+                default: parser = .text(p)
+                }
+            }
+            var template: [TemplatePart]?
+            if let t = f.template {
+                template = try parseTemplate(t, field: f.name).map { part in
+                    switch part {
+                    case .text(let s): return .text(Array(s.utf8))
+                    case .value(let ref) where ref.hasPrefix("$"): return .field(index[String(ref.dropFirst())] ?? -1)
+                    case .value(let ref): return .slot(slot(ref))
+                    }
+                }
+            }
+            let c = f.constraints
+            plans.append(FieldPlan(
+                name: f.name, type: type, sources: f.from.map(slot),
+                fromDescription: f.from.isEmpty ? "its template" : f.from.joined(separator: " / "),
+                template: template, transforms: transforms, nullValues: f.nullValues.map { Array($0.utf8) },
+                mapName: f.map, map: f.map.flatMap { maps[$0] }, unmappedIsError: f.unmapped == "error",
+                parser: parser, parserConfig: f.parser,
+                required: c.required, minimum: c.minimum, maximum: c.maximum,
+                enumValues: c.enum.map { $0.map { Array($0.utf8) } }, enumText: (c.enum ?? []).joined(separator: ", "),
+                minLength: c.minLength, maxLength: c.maxLength, pattern: pattern, patternText: c.pattern))
+        }
+        for (i, f) in plans.enumerated() {
+            for case .field(let ref) in f.template ?? [] {
+                guard ref >= 0, plans[ref].template == nil else {
+                    let name = configs[i].template ?? ""
+                    throw PaddockError(.config, "table \(table) field \(f.name): template '\(name)' refers to a field that does not exist or has a template itself")
+                }
+            }
+        }
+        return plans
+    }
+
+    enum RawTemplatePart { case text(String), value(String) }
+
+    static func parseTemplate(_ t: String, field: String) throws(PaddockError) -> [RawTemplatePart] {
+        var parts: [RawTemplatePart] = []
+        var rest = Substring(t)
+        while let open = rest.firstIndex(of: "{") {
+            if open > rest.startIndex { parts.append(.text(String(rest[..<open]))) }
+            guard let close = rest[open...].firstIndex(of: "}") else {
+                throw PaddockError(.config, "field \(field): unclosed '{' in template '\(t)'")
+            }
+            parts.append(.value(String(rest[rest.index(after: open)..<close])))
+            rest = rest[rest.index(after: close)...]
+        }
+        if !rest.isEmpty { parts.append(.text(String(rest))) }
+        return parts
+    }
+
+    // MARK: - Binding a record
+
+    private func clearSlots() {
+        arena.reset()
+        doc = nil
+        for i in 0..<slots.count { slots[i] = .absent }
+    }
+
+    /// Binds a parsed JSON object: locates the value of every name and pointer the fields read. The first
+    /// member of a name wins.
+    public func bind(_ document: JSONDocument) {
+        clearSlots()
+        doc = document
+        document.tokens.withUnsafeBufferPointer { t in
+            let base = document.bytes.baseAddress!
+            guard t[0].kind == .object else { return }
+            let end = Int(t[0].end)
+            var k = 1
+            var ordinal = 0
+            while k < end {
+                let key = t[k]
+                let valueIndex = k + 1
+                let s = slotOfKey(key, base: base, ordinal: ordinal)
+                if s >= 0 && slots[s].kind == 0 {
+                    let v = t[valueIndex]
+                    switch v.kind {
+                    case .string:
+                        slots[s] = RawSlot(kind: v.escaped ? 2 : 1, bytes: UnsafeRawBufferPointer(start: base + Int(v.start), count: Int(v.length)), node: 0)
+                    case .number, .true, .false:
+                        slots[s] = RawSlot(kind: 1, bytes: UnsafeRawBufferPointer(start: base + Int(v.start), count: Int(v.length)), node: 0)
+                    case .null:
+                        slots[s] = RawSlot(kind: 4, bytes: UnsafeRawBufferPointer(start: nil, count: 0), node: 0)
+                    case .object, .array:
+                        slots[s] = RawSlot(kind: 3, bytes: UnsafeRawBufferPointer(start: nil, count: 0), node: Int32(valueIndex))
+                    }
+                }
+                k = Int(t[valueIndex].end)
+                ordinal += 1
+            }
+        }
+        if !pointerSlots.isEmpty {
+            let root = document.root
+            for s in pointerSlots {
+                guard let node = root.pointer(paths[s]) else { continue }
+                switch node.kind {
+                case .string: slots[s] = RawSlot(kind: node.hasEscapes ? 2 : 1, bytes: node.rawBytes, node: 0)
+                case .number, .true, .false: slots[s] = RawSlot(kind: 1, bytes: node.rawBytes, node: 0)
+                case .null: slots[s] = RawSlot(kind: 4, bytes: UnsafeRawBufferPointer(start: nil, count: 0), node: 0)
+                case .object, .array: slots[s] = RawSlot(kind: 3, bytes: UnsafeRawBufferPointer(start: nil, count: 0), node: Int32(node.index))
+                }
+            }
+        }
+    }
+
+    /// The slot of an object key, or -1: first by the key seen at the same position in the last records.
+    @inline(__always)
+    private func slotOfKey(_ key: JSONToken, base: UnsafeRawPointer, ordinal: Int) -> Int {
+        let p = base + Int(key.start)
+        let n = Int(key.length)
+        if key.escaped {
+            var out: [UInt8] = []
+            JSONNode.unescape(UnsafeRawBufferPointer(start: p, count: n), into: &out)
+            return slotByName[String(decoding: out, as: UTF8.self)] ?? -1
+        }
+        if ordinal < keyCache.count {
+            let c = keyCache[ordinal]
+            if c.length == n && keyCacheBytes.withUnsafeBytes({ memcmp($0.baseAddress! + c.offset, p, n) == 0 }) {
+                return c.slot
+            }
+        }
+        let s = slotByName[String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)] ?? -1
+        if keyCacheBytes.count > 1 << 20 { keyCache.removeAll(); keyCacheBytes.removeAll() }
+        let entry = (offset: keyCacheBytes.count, length: n, slot: s)
+        keyCacheBytes.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n))
+        if ordinal < keyCache.count { keyCache[ordinal] = entry } else if ordinal == keyCache.count { keyCache.append(entry) }
+        return s
+    }
+
+    /// Sets the CSV header: which slot each column feeds.
+    public func bindHeader(_ header: [String]) {
+        var seen = Set<Int>()
+        columnSlots = header.map { name in
+            guard let s = slotByName[name], seen.insert(s).inserted else { return -1 }
+            return s
+        }
+    }
+
+    /// Binds a CSV row (after `bindHeader`). Every value is text; an empty cell is an empty text.
+    public func bind(_ row: CSVRow) {
+        clearSlots()
+        let n = min(row.count, columnSlots.count)
+        for i in 0..<n {
+            let s = columnSlots[i]
+            if s >= 0 { slots[s] = RawSlot(kind: 1, bytes: row.bytes(i), node: 0) }
+        }
+    }
+
+    /// The text of a slot: nil when absent or null; strings decoded; numbers as written; objects and
+    /// arrays as compact JSON.
+    @inline(__always)
+    private func text(_ s: Int) -> UnsafeRawBufferPointer? {
+        let slot = slots[s]
+        switch slot.kind {
+        case 1: return slot.bytes
+        case 2:
+            tmp.removeAll(keepingCapacity: true)
+            JSONNode.unescape(slot.bytes, into: &tmp)
+            return arena.copy(tmp)
+        case 3:
+            guard let doc else { return nil }
+            return arena.copy(JSONNode(doc: doc, index: Int(slot.node)).compactJSON)
+        default: return nil
+        }
+    }
+
+    /// The source of the bound record: the first segment of its `_unit`, if any.
+    public var recordSource: String? {
+        guard let unit = text(unitSlot), let slash = unit.firstIndex(of: UInt8(ascii: "/")) else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: unit[..<slash]), as: UTF8.self)
+    }
+
+    // MARK: - Filter
+
+    /// The first filter condition the bound record fails, described; nil when it passes them all.
+    public func failedFilter() -> String? {
+        for f in filterPlan {
+            let t = text(f.slot)
+            let pass: Bool
+            switch f.condition {
+            case .present: pass = t != nil && t!.count > 0
+            case .absent: pass = t == nil || t!.count == 0
+            case .in: pass = t.map { v in f.values.contains { Self.equal(v, $0) } } ?? false
+            case .notIn: pass = t.map { v in !f.values.contains { Self.equal(v, $0) } } ?? true
+            case .matches:
+                guard let t, let re = f.regex else { pass = false; break }
+                pass = (try? re.wholeMatch(in: String(decoding: t, as: UTF8.self))) != nil
+            }
+            if !pass { return f.description }
+        }
+        return nil
+    }
+
+    // MARK: - Mapping
+
+    /// Maps the bound record to the table's values (in `values`, schema order), or says why it cannot.
+    ///
+    /// Fields without a template come first, then templated fields, which may refer to raw values
+    /// (`{date}`, `{/score/ft/0}`) and to other fields' typed values (`{$home_team}`).
+    public func mapBound() throws(MappingFailure) {
+        if plansBySource.isEmpty {
+            try map(plans)
+        } else {
+            try map(recordSource.flatMap { plansBySource[$0] } ?? plans)
+        }
+    }
+
+    private func map(_ plans: UnsafeMutableBufferPointer<FieldPlan>) throws(MappingFailure) {
+        let n = plans.count
+        let base = plans.baseAddress!
+        for i in 0..<n where base[i].template == nil {
+            let f = UnsafePointer(base + i)
+            var raw: UnsafeRawBufferPointer?
+            let m = f.pointee.sources.count
+            for k in 0..<m {
+                if let t = text(f.pointee.sources[k]) { raw = t; break }
+            }
+            values[i] = try value(raw, f)
+        }
+        for i in 0..<n where base[i].template != nil {
+            let f = UnsafePointer(base + i)
+            tmp.removeAll(keepingCapacity: true)
+            var missing = false
+            for part in f.pointee.template! {
+                switch part {
+                case .text(let t): tmp.append(contentsOf: t)
+                case .field(let r):
+                    let v = values[r]
+                    if v.kind == MappedValue.null { missing = true } else { tmp.append(contentsOf: v.bytes) }
+                case .slot(let s):
+                    if let t = text(s) { tmp.append(contentsOf: t) } else { missing = true }
+                }
+            }
+            values[i] = try value(missing ? nil : arena.copy(tmp), f)
+        }
+    }
+
+    /// Maps a parsed JSON record; for tests and one-off use (`bind` + `mapBound` on the hot path).
+    public func map(_ record: JSONNode) throws(MappingFailure) -> [String?] {
+        bind(record.doc)
+        try mapBound()
+        return values.map { $0.isNull ? nil : $0.text }
+    }
+
+    /// Transforms, null values, value map and parser, then the type and constraints.
+    @inline(__always)
+    private func value(_ raw: UnsafeRawBufferPointer?, _ f: UnsafePointer<FieldPlan>) throws(MappingFailure) -> MappedValue {
+        guard var text = raw else { return try typed(nil, f) }
+        let transforms = f.pointee.transforms.count
+        for k in 0..<transforms {
+            guard let t = transform(f, k, text) else { return try typed(nil, f) }
+            text = t
+        }
+        let nulls = f.pointee.nullValues.count
+        for k in 0..<nulls where Self.equal(text, f.pointee.nullValues[k]) { return try typed(nil, f) }
+        if let map = f.pointee.map {
+            let key = String(decoding: text, as: UTF8.self)
+            if let mapped = map[key] {
+                text = arena.copy(mapped)
+            } else if f.pointee.unmappedIsError {
+                throw MappingFailure(field: f.pointee.name, rule: "map", reason: "field \(f.pointee.name): '\(key)' is not in map \(f.pointee.mapName ?? "")")
+            }
+        }
+        if let p = f.pointee.parser {
+            tmp.removeAll(keepingCapacity: true)
+            guard parse(p, text) else {
+                throw MappingFailure(field: f.pointee.name, rule: "parser",
+                                     reason: "field \(f.pointee.name): '\(String(decoding: text, as: UTF8.self))' is not a valid \(FieldParsers.describe(f.pointee.parserConfig!))")
+            }
+            if tmp.isEmpty { return try typed(nil, f) }
+            text = arena.copy(tmp)
+        }
+        return try typed(text, f)
+    }
+
+    @inline(__always)
+    static func equal(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Bool {
+        a.count == b.count && (a.count == 0 || b.withUnsafeBytes { memcmp(a.baseAddress!, $0.baseAddress!, a.count) == 0 })
+    }
+
+    static func isASCII(_ b: UnsafeRawBufferPointer) -> Bool {
+        for c in b where c >= 0x80 { return false }
+        return true
+    }
+
+    /// One transform; nil when it gives no value (a regex that does not match).
+    private func transform(_ f: UnsafePointer<FieldPlan>, _ k: Int, _ text: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        switch f.pointee.transforms[k] {
+        case .trim:
+            var s = 0, e = text.count
+            while s < e, Self.isTrimmed(text[s]) { s += 1 }
+            while e > s, Self.isTrimmed(text[e - 1]) { e -= 1 }
+            return UnsafeRawBufferPointer(rebasing: text[s..<e])
+        case .lower, .upper:
+            let lower: Bool
+            if case .lower = f.pointee.transforms[k] { lower = true } else { lower = false }
+            guard Self.isASCII(text) else {
+                let s = String(decoding: text, as: UTF8.self)
+                return arena.copy(lower ? s.lowercased() : s.uppercased())
+            }
+            tmp.removeAll(keepingCapacity: true)
+            for c in text {
+                if lower { tmp.append(c &- 0x41 < 26 ? c | 0x20 : c) } else { tmp.append(c &- 0x61 < 26 ? c & ~0x20 : c) }
+            }
+            return arena.copy(tmp)
+        case .slug:
+            guard Self.isASCII(text) else {
+                return arena.copy(Transforms.apply("slug", String(decoding: text, as: UTF8.self)) ?? "")
+            }
+            tmp.removeAll(keepingCapacity: true)
+            var dash = false
+            for c in text where c != UInt8(ascii: "'") {
+                let l = c &- 0x41 < 26 ? c | 0x20 : c
+                if l &- 0x61 < 26 || l &- 0x30 < 10 {
+                    if dash && !tmp.isEmpty { tmp.append(UInt8(ascii: "-")) }
+                    dash = false
+                    tmp.append(l)
+                } else {
+                    dash = true
+                }
+            }
+            return arena.copy(tmp)
+        case .regex(let r):
+            return regexes[r].apply(String(decoding: text, as: UTF8.self)).map { arena.copy($0) }
+        }
+    }
+
+    @inline(__always)
+    static func isTrimmed(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+
+    /// Runs a parser over `text`, appending the value's text to `tmp` (nothing for a valid text without a
+    /// value for the part). False when the text is not valid for the parser.
+    private func parse(_ p: ParserPlan, _ text: UnsafeRawBufferPointer) -> Bool {
+        let b = text.assumingMemoryBound(to: UInt8.self)
+        switch p {
+        case .odds(let favourite):
+            guard let o = ValueParsers.odds(bytes: b) else { return false }
+            if favourite {
+                if let m = o.favourite { tmp.append(contentsOf: m.rawValue.utf8) }
+            } else {
+                ValueParsers.appendFixed(o.decimal, places: 4, trimZeros: true, to: &tmp)
+            }
+        case .distance(let part):
+            guard let d = ValueParsers.distance(bytes: b) else { return false }
+            switch part {
+            case 1: ValueParsers.appendFixed(d.metres, places: 2, trimZeros: true, to: &tmp)
+            case 2: ValueParsers.appendFixed(d.furlongs, places: 4, trimZeros: true, to: &tmp)
+            default: ValueParsers.appendInt(d.yards, to: &tmp)
+            }
+        case .weight:
+            guard let w = ValueParsers.weight(bytes: b) else { return false }
+            ValueParsers.appendInt(w, to: &tmp)
+        case .raceTime:
+            guard let t = ValueParsers.raceTime(bytes: b) else { return false }
+            ValueParsers.appendFixed(t, places: 2, trimZeros: true, to: &tmp)
+        case .beatenDistance:
+            guard let l = ValueParsers.beatenDistance(bytes: b) else { return false }
+            ValueParsers.appendFixed(l, places: 2, trimZeros: true, to: &tmp)
+        case .position(let part):
+            guard let pos = ValueParsers.position(bytes: b) else { return false }
+            switch part {
+            case 1: tmp.append(contentsOf: (pos.status.code ?? "finished").utf8)
+            case 2: tmp.append(contentsOf: (pos.deadHeat ? "true" : "false").utf8)
+            default: if let place = pos.place { ValueParsers.appendInt(place, to: &tmp) }
+            }
+        case .money(let currency):
+            guard let m = ValueParsers.money(bytes: b) else { return false }
+            if currency {
+                if let c = m.currency { tmp.append(contentsOf: c.utf8) }
+            } else {
+                ValueParsers.appendFixed(m.amount, places: 2, trimZeros: false, to: &tmp)
+            }
+        case .score(let away):
+            guard let s = ValueParsers.score(bytes: b) else { return false }
+            ValueParsers.appendInt(away ? s.away : s.home, to: &tmp)
+        case .matchStatus:
+            guard let s = ValueParsers.matchStatus(bytes: b) else { return false }
+            tmp.append(contentsOf: s.rawValue.utf8)
+        case .text(let config):
+            guard let v = FieldParsers.apply(config, String(decoding: text, as: UTF8.self)) else { return false }
+            tmp.append(contentsOf: v.utf8)
+        }
+        return true
+    }
+
+    static let trueBytes: [UInt8] = Array("true".utf8), falseBytes: [UInt8] = Array("false".utf8)
+
+    /// The typed value of a text, checked against the field's constraints.
+    private func typed(_ text: UnsafeRawBufferPointer?, _ f: UnsafePointer<FieldPlan>) throws(MappingFailure) -> MappedValue {
+        guard let text else {
+            if f.pointee.required {
+                throw MappingFailure(field: f.pointee.name, rule: "required", reason: "field \(f.pointee.name) is required but \(f.pointee.fromDescription) has no value")
+            }
+            return .none
+        }
+        var value: MappedValue
+        var numeric: Double?
+        switch f.pointee.type {
+        case .string:
+            value = MappedValue(kind: MappedValue.string, bytes: text)
+        case .integer, .year:
+            guard let i = Self.parseInt(text), f.pointee.type != .year || (text.count == 4 && i >= 0) else {
+                throw MappingFailure(field: f.pointee.name, rule: "type", reason: "field \(f.pointee.name): '\(String(decoding: text, as: UTF8.self))' is not \(f.pointee.type == .year ? "a year" : "an integer")")
+            }
+            if Self.isCanonicalInt(text) {
+                value = MappedValue(kind: MappedValue.literal, bytes: text)
+            } else {
+                tmp.removeAll(keepingCapacity: true)
+                ValueParsers.appendInt(i, to: &tmp)
+                value = MappedValue(kind: MappedValue.literal, bytes: arena.copy(tmp))
+            }
+            numeric = Double(i)
+        case .number:
+            if Self.isJSONNumber(text) {
+                value = MappedValue(kind: MappedValue.literal, bytes: text)
+                if f.pointee.minimum != nil || f.pointee.maximum != nil { numeric = Double(String(decoding: text, as: UTF8.self)) }
+            } else {
+                let s = String(decoding: text, as: UTF8.self)
+                guard let d = Double(s), d.isFinite else {
+                    throw MappingFailure(field: f.pointee.name, rule: "type", reason: "field \(f.pointee.name): '\(s)' is not a number")
+                }
+                value = MappedValue(kind: MappedValue.literal, bytes: arena.copy(String(d)))
+                numeric = d
+            }
+        case .boolean:
+            switch String(decoding: text, as: UTF8.self).lowercased() {
+            case "true", "yes", "y", "1": value = MappedValue(kind: MappedValue.literal, bytes: arena.copy(Self.trueBytes))
+            case "false", "no", "n", "0": value = MappedValue(kind: MappedValue.literal, bytes: arena.copy(Self.falseBytes))
+            default: throw MappingFailure(field: f.pointee.name, rule: "type", reason: "field \(f.pointee.name): '\(String(decoding: text, as: UTF8.self))' is not a boolean")
+            }
+        case .date, .time, .datetime, .duration:
+            let s = String(decoding: text, as: UTF8.self)
+            let result: String?
+            let expected: String
+            switch f.pointee.type {
+            case .date: result = Parsers.isoDate(s); expected = "a date (YYYY-MM-DD)"
+            case .time: result = Parsers.time(s); expected = "a time (HH:MM or HH:MM:SS)"
+            case .datetime: result = Timestamp(parsing: s)?.iso8601; expected = "a datetime (ISO 8601)"
+            default: result = Parsers.isDuration(s) ? s : nil; expected = "a duration (ISO 8601, e.g. PT1M12.45S)"
+            }
+            guard let result else { throw MappingFailure(field: f.pointee.name, rule: "type", reason: "field \(f.pointee.name): '\(s)' is not \(expected)") }
+            value = MappedValue(kind: MappedValue.string, bytes: result == s ? text : arena.copy(result))
+        }
+        if let n = numeric {
+            if let min = f.pointee.minimum, n < min {
+                throw MappingFailure(field: f.pointee.name, rule: "minimum", reason: "field \(f.pointee.name): \(String(decoding: text, as: UTF8.self)) is below the minimum \(Parsers.format(min))")
+            }
+            if let max = f.pointee.maximum, n > max {
+                throw MappingFailure(field: f.pointee.name, rule: "maximum", reason: "field \(f.pointee.name): \(String(decoding: text, as: UTF8.self)) is above the maximum \(Parsers.format(max))")
+            }
+        }
+        if let e = f.pointee.enumValues, !e.contains(where: { Self.equal(value.bytes, $0) }) {
+            throw MappingFailure(field: f.pointee.name, rule: "enum", reason: "field \(f.pointee.name): '\(value.text)' is not one of \(f.pointee.enumText)")
+        }
+        if f.pointee.minLength != nil || f.pointee.maxLength != nil {
+            let length = Self.isASCII(value.bytes) ? value.bytes.count : value.text.count
+            if let minLength = f.pointee.minLength, length < minLength {
+                throw MappingFailure(field: f.pointee.name, rule: "minLength", reason: "field \(f.pointee.name): '\(value.text)' is shorter than \(minLength)")
+            }
+            if let maxLength = f.pointee.maxLength, length > maxLength {
+                throw MappingFailure(field: f.pointee.name, rule: "maxLength", reason: "field \(f.pointee.name): '\(value.text)' is longer than \(maxLength)")
+            }
+        }
+        if let re = f.pointee.pattern, (try? re.wholeMatch(in: value.text)) == nil {
+            throw MappingFailure(field: f.pointee.name, rule: "pattern", reason: "field \(f.pointee.name): '\(value.text)' does not match \(f.pointee.patternText ?? "")")
+        }
+        return value
+    }
+
+    /// Swift's `Int(String)`: an optional sign and decimal digits, no blanks, no overflow.
+    static func parseInt(_ b: UnsafeRawBufferPointer) -> Int? {
+        var i = 0
+        let n = b.count
+        var negative = false
+        if n > 0 && (b[0] == UInt8(ascii: "-") || b[0] == UInt8(ascii: "+")) { negative = b[0] == UInt8(ascii: "-"); i = 1 }
+        guard i < n else { return nil }
+        var v = 0
+        while i < n {
+            let d = b[i] &- 0x30
+            guard d < 10 else { return nil }
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (a, o2) = negative ? m.subtractingReportingOverflow(Int(d)) : m.addingReportingOverflow(Int(d))
+            guard !o1 && !o2 else { return nil }
+            v = a
+            i += 1
+        }
+        return v
+    }
+
+    /// Digits as `String(Int)` writes them: no sign but `-`, no leading zero, no `-0`.
+    static func isCanonicalInt(_ b: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        if b.count > 1 && b[0] == UInt8(ascii: "-") { i = 1 }
+        guard i < b.count, b[i] != UInt8(ascii: "+") else { return false }
+        if b[i] == UInt8(ascii: "0") { return b.count == 1 }
+        return true
+    }
+
+    /// True when `b` is a JSON number as written (so it can be output unchanged).
+    static func isJSONNumber(_ b: UnsafeRawBufferPointer) -> Bool {
+        let n = b.count
+        var i = 0
+        @inline(__always) func digits() -> Int {
+            let start = i
+            while i < n && b[i] &- 0x30 < 10 { i += 1 }
+            return i - start
+        }
+        if i < n && b[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < n else { return false }
+        if b[i] == UInt8(ascii: "0") { i += 1 } else if digits() == 0 { return false }
+        if i < n && b[i] == UInt8(ascii: ".") {
+            i += 1
+            if digits() == 0 { return false }
+        }
+        if i < n && (b[i] | 0x20) == UInt8(ascii: "e") {
+            i += 1
+            if i < n && (b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-")) { i += 1 }
+            if digits() == 0 { return false }
+        }
+        return i == n
+    }
+
+    /// The Frictionless Table Schema of this table, as JSON.
+    public func tableSchemaJSON() -> String { table.tableSchemaJSON() }
+}
