@@ -13,7 +13,7 @@ export DATA_DIR
 NOW ?=
 
 VENV_TEST := .venv-test
-CONSUMER_PACKAGES := duckdb pandas polars zstandard
+CONSUMER_PACKAGES := duckdb pandas polars zstandard frictionless
 
 .PHONY: help deps build run test test-venv bench clean
 
@@ -39,7 +39,7 @@ run: build
 
 # Python consumers (DuckDB, pandas, polars) for the tests that read published snapshots.
 test-venv:
-	@if [ ! -x $(VENV_TEST)/bin/python ] || ! $(VENV_TEST)/bin/python -c 'import duckdb, pandas, polars, zstandard' 2>/dev/null; then \
+	@if [ ! -x $(VENV_TEST)/bin/python ] || ! $(VENV_TEST)/bin/python -c 'import duckdb, pandas, polars, zstandard, frictionless' 2>/dev/null; then \
 	  echo "make: installing Python consumers in $(VENV_TEST): $(CONSUMER_PACKAGES) (pip)"; \
 	  python3 -m venv $(VENV_TEST) && $(VENV_TEST)/bin/pip install -q $(CONSUMER_PACKAGES); \
 	fi

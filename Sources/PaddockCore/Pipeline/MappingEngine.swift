@@ -108,9 +108,11 @@ public final class TableMapper {
     let plansBySource: [String: UnsafeMutableBufferPointer<FieldPlan>]
 
     // Per record.
-    private var slots: [RawSlot]
-    /// The values of the last record mapped, in schema order.
-    public private(set) var values: [MappedValue]
+    /// Fixed-size buffers, allocated once: the hot loop writes them without uniqueness checks.
+    private let slots: UnsafeMutableBufferPointer<RawSlot>
+    private let valueStorage: UnsafeMutableBufferPointer<MappedValue>
+    /// The values of the last record mapped, in schema order; valid until the next record is bound.
+    public var values: UnsafeBufferPointer<MappedValue> { UnsafeBufferPointer(valueStorage) }
     private let arena = ByteArena()
     private var tmp: [UInt8] = []
     private var doc: JSONDocument?
@@ -247,12 +249,16 @@ public final class TableMapper {
         slotByName = names
         pointerSlots = pointers
         unitSlot = 0
-        slots = Array(repeating: .absent, count: paths.count)
-        values = Array(repeating: .none, count: table.fields.count)
+        slots = .allocate(capacity: paths.count)
+        slots.initialize(repeating: .absent)
+        valueStorage = .allocate(capacity: max(table.fields.count, 1))
+        valueStorage.initialize(repeating: .none)
         tmp.reserveCapacity(256)
     }
 
     deinit {
+        slots.deallocate()
+        valueStorage.deallocate()
         for b in [plans] + Array(plansBySource.values) {
             b.deinitialize()
             b.deallocate()
@@ -541,7 +547,7 @@ public final class TableMapper {
             for k in 0..<m {
                 if let t = text(f.pointee.sources[k]) { raw = t; break }
             }
-            values[i] = try value(raw, f)
+            valueStorage[i] = try value(raw, f)
         }
         for i in 0..<n where base[i].template != nil {
             let f = UnsafePointer(base + i)
@@ -551,13 +557,13 @@ public final class TableMapper {
                 switch part {
                 case .text(let t): tmp.append(contentsOf: t)
                 case .field(let r):
-                    let v = values[r]
+                    let v = valueStorage[r]
                     if v.kind == MappedValue.null { missing = true } else { tmp.append(contentsOf: v.bytes) }
                 case .slot(let s):
                     if let t = text(s) { tmp.append(contentsOf: t) } else { missing = true }
                 }
             }
-            values[i] = try value(missing ? nil : arena.copy(tmp), f)
+            valueStorage[i] = try value(missing ? nil : arena.copy(tmp), f)
         }
     }
 

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+/// External validation: frictionless-py (installed in .venv-test by `make test`), a validator nobody
+/// here wrote, finds every derived table valid against the Table Schema normalize writes beside it.
+struct FrictionlessTests {
+    static let python = ToolRunner.repoRoot + "/.venv-test/bin/python"
+
+    @Test("football matches and racing races, runners and horses are valid against their Table Schemas")
+    func derivedTablesAreValid() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.python),
+                     "no \(Self.python): run 'make test' (its test-venv step installs frictionless)")
+        let scratch = try ToolRunner.makeScratch()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let r = try ToolRunner.run("""
+        set -euo pipefail
+        now=2025-06-01T00:00:00Z
+        out="$TMP/csv"
+        mkdir -p "$TMP/config/pipelines" "$out"
+        # football: the embedded openfootball sample, through extract.
+        extract --pipeline football --discover --now $now 2>/dev/null \\
+          | normalize --pipeline football --table matches --output "$out/matches.csv" 2>/dev/null
+        # racing: a generated landing tree with planted bad values (they go to quarantine, not to the tables).
+        sed "s|root: data/landing/racing|root: $TMP/landing|" config/pipelines/racing.yaml > "$TMP/config/pipelines/racing.yaml"
+        cp -r config/maps "$TMP/config/" 2>/dev/null || true
+        export PADDOCK_CONFIG_DIR="$TMP/config"
+        python3 scripts/gen_racing.py tree --root "$TMP/landing" --months 2 --start 2024-01 --seed 11 \\
+          --runners-per-month 600 --inject-bad 8 > /dev/null
+        for t in races runners horses; do
+          src=$t; [[ $t == horses ]] && src=runners
+          discover --pipeline racing --only "$src/**" --now $now \\
+            | extract --pipeline racing --units - --now $now 2>/dev/null \\
+            | normalize --pipeline racing --table $t --output "$out/$t.csv" --quarantine "$TMP/$t.q.ndjson" 2>/dev/null
+        done
+        "\(Self.python)" "$FIXTURES/frictionless_validate.py" \\
+          "$out/matches.csv" "$out/matches.schema.json" "$out/races.csv" "$out/races.schema.json" \\
+          "$out/runners.csv" "$out/runners.schema.json" "$out/horses.csv" "$out/horses.schema.json"
+        # the planted values were quarantined (so the check above saw real rejections kept out)
+        echo "quarantined: $(cat "$TMP"/*.q.ndjson | wc -l)"
+        """, scratch: scratch)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5, "\(r.stdout)")
+        for table in ["matches", "races", "runners", "horses"] {
+            #expect(lines.contains { $0.hasPrefix("\(table).csv: valid, ") }, "\(table): \(r.stdout)")
+        }
+        #expect(lines.first { $0.hasPrefix("matches.csv") } == "matches.csv: valid, 380 rows")
+        let quarantined = Int(lines.last?.split(separator: " ").last ?? "") ?? 0
+        #expect(quarantined >= 8, "\(r.stdout)")
+    }
+
+    @Test("frictionless does report a row that breaks the schema (the check can fail)")
+    func invalidTableIsReported() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.python),
+                     "no \(Self.python): run 'make test' (its test-venv step installs frictionless)")
+        let scratch = try ToolRunner.makeScratch()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let r = try ToolRunner.run("""
+        extract --pipeline football --discover --now 2025-06-01T00:00:00Z 2>/dev/null \\
+          | normalize --pipeline football --table matches --output "$TMP/matches.csv" 2>/dev/null
+        # corrupt one goal count: the schema says integer with a minimum of 0
+        sed -i '3s/,[0-9]*,\\([0-9]*\\),\\([0-9]*\\),\\([0-9]*\\),openfootball/,-4,\\1,\\2,\\3,openfootball/' "$TMP/matches.csv"
+        "\(Self.python)" "$FIXTURES/frictionless_validate.py" "$TMP/matches.csv" "$TMP/matches.schema.json"
+        echo "exit $?"
+        """, scratch: scratch)
+        #expect(r.stdout.contains("matches.csv: INVALID"), "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("constraint-error"), "\(r.stdout)")
+        #expect(r.stdout.hasSuffix("exit 1\n"), "\(r.stdout)")
+    }
+}
