@@ -55,6 +55,9 @@ public struct NormalizeCommand: ParsableCommand {
     @Option(name: .customLong("stats"), help: "Write run statistics (records in, written, quarantined, filtered) to this JSON file.")
     public var stats: String?
 
+    @Option(name: .customLong("threads"), help: "Table mode: worker threads mapping records (default: the number of CPUs, at most 4; 1 maps on the calling thread). Output is the same whatever the number.")
+    public var threads: Int?
+
     @Flag(name: .customLong("list-tables"), help: "Print the tables the pipeline declares, one per line, and exit.")
     public var listTables = false
 

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import PaddockCore
 
 extension NormalizeCommand {
@@ -12,20 +15,38 @@ extension NormalizeCommand {
         let out = try OutputTarget(path: output)
         let quarantinePath = quarantine ?? "\(ws.derivedDir(pipeline))/\(tableName).quarantine.ndjson"
         let q = try OutputTarget(path: quarantinePath)
-        let normalizer = TableNormalizer(mapper: mapper, outputFormat: outFormat, out: out.buffer, quarantine: q.buffer)
-        normalizer.csvWriter = try format.csvWriter()
-        normalizer.start()
-        for path in files.isEmpty ? ["-"] : files {
-            // NDJSON records (from extract), or CSV rows whose columns are the raw record's keys.
-            let inFormat = format.inputFormat ?? RecordFormat.guess(path: path) ?? .ndjson
-            let input = try Input.open(path)
-            if inFormat == .csv {
-                try normalizer.runCSV(input, options: csvOptions)
-            } else {
-                try normalizer.run(input)
-            }
+        let threadCount = threads ?? min(4, max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+        guard threadCount >= 1 && threadCount <= 64 else {
+            throw PaddockError(.usage, "--threads must be between 1 and 64")
         }
-        try normalizer.finish()
+        let s: NormalizeStats
+        if threadCount > 1 && table.dedupe == "none" {
+            // Batches of records mapped on worker threads, written in input order.
+            var maps: [String: [String: String]] = [:]
+            for (name, m) in config.maps { maps[name] = try m.load() }
+            let normalizer = try ParallelTableNormalizer(table: table, maps: maps, outputFormat: outFormat, csvWriter: try format.csvWriter(),
+                                                         out: out.buffer, quarantine: q.buffer, threads: threadCount)
+            normalizer.start()
+            for path in files.isEmpty ? ["-"] : files {
+                let inFormat = format.inputFormat ?? RecordFormat.guess(path: path) ?? .ndjson
+                let input = try Input.open(path)
+                if inFormat == .csv { try normalizer.runCSV(input, options: csvOptions) } else { try normalizer.run(input) }
+            }
+            s = normalizer.stats
+        } else {
+            // One thread: needed by dedupe policies, which see the rows in order.
+            let normalizer = TableNormalizer(mapper: mapper, outputFormat: outFormat, out: out.buffer, quarantine: q.buffer)
+            normalizer.csvWriter = try format.csvWriter()
+            normalizer.start()
+            for path in files.isEmpty ? ["-"] : files {
+                // NDJSON records (from extract), or CSV rows whose columns are the raw record's keys.
+                let inFormat = format.inputFormat ?? RecordFormat.guess(path: path) ?? .ndjson
+                let input = try Input.open(path)
+                if inFormat == .csv { try normalizer.runCSV(input, options: csvOptions) } else { try normalizer.run(input) }
+            }
+            try normalizer.finish()
+            s = normalizer.stats
+        }
         try q.commit()
         try out.commit()
         if let output, output != "-" {
@@ -33,7 +54,6 @@ extension NormalizeCommand {
             let schemaPath = FileSystem.parent(of: output) + "/\(tableName).schema.json"
             try AtomicFileSink.write(mapper.tableSchemaJSON(), to: schemaPath)
         }
-        let s = normalizer.stats
         if let stats { try AtomicFileSink.write(s.json, to: stats) }
         var notes: [String] = []
         if s.deduplicated > 0 { notes.append("\(s.deduplicated) duplicate keys, dedupe: \(table.dedupe)") }

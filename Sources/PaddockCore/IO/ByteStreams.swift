@@ -277,6 +277,14 @@ public func withBytes<R>(_ array: [UInt8], _ body: (UnsafeRawBufferPointer) thro
     return try r.get()
 }
 
+/// `Array.withUnsafeBufferPointer` with a typed-throwing body.
+public func withElements<T, R>(_ array: [T], _ body: (UnsafeBufferPointer<T>) throws(PaddockError) -> R) throws(PaddockError) -> R {
+    let r: Result<R, PaddockError> = array.withUnsafeBufferPointer { b in
+        do throws(PaddockError) { return .success(try body(b)) } catch { return .failure(error) }
+    }
+    return try r.get()
+}
+
 /// `Array.withUnsafeMutableBytes` with a typed-throwing body.
 public func withMutableBytes<R>(_ array: inout [UInt8], _ body: (UnsafeMutableRawBufferPointer) throws(PaddockError) -> R) throws(PaddockError) -> R {
     let r: Result<R, PaddockError> = array.withUnsafeMutableBytes { b in

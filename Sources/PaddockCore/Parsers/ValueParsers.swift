@@ -226,36 +226,36 @@ extension ValueParsers {
     }
 
     /// Appends ``fixedText(_:places:trimZeros:)`` to `out`, without allocating a String.
-    static func appendFixed(_ value: Double, places: Int, trimZeros: Bool, to out: inout [UInt8]) {
+    static func appendFixed<W: ByteAppending>(_ value: Double, places: Int, trimZeros: Bool, to out: inout W) {
         precondition(places >= 0 && places <= 6)
-        guard value.isFinite else { out.append(contentsOf: String(value).utf8); return }
+        guard value.isFinite else { out.appendString(String(value)); return }
         let scale = Int(powersOfTen[places])
         let scaled = (value.magnitude * Double(scale)).rounded(.toNearestOrAwayFromZero)
-        guard scaled < 9e15 else { out.append(contentsOf: String(value).utf8); return }
+        guard scaled < 9e15 else { out.appendString(String(value)); return }
         let units = Int(scaled)
         var fraction = units % scale
         var digits = places
         if trimZeros {
             while digits > 0 && fraction % 10 == 0 { fraction /= 10; digits -= 1 }
         }
-        if value < 0 && units != 0 { out.append(UInt8(ascii: "-")) }
+        if value < 0 && units != 0 { out.appendByte(UInt8(ascii: "-")) }
         appendInt(units / scale, to: &out)
         if digits > 0 {
-            out.append(UInt8(ascii: "."))
+            out.appendByte(UInt8(ascii: "."))
             var divisor = 1
             for _ in 1..<digits { divisor *= 10 }
             while divisor > 0 {
-                out.append(UInt8(truncatingIfNeeded: 0x30 + fraction / divisor % 10))
+                out.appendByte(UInt8(truncatingIfNeeded: 0x30 + fraction / divisor % 10))
                 divisor /= 10
             }
         }
     }
 
     /// Appends the decimal digits of `value` (with a `-` when negative).
-    static func appendInt(_ value: Int, to out: inout [UInt8]) {
+    static func appendInt<W: ByteAppending>(_ value: Int, to out: inout W) {
         if value < 0 {
-            guard value != Int.min else { out.append(contentsOf: String(value).utf8); return }
-            out.append(UInt8(ascii: "-"))
+            guard value != Int.min else { out.appendString(String(value)); return }
+            out.appendByte(UInt8(ascii: "-"))
         }
         var v = value.magnitude
         var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
@@ -266,7 +266,7 @@ extension ValueParsers {
                 p[k] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
                 v /= 10
             } while v > 0
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[k...]))
+            out.appendBytes(UnsafeRawBufferPointer(rebasing: p[k...]))
             return 24 - k
         }
         _ = n

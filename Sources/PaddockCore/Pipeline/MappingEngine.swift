@@ -24,8 +24,9 @@ public struct MappedValue: @unchecked Sendable {
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 }
 
-/// Bytes that stay where they are until `reset()`: values of one record point into it.
-final class ByteArena {
+/// Bytes that stay where they are until `reset()`: values of one record point into it. A value can also be
+/// written in place: `begin()`, appends (`ByteAppending`), then `end()`.
+final class ByteArena: ByteAppending {
     private var chunks: [UnsafeMutableRawPointer] = []
     private var current: UnsafeMutableRawPointer
     private var capacity: Int
@@ -70,10 +71,49 @@ final class ByteArena {
         used = 0
     }
 
+    private var openStart = 0
+
+    /// Starts a value written in place.
+    @inline(__always)
+    func begin() { openStart = used }
+
+    @inline(__always)
+    func appendByte(_ byte: UInt8) {
+        if used == capacity { moveOpenValue(need: 1) }
+        current.storeBytes(of: byte, toByteOffset: used, as: UInt8.self)
+        used += 1
+    }
+
+    @inline(__always)
+    func appendBytes(_ bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count
+        guard n > 0 else { return }
+        if used + n > capacity { moveOpenValue(need: n) }
+        (current + used).copyMemory(from: bytes.baseAddress!, byteCount: n)
+        used += n
+    }
+
+    /// The value written since `begin()`.
+    @inline(__always)
+    func end() -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: current + openStart, count: used - openStart) }
+
+    /// Moves the open value to a new chunk with room for `need` more bytes.
+    private func moveOpenValue(need: Int) {
+        let partial = used - openStart
+        let old = current
+        chunks.append(current)
+        capacity = max(ByteArena.chunkSize, partial + need)
+        current = .allocate(byteCount: capacity, alignment: 8)
+        if partial > 0 { current.copyMemory(from: old + openStart, byteCount: partial) }
+        openStart = 0
+        used = partial
+    }
+
     /// Forgets every copy (keeps the current chunk).
     @inline(__always)
     func reset() {
         used = 0
+        openStart = 0
         if !chunks.isEmpty {
             for c in chunks { c.deallocate() }
             chunks.removeAll(keepingCapacity: true)
@@ -102,6 +142,8 @@ public final class TableMapper {
     let filterPlan: [FilterPlan]
     /// The `regex:` transforms, compiled once.
     let regexes: [CompiledTransform]
+    /// The `pattern` constraints, compiled once.
+    let patterns: [Regex<AnyRegexOutput>]
 
     /// The fields' plans, default and per source, where the hot loop reads them without copying.
     let plans: UnsafeMutableBufferPointer<FieldPlan>
@@ -179,8 +221,12 @@ public final class TableMapper {
         let enumText: String
         let minLength: Int?
         let maxLength: Int?
-        let pattern: Regex<AnyRegexOutput>?
+        /// Index into `TableMapper.patterns`, or -1 (no Regex in the plan: checking an optional one costs a
+        /// witness call per value).
+        let pattern: Int
         let patternText: String?
+        /// Whether the field has an enum, minLength/maxLength or pattern constraint (one test on the hot path).
+        let hasTextConstraints: Bool
     }
 
     /// A record-level filter condition, compiled.
@@ -211,9 +257,10 @@ public final class TableMapper {
         for source in table.bySource.keys.sorted() { configsBySource.append((source, table.fields(for: source))) }
         var compiled: [String?: [FieldPlan]] = [:]
         var regexes: [CompiledTransform] = []
+        var patterns: [Regex<AnyRegexOutput>] = []
         for (source, configs) in configsBySource {
             let label = source.map { "\(table.name) (source \($0))" } ?? table.name
-            compiled[source] = try Self.compile(configs, table: label, maps: maps, index: index, regexes: &regexes, slot: slot)
+            compiled[source] = try Self.compile(configs, table: label, maps: maps, index: index, regexes: &regexes, patterns: &patterns, slot: slot)
         }
         var filters: [FilterPlan] = []
         for (k, rule) in table.filter.enumerated() {
@@ -231,6 +278,7 @@ public final class TableMapper {
         }
         filterPlan = filters
         self.regexes = regexes
+        self.patterns = patterns
         func store(_ p: [FieldPlan]) -> UnsafeMutableBufferPointer<FieldPlan> {
             let b = UnsafeMutableBufferPointer<FieldPlan>.allocate(capacity: p.count)
             _ = b.initialize(from: p)
@@ -273,7 +321,8 @@ public final class TableMapper {
     }
 
     static func compile(_ configs: [FieldConfig], table: String, maps: [String: [String: String]], index: [String: Int],
-                        regexes: inout [CompiledTransform], slot: (String) -> Int) throws(PaddockError) -> [FieldPlan] {
+                        regexes: inout [CompiledTransform], patterns: inout [Regex<AnyRegexOutput>],
+                        slot: (String) -> Int) throws(PaddockError) -> [FieldPlan] {
         var plans: [FieldPlan] = []
         for f in configs {
             guard let type = FieldType(rawValue: f.type) else {
@@ -285,6 +334,11 @@ public final class TableMapper {
                 // Frictionless patterns match the whole value.
                 guard let re = try? Regex(p) else { throw PaddockError(.config, "table \(table) field \(f.name): invalid pattern '\(p)'") }
                 pattern = re
+            }
+            var patternIndex = -1
+            if let pattern {
+                patterns.append(pattern)
+                patternIndex = patterns.count - 1
             }
             if let m = f.map, maps[m] == nil {
                 throw PaddockError(.config, "table \(table) field \(f.name): unknown map '\(m)'")
@@ -351,7 +405,8 @@ public final class TableMapper {
                 parser: parser, parserConfig: f.parser,
                 required: c.required, minimum: c.minimum, maximum: c.maximum,
                 enumValues: c.enum.map { $0.map { Array($0.utf8) } }, enumText: (c.enum ?? []).joined(separator: ", "),
-                minLength: c.minLength, maxLength: c.maxLength, pattern: pattern, patternText: c.pattern))
+                minLength: c.minLength, maxLength: c.maxLength, pattern: patternIndex, patternText: c.pattern,
+                hasTextConstraints: c.enum != nil || c.minLength != nil || c.maxLength != nil || c.pattern != nil))
         }
         for (i, f) in plans.enumerated() {
             for case .field(let ref) in f.template ?? [] {
@@ -478,6 +533,16 @@ public final class TableMapper {
         }
     }
 
+    /// Binds a CSV row of a `RecordBatch` (after `bindHeader`).
+    func bind(fieldsOf base: UnsafeRawPointer, _ fields: UnsafeBufferPointer<RecordBatch.Field>) {
+        clearSlots()
+        let n = min(fields.count, columnSlots.count)
+        for i in 0..<n {
+            let s = columnSlots[i]
+            if s >= 0 { slots[s] = RawSlot(kind: 1, bytes: UnsafeRawBufferPointer(start: base + Int(fields[i].offset), count: Int(fields[i].length)), node: 0) }
+        }
+    }
+
     /// The text of a slot: nil when absent or null; strings decoded; numbers as written; objects and
     /// arrays as compact JSON.
     @inline(__always)
@@ -594,13 +659,14 @@ public final class TableMapper {
             }
         }
         if let p = f.pointee.parser {
-            tmp.removeAll(keepingCapacity: true)
+            arena.begin()
             guard parse(p, text) else {
                 throw MappingFailure(field: f.pointee.name, rule: "parser",
                                      reason: "field \(f.pointee.name): '\(String(decoding: text, as: UTF8.self))' is not a valid \(FieldParsers.describe(f.pointee.parserConfig!))")
             }
-            if tmp.isEmpty { return try typed(nil, f) }
-            text = arena.copy(tmp)
+            let v = arena.end()
+            if v.isEmpty { return try typed(nil, f) }
+            text = v
         }
         return try typed(text, f)
     }
@@ -630,28 +696,29 @@ public final class TableMapper {
                 let s = String(decoding: text, as: UTF8.self)
                 return arena.copy(lower ? s.lowercased() : s.uppercased())
             }
-            tmp.removeAll(keepingCapacity: true)
+            arena.begin()
             for c in text {
-                if lower { tmp.append(c &- 0x41 < 26 ? c | 0x20 : c) } else { tmp.append(c &- 0x61 < 26 ? c & ~0x20 : c) }
+                arena.appendByte(lower ? (c &- 0x41 < 26 ? c | 0x20 : c) : (c &- 0x61 < 26 ? c & ~0x20 : c))
             }
-            return arena.copy(tmp)
+            return arena.end()
         case .slug:
             guard Self.isASCII(text) else {
                 return arena.copy(Transforms.apply("slug", String(decoding: text, as: UTF8.self)) ?? "")
             }
-            tmp.removeAll(keepingCapacity: true)
-            var dash = false
+            arena.begin()
+            var dash = false, empty = true
             for c in text where c != UInt8(ascii: "'") {
                 let l = c &- 0x41 < 26 ? c | 0x20 : c
                 if l &- 0x61 < 26 || l &- 0x30 < 10 {
-                    if dash && !tmp.isEmpty { tmp.append(UInt8(ascii: "-")) }
+                    if dash && !empty { arena.appendByte(UInt8(ascii: "-")) }
                     dash = false
-                    tmp.append(l)
+                    empty = false
+                    arena.appendByte(l)
                 } else {
                     dash = true
                 }
             }
-            return arena.copy(tmp)
+            return arena.end()
         case .regex(let r):
             return regexes[r].apply(String(decoding: text, as: UTF8.self)).map { arena.copy($0) }
         }
@@ -664,53 +731,54 @@ public final class TableMapper {
     /// value for the part). False when the text is not valid for the parser.
     private func parse(_ p: ParserPlan, _ text: UnsafeRawBufferPointer) -> Bool {
         let b = text.assumingMemoryBound(to: UInt8.self)
+        var arenaRef = arena
         switch p {
         case .odds(let favourite):
             guard let o = ValueParsers.odds(bytes: b) else { return false }
             if favourite {
-                if let m = o.favourite { tmp.append(contentsOf: m.rawValue.utf8) }
+                if let m = o.favourite { arenaRef.appendString(m.rawValue) }
             } else {
-                ValueParsers.appendFixed(o.decimal, places: 4, trimZeros: true, to: &tmp)
+                ValueParsers.appendFixed(o.decimal, places: 4, trimZeros: true, to: &arenaRef)
             }
         case .distance(let part):
             guard let d = ValueParsers.distance(bytes: b) else { return false }
             switch part {
-            case 1: ValueParsers.appendFixed(d.metres, places: 2, trimZeros: true, to: &tmp)
-            case 2: ValueParsers.appendFixed(d.furlongs, places: 4, trimZeros: true, to: &tmp)
-            default: ValueParsers.appendInt(d.yards, to: &tmp)
+            case 1: ValueParsers.appendFixed(d.metres, places: 2, trimZeros: true, to: &arenaRef)
+            case 2: ValueParsers.appendFixed(d.furlongs, places: 4, trimZeros: true, to: &arenaRef)
+            default: ValueParsers.appendInt(d.yards, to: &arenaRef)
             }
         case .weight:
             guard let w = ValueParsers.weight(bytes: b) else { return false }
-            ValueParsers.appendInt(w, to: &tmp)
+            ValueParsers.appendInt(w, to: &arenaRef)
         case .raceTime:
             guard let t = ValueParsers.raceTime(bytes: b) else { return false }
-            ValueParsers.appendFixed(t, places: 2, trimZeros: true, to: &tmp)
+            ValueParsers.appendFixed(t, places: 2, trimZeros: true, to: &arenaRef)
         case .beatenDistance:
             guard let l = ValueParsers.beatenDistance(bytes: b) else { return false }
-            ValueParsers.appendFixed(l, places: 2, trimZeros: true, to: &tmp)
+            ValueParsers.appendFixed(l, places: 2, trimZeros: true, to: &arenaRef)
         case .position(let part):
             guard let pos = ValueParsers.position(bytes: b) else { return false }
             switch part {
-            case 1: tmp.append(contentsOf: (pos.status.code ?? "finished").utf8)
-            case 2: tmp.append(contentsOf: (pos.deadHeat ? "true" : "false").utf8)
-            default: if let place = pos.place { ValueParsers.appendInt(place, to: &tmp) }
+            case 1: arenaRef.appendString((pos.status.code ?? "finished"))
+            case 2: arenaRef.appendString((pos.deadHeat ? "true" : "false"))
+            default: if let place = pos.place { ValueParsers.appendInt(place, to: &arenaRef) }
             }
         case .money(let currency):
             guard let m = ValueParsers.money(bytes: b) else { return false }
             if currency {
-                if let c = m.currency { tmp.append(contentsOf: c.utf8) }
+                if let c = m.currency { arenaRef.appendString(c) }
             } else {
-                ValueParsers.appendFixed(m.amount, places: 2, trimZeros: false, to: &tmp)
+                ValueParsers.appendFixed(m.amount, places: 2, trimZeros: false, to: &arenaRef)
             }
         case .score(let away):
             guard let s = ValueParsers.score(bytes: b) else { return false }
-            ValueParsers.appendInt(away ? s.away : s.home, to: &tmp)
+            ValueParsers.appendInt(away ? s.away : s.home, to: &arenaRef)
         case .matchStatus:
             guard let s = ValueParsers.matchStatus(bytes: b) else { return false }
-            tmp.append(contentsOf: s.rawValue.utf8)
+            arenaRef.appendString(s.rawValue)
         case .text(let config):
             guard let v = FieldParsers.apply(config, String(decoding: text, as: UTF8.self)) else { return false }
-            tmp.append(contentsOf: v.utf8)
+            arenaRef.appendString(v)
         }
         return true
     }
@@ -737,9 +805,10 @@ public final class TableMapper {
             if Self.isCanonicalInt(text) {
                 value = MappedValue(kind: MappedValue.literal, bytes: text)
             } else {
-                tmp.removeAll(keepingCapacity: true)
-                ValueParsers.appendInt(i, to: &tmp)
-                value = MappedValue(kind: MappedValue.literal, bytes: arena.copy(tmp))
+                arena.begin()
+                var a = arena
+                ValueParsers.appendInt(i, to: &a)
+                value = MappedValue(kind: MappedValue.literal, bytes: arena.end())
             }
             numeric = Double(i)
         case .number:
@@ -781,6 +850,12 @@ public final class TableMapper {
                 throw MappingFailure(field: f.pointee.name, rule: "maximum", reason: "field \(f.pointee.name): \(String(decoding: text, as: UTF8.self)) is above the maximum \(Parsers.format(max))")
             }
         }
+        if f.pointee.hasTextConstraints { try checkText(value, f) }
+        return value
+    }
+
+    /// The enum, length and pattern constraints.
+    private func checkText(_ value: MappedValue, _ f: UnsafePointer<FieldPlan>) throws(MappingFailure) {
         if let e = f.pointee.enumValues, !e.contains(where: { Self.equal(value.bytes, $0) }) {
             throw MappingFailure(field: f.pointee.name, rule: "enum", reason: "field \(f.pointee.name): '\(value.text)' is not one of \(f.pointee.enumText)")
         }
@@ -793,10 +868,9 @@ public final class TableMapper {
                 throw MappingFailure(field: f.pointee.name, rule: "maxLength", reason: "field \(f.pointee.name): '\(value.text)' is longer than \(maxLength)")
             }
         }
-        if let re = f.pointee.pattern, (try? re.wholeMatch(in: value.text)) == nil {
+        if f.pointee.pattern >= 0, (try? patterns[f.pointee.pattern].wholeMatch(in: value.text)) == nil {
             throw MappingFailure(field: f.pointee.name, rule: "pattern", reason: "field \(f.pointee.name): '\(value.text)' does not match \(f.pointee.patternText ?? "")")
         }
-        return value
     }
 
     /// Swift's `Int(String)`: an optional sign and decimal digits, no blanks, no overflow.

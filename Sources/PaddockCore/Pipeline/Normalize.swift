@@ -32,14 +32,16 @@ public final class TableNormalizer {
     public let mapper: TableMapper
     public let outputFormat: RecordFormat
     public var csvWriter = CSVWriter()
-    private let out: OutputBuffer
-    private let quarantine: OutputBuffer
+    let out: OutputBuffer
+    let quarantine: OutputBuffer
     private var parser = JSONParser()
     /// `{"name":` / `,"name":` of each output field, one after another (offsets in `keyPrefixEnds`).
     private let keyPrefixes: UnsafeMutableRawBufferPointer
     private var keyPrefixEnds: [Int] = []
-    public private(set) var stats = NormalizeStats()
+    public internal(set) var stats = NormalizeStats()
     private var headerWritten = false
+    /// False for the workers of a parallel run: the header is written once, by the driver.
+    var writesHeader = true
 
     enum Dedupe: String { case none, first, last, error }
     private let dedupe: Dedupe
@@ -55,6 +57,7 @@ public final class TableNormalizer {
     enum Original {
         case json(JSONNode)
         case csv(CSVRow, header: [String])
+        case batchRow(UnsafeRawPointer, UnsafeBufferPointer<RecordBatch.Field>, header: [String])
         case line(UnsafeRawBufferPointer)
         case none
     }
@@ -84,7 +87,7 @@ public final class TableNormalizer {
 
     /// Writes the CSV header (CSV output only); called before the first row, even with no rows.
     public func start() {
-        guard outputFormat == .csv, !headerWritten else { return }
+        guard outputFormat == .csv, !headerWritten, writesHeader else { return }
         headerWritten = true
         var w = out
         csvWriter.appendRow(mapper.table.fields.map(\.name), to: &w)
@@ -105,22 +108,55 @@ public final class TableNormalizer {
                 continue
             }
             if line.isEmpty { continue }
-            stats.recordsIn += 1
-            let doc: JSONDocument
-            do {
-                doc = try parser.parse(line)
-            } catch {
-                try reject(field: nil, rule: "json", reason: "invalid JSON: \(error.message) (at byte \(error.offset + 1))",
-                           file: input.name, line: lines.lineNumber, record: .line(line))
-                continue
+            try processLine(line, file: input.name, lineNumber: lines.lineNumber)
+        }
+    }
+
+    /// Parses, maps and writes one NDJSON line (not empty).
+    @inline(__always)
+    func processLine(_ line: UnsafeRawBufferPointer, file: String, lineNumber: Int) throws(PaddockError) {
+        stats.recordsIn += 1
+        let doc: JSONDocument
+        do {
+            doc = try parser.parse(line)
+        } catch {
+            try reject(field: nil, rule: "json", reason: "invalid JSON: \(error.message) (at byte \(error.offset + 1))",
+                       file: file, line: lineNumber, record: .line(line))
+            return
+        }
+        let root = doc.root
+        guard root.kind == .object else {
+            try reject(field: nil, rule: "type", reason: "record is not a JSON object", file: file, line: lineNumber, record: .json(root))
+            return
+        }
+        mapper.bind(doc)
+        try process(file: file, line: lineNumber, record: .json(root))
+    }
+
+    /// Maps the records of a batch (NDJSON lines or CSV rows cut by `ParallelTableNormalizer`), in order.
+    func run(batch b: RecordBatch) throws(PaddockError) {
+        if b.isCSV { mapper.bindHeader(b.header) }
+        try withBytes(b.bytes) { (bytes: UnsafeRawBufferPointer) throws(PaddockError) in
+            try withElements(b.fields) { (fields: UnsafeBufferPointer<RecordBatch.Field>) throws(PaddockError) in
+            let base = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+            for k in 0..<b.items.count {
+                let item = b.items[k]
+                switch item.kind {
+                case RecordBatch.line:
+                    try processLine(UnsafeRawBufferPointer(start: base + item.start, count: item.count), file: b.file, lineNumber: item.line)
+                case RecordBatch.row:
+                    stats.recordsIn += 1
+                    let row = UnsafeBufferPointer(rebasing: fields[item.start..<item.start + item.count])
+                    mapper.bind(fieldsOf: base, row)
+                    try process(file: b.file, line: item.line, record: .batchRow(base, row, header: b.header))
+                default:
+                    let e = b.errors[item.start]
+                    stats.recordsIn += 1
+                    try reject(field: nil, rule: e.rule, reason: e.message, file: b.file, line: item.line, record: .none,
+                               fields: e.fields.map { (b.header, $0) })
+                }
             }
-            let root = doc.root
-            guard root.kind == .object else {
-                try reject(field: nil, rule: "type", reason: "record is not a JSON object", file: input.name, line: lines.lineNumber, record: .json(root))
-                continue
             }
-            mapper.bind(doc)
-            try process(file: input.name, line: lines.lineNumber, record: .json(root))
         }
     }
 
@@ -341,6 +377,16 @@ public final class TableNormalizer {
                 JSONWriter.appendString(i < header.count ? header[i] : String(i + 1), to: &q)
                 q.appendStatic(":\"")
                 JSONWriter.appendEscaped(row.bytes(i), to: &q)
+                q.appendByte(0x22)
+            }
+            q.appendByte(UInt8(ascii: "}"))
+        case .batchRow(let base, let row, let header):
+            q.appendByte(UInt8(ascii: "{"))
+            for i in 0..<row.count {
+                if i > 0 { q.appendByte(UInt8(ascii: ",")) }
+                JSONWriter.appendString(i < header.count ? header[i] : String(i + 1), to: &q)
+                q.appendStatic(":\"")
+                JSONWriter.appendEscaped(UnsafeRawBufferPointer(start: base + Int(row[i].offset), count: Int(row[i].length)), to: &q)
                 q.appendByte(0x22)
             }
             q.appendByte(UInt8(ascii: "}"))
