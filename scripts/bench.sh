@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark Paddock's record layer (bin/normalize) against anchor tools, in one run.
+# Benchmark Paddock's record layer and racing mapping (bin/normalize) against anchor tools, in one run.
 #
 #   scripts/bench.sh [--quick] [--rows "100000 1000000"] [--runs 5] [--slow-runs 3]
 #
@@ -371,6 +371,40 @@ for N in $ROWS; do
   paddock "Paddock normalize" "$NB" "$((N + 1))" "$ND" --input-format ndjson --output-format csv
   [ "$HAVE_MLR" = 0 ] || slow mlr-j2c "$N" "Miller -S --ijsonl --ocsv cat" "$NB" "$((N + 1))" "$ND" mlr -S --ijsonl --ocsv cat
   emit_table "$N rows: NDJSON -> CSV ($(awk -v b="$NB" 'BEGIN{printf "%.1f", b/1e6}') MB in)"
+
+  # 4. The racing runners mapping (config/pipelines/racing.yaml: casts, odds, times, beaten distances,
+  #    positions, weights, slugs, money) from CSV. Gate: >= 1.2x polars 1 thread converting the same
+  #    CSV to NDJSON, peak RSS <= 64 MiB.
+  log "[$N] racing runners mapping from CSV"
+  warm "$CSV"
+  MAP=(--pipeline racing --table runners --quarantine "$TMP/quarantine.ndjson")
+  paddock "Paddock normalize --table runners" "$CB" "$N" "$CSV" --input-format csv "${MAP[@]}"
+  if [ "$HAVE_PADDOCK" = 1 ]; then
+    bench "Paddock normalize --table runners --threads 1" plain "$RUNS" "$CB" "$N" "$CSV" "$PADDOCK" --input-format csv --threads 1 "${MAP[@]}"
+  fi
+  if [ "$HAVE_VENV" = 1 ]; then
+    for th in 1 2; do
+      bench "polars read_csv+write_ndjson (no mapping), $th thr" inproc "$RUNS" "$CB" "$N" "$CSV" \
+        "$VPY" scripts/bench_anchors.py csv2ndjson polars "$CSV" @OUT@ --threads "$th"
+    done
+  fi
+  emit_table "$N rows: racing runners mapping from CSV ($(awk -v b="$CB" 'BEGIN{printf "%.1f", b/1e6}') MB in)"
+
+  # 5. The same mapping from NDJSON, against DuckDB running the equivalent SQL (bench_anchors.py
+  #    map-runners). Gate: >= 1.0x DuckDB with 2 threads.
+  log "[$N] racing runners mapping from NDJSON"
+  warm "$ND"
+  paddock "Paddock normalize --table runners" "$NB" "$N" "$ND" --input-format ndjson "${MAP[@]}"
+  if [ "$HAVE_PADDOCK" = 1 ]; then
+    bench "Paddock normalize --table runners --threads 1" plain "$RUNS" "$NB" "$N" "$ND" "$PADDOCK" --input-format ndjson --threads 1 "${MAP[@]}"
+  fi
+  if [ "$HAVE_VENV" = 1 ]; then
+    for th in 2 1; do
+      bench "DuckDB equivalent SQL (map-runners), $th thr" inproc "$RUNS" "$NB" "$N" "$ND" \
+        "$VPY" scripts/bench_anchors.py map-runners duckdb "$ND" @OUT@ --threads "$th"
+    done
+  fi
+  emit_table "$N rows: racing runners mapping from NDJSON ($(awk -v b="$NB" 'BEGIN{printf "%.1f", b/1e6}') MB in)"
 done
 
 [ -c /dev/null ] || log "bench.sh: WARNING: /dev/null is no longer a character device!"
