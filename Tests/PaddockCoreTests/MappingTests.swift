@@ -202,6 +202,33 @@ struct MappingTests {
         """)
     }
 
+    @Test("split:SEP:INDEX keeps one part (empty parts count, negative from the end); default fills a missing value")
+    func splitAndDefault() throws {
+        let table = try Self.table("""
+          - name: t
+            source: feed
+            fields:
+              - {name: first, from: name, transforms: ["split: :0"]}
+              - {name: last, from: name, transforms: ["split: :-1"]}
+              - {name: course, from: race_key, transforms: ["split:_:1"]}
+              - {name: third, from: path, transforms: ["split:/:2"]}
+              - {name: draw, type: integer, from: draw, default: 0}
+              - {name: going, from: going, default: Unknown}
+        """)
+        let r = try Self.run(table, ndjson: """
+        {"name":"Rapid Boy (GB)","race_key":"2015-01-01_haydock_1345","path":"a//c","draw":""}
+        {"name":"Solo","race_key":"x","path":"a/b","draw":"3","going":"Good"}
+
+        """)
+        #expect(r.out == """
+        {"first":"Rapid","last":"(GB)","course":"haydock","third":"c","draw":0,"going":"Unknown"}
+        {"first":"Solo","last":"Solo","course":null,"third":null,"draw":3,"going":"Good"}
+
+        """)
+        #expect(Transforms.apply("split:/:1", "a//c") == "" && Transforms.apply("split:/:-1", "a//c") == "c")
+        #expect(!Transforms.isValid("split:/") && !Transforms.isValid("split::1") && Transforms.isValid("split:::1"))
+    }
+
     @Test("a config with an invalid filter or an unknown type is refused with the table and field named")
     func configErrors() throws {
         do {

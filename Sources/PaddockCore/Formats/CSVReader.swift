@@ -285,7 +285,7 @@ public final class CSVReader {
         csv_init(parser, UInt8(CSV_REPALL_NL))
         csv_set_delim(parser, options.delimiter)
         // libcsv trims spaces around unquoted fields unless told that no byte is a space: keep them.
-        csv_set_space_func(parser) { _ in 0 }
+        csv_set_space_func(parser, paddock_csv_no_space)
         state = .allocate(capacity: 1)
         state.initialize(to: CSVParseState(maxRowBytes: options.maxRowBytes))
         var options = options

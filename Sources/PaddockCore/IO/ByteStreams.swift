@@ -262,6 +262,19 @@ public final class OutputBuffer: ByteAppending {
         count = 0
     }
 
+    /// Passes what is buffered, then `bytes` straight to the sink (no copy into the buffer), in writes of
+    /// at most `chunkSize` bytes.
+    public func writeThrough(_ bytes: UnsafeRawBufferPointer) throws(PaddockError) {
+        try flush()
+        var off = 0
+        while off < bytes.count {
+            let n = min(chunkSize, bytes.count - off)
+            try sink.write(UnsafeRawBufferPointer(rebasing: bytes[off..<off + n]))
+            off += n
+        }
+        bytesWritten += bytes.count
+    }
+
     /// Flushes and finishes the sink.
     public func finish() throws(PaddockError) {
         try flush()

@@ -57,12 +57,22 @@ struct CompiledTransform {
 /// `regex:PATTERN`, which keeps the first capture group of the first match (the whole match when the
 /// pattern has no group) and gives no value when nothing matches.
 public enum Transforms {
-    public static let names = ["trim", "lower", "upper", "slug", "regex:"]
+    public static let names = ["trim", "lower", "upper", "slug", "regex:", "split:"]
 
-    /// True when `name` is a transform Paddock knows (with a valid pattern for `regex:`).
+    /// True when `name` is a transform Paddock knows (with a valid pattern for `regex:`, a separator and
+    /// an index for `split:`).
     public static func isValid(_ name: String) -> Bool {
         if name.hasPrefix("regex:") { return (try? Regex(String(name.dropFirst(6)))) != nil }
+        if name.hasPrefix("split:") { return splitSpec(name) != nil }
         return names.contains(name)
+    }
+
+    /// `split:SEP:INDEX` → (separator bytes, index); the index is 0-based, negative from the end.
+    static func splitSpec(_ name: String) -> (separator: [UInt8], index: Int)? {
+        let rest = name.dropFirst(6)
+        guard let colon = rest.lastIndex(of: ":"), let index = Int(rest[rest.index(after: colon)...]) else { return nil }
+        let sep = Array(rest[..<colon].utf8)
+        return sep.isEmpty ? nil : (sep, index)
     }
 
     public static func apply(_ name: String, _ s: String) -> String? {
@@ -83,6 +93,11 @@ public enum Transforms {
                 }
             }
             return out
+        case _ where name.hasPrefix("split:"):
+            guard let (sep, index) = splitSpec(name) else { return s }
+            let parts = Array(s.utf8).split(separator: sep, omittingEmptySubsequences: false)
+            let i = index < 0 ? parts.count + index : index
+            return i >= 0 && i < parts.count ? String(decoding: parts[i], as: UTF8.self) : nil
         default:
             // `regex:` is applied by CompiledTransform, which compiles the pattern once; an unknown name
             // (refused when a pipeline loads) leaves the text as it is.

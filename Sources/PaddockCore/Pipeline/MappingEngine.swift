@@ -144,6 +144,10 @@ public final class TableMapper {
     let regexes: [CompiledTransform]
     /// The `pattern` constraints, compiled once.
     let patterns: [Regex<AnyRegexOutput>]
+    /// The `split:` transforms: separator and part index.
+    let splits: [(separator: [UInt8], index: Int)]
+    /// The parsers that work on Strings.
+    let textParsers: [ParserConfig]
 
     /// The fields' plans, default and per source, where the hot loop reads them without copying.
     let plans: UnsafeMutableBufferPointer<FieldPlan>
@@ -185,6 +189,8 @@ public final class TableMapper {
         case trim, lower, upper, slug
         /// An index into `TableMapper.regexes` (no reference in the plan: the hot loop copies no counts).
         case regex(Int)
+        /// An index into `TableMapper.splits`.
+        case split(Int)
     }
 
     enum ParserPlan {
@@ -197,8 +203,9 @@ public final class TableMapper {
         case money(currency: Bool)
         case score(away: Bool)
         case matchStatus
-        /// Parsers that work on Strings (dates, datetimes, seasons).
-        case text(ParserConfig)
+        /// Parsers that work on Strings (dates, datetimes, seasons): an index into `TableMapper.textParsers`
+        /// (no reference in the plan, so reading it copies nothing that is counted).
+        case text(Int)
     }
 
     struct FieldPlan {
@@ -217,6 +224,8 @@ public final class TableMapper {
         let required: Bool
         let minimum: Double?
         let maximum: Double?
+        /// `default:`: the text used when there is no value.
+        let defaultValue: [UInt8]?
         let enumValues: [[UInt8]]?
         let enumText: String
         let minLength: Int?
@@ -258,9 +267,11 @@ public final class TableMapper {
         var compiled: [String?: [FieldPlan]] = [:]
         var regexes: [CompiledTransform] = []
         var patterns: [Regex<AnyRegexOutput>] = []
+        var splits: [(separator: [UInt8], index: Int)] = []
+        var textParsers: [ParserConfig] = []
         for (source, configs) in configsBySource {
             let label = source.map { "\(table.name) (source \($0))" } ?? table.name
-            compiled[source] = try Self.compile(configs, table: label, maps: maps, index: index, regexes: &regexes, patterns: &patterns, slot: slot)
+            compiled[source] = try Self.compile(configs, table: label, maps: maps, index: index, regexes: &regexes, patterns: &patterns, splits: &splits, textParsers: &textParsers, slot: slot)
         }
         var filters: [FilterPlan] = []
         for (k, rule) in table.filter.enumerated() {
@@ -279,6 +290,8 @@ public final class TableMapper {
         filterPlan = filters
         self.regexes = regexes
         self.patterns = patterns
+        self.splits = splits
+        self.textParsers = textParsers
         func store(_ p: [FieldPlan]) -> UnsafeMutableBufferPointer<FieldPlan> {
             let b = UnsafeMutableBufferPointer<FieldPlan>.allocate(capacity: p.count)
             _ = b.initialize(from: p)
@@ -322,6 +335,7 @@ public final class TableMapper {
 
     static func compile(_ configs: [FieldConfig], table: String, maps: [String: [String: String]], index: [String: Int],
                         regexes: inout [CompiledTransform], patterns: inout [Regex<AnyRegexOutput>],
+                        splits: inout [(separator: [UInt8], index: Int)], textParsers: inout [ParserConfig],
                         slot: (String) -> Int) throws(PaddockError) -> [FieldPlan] {
         var plans: [FieldPlan] = []
         for f in configs {
@@ -351,9 +365,14 @@ public final class TableMapper {
                 case "upper": transforms.append(.upper)
                 case "slug": transforms.append(.slug)
                 default:
+                    if tr.hasPrefix("split:"), let spec = Transforms.splitSpec(tr) {
+                        splits.append(spec)
+                        transforms.append(.split(splits.count - 1))
+                        continue
+                    }
                     guard Transforms.isValid(tr), tr.hasPrefix("regex:") else {
                         throw PaddockError(.config, "table \(table) field \(f.name): unknown transform '\(tr)'",
-                                           hint: "transforms: trim, lower, upper, slug, regex:PATTERN")
+                                           hint: "transforms: trim, lower, upper, slug, regex:PATTERN, split:SEPARATOR:INDEX")
                     }
                     regexes.append(CompiledTransform(tr))
                     transforms.append(.regex(regexes.count - 1))
@@ -383,7 +402,9 @@ public final class TableMapper {
                 case "money": parser = .money(currency: part == "currency")
                 case "score": parser = .score(away: part == "away")
                 case "match_status": parser = .matchStatus
-                default: parser = .text(p)
+                default:
+                    textParsers.append(p)
+                    parser = .text(textParsers.count - 1)
                 }
             }
             var template: [TemplatePart]?
@@ -404,6 +425,7 @@ public final class TableMapper {
                 mapName: f.map, map: f.map.flatMap { maps[$0] }, unmappedIsError: f.unmapped == "error",
                 parser: parser, parserConfig: f.parser,
                 required: c.required, minimum: c.minimum, maximum: c.maximum,
+                defaultValue: f.defaultValue.map { Array($0.utf8) },
                 enumValues: c.enum.map { $0.map { Array($0.utf8) } }, enumText: (c.enum ?? []).joined(separator: ", "),
                 minLength: c.minLength, maxLength: c.maxLength, pattern: patternIndex, patternText: c.pattern,
                 hasTextConstraints: c.enum != nil || c.minLength != nil || c.maxLength != nil || c.pattern != nil))
@@ -642,14 +664,14 @@ public final class TableMapper {
     /// Transforms, null values, value map and parser, then the type and constraints.
     @inline(__always)
     private func value(_ raw: UnsafeRawBufferPointer?, _ f: UnsafePointer<FieldPlan>) throws(MappingFailure) -> MappedValue {
-        guard var text = raw else { return try typed(nil, f) }
+        guard var text = raw else { return try noValue(f) }
         let transforms = f.pointee.transforms.count
         for k in 0..<transforms {
-            guard let t = transform(f, k, text) else { return try typed(nil, f) }
+            guard let t = transform(f, k, text) else { return try noValue(f) }
             text = t
         }
         let nulls = f.pointee.nullValues.count
-        for k in 0..<nulls where Self.equal(text, f.pointee.nullValues[k]) { return try typed(nil, f) }
+        for k in 0..<nulls where Self.equal(text, f.pointee.nullValues[k]) { return try noValue(f) }
         if let map = f.pointee.map {
             let key = String(decoding: text, as: UTF8.self)
             if let mapped = map[key] {
@@ -665,10 +687,17 @@ public final class TableMapper {
                                      reason: "field \(f.pointee.name): '\(String(decoding: text, as: UTF8.self))' is not a valid \(FieldParsers.describe(f.pointee.parserConfig!))")
             }
             let v = arena.end()
-            if v.isEmpty { return try typed(nil, f) }
+            if v.isEmpty { return try noValue(f) }
             text = v
         }
         return try typed(text, f)
+    }
+
+    /// The value of a field whose source gives none: its `default`, typed and checked, or null (an error
+    /// when the field is required).
+    private func noValue(_ f: UnsafePointer<FieldPlan>) throws(MappingFailure) -> MappedValue {
+        if let d = f.pointee.defaultValue { return try typed(arena.copy(d), f) }
+        return try typed(nil, f)
     }
 
     @inline(__always)
@@ -721,6 +750,37 @@ public final class TableMapper {
             return arena.end()
         case .regex(let r):
             return regexes[r].apply(String(decoding: text, as: UTF8.self)).map { arena.copy($0) }
+        case .split(let k):
+            return Self.split(text, separator: splits[k].separator, index: splits[k].index)
+        }
+    }
+
+    /// Part `index` of `text` cut at each `separator` (empty parts count; a negative index counts from the
+    /// end); nil when there is no such part.
+    static func split(_ text: UnsafeRawBufferPointer, separator sep: [UInt8], index: Int) -> UnsafeRawBufferPointer? {
+        let n = text.count, m = sep.count
+        return sep.withUnsafeBytes { s -> UnsafeRawBufferPointer? in
+            func nextSeparator(from i: Int) -> Int? {
+                var j = i
+                while j + m <= n {
+                    if memcmp(text.baseAddress! + j, s.baseAddress!, m) == 0 { return j }
+                    j += 1
+                }
+                return nil
+            }
+            var k = index
+            if k < 0 {
+                var parts = 1, i = 0
+                while let j = nextSeparator(from: i) { parts += 1; i = j + m }
+                k += parts
+                if k < 0 { return nil }
+            }
+            var start = 0
+            for _ in 0..<k {
+                guard let j = nextSeparator(from: start) else { return nil }
+                start = j + m
+            }
+            return UnsafeRawBufferPointer(rebasing: text[start..<(nextSeparator(from: start) ?? n)])
         }
     }
 
@@ -776,8 +836,8 @@ public final class TableMapper {
         case .matchStatus:
             guard let s = ValueParsers.matchStatus(bytes: b) else { return false }
             arenaRef.appendString(s.rawValue)
-        case .text(let config):
-            guard let v = FieldParsers.apply(config, String(decoding: text, as: UTF8.self)) else { return false }
+        case .text(let k):
+            guard let v = FieldParsers.apply(textParsers[k], String(decoding: text, as: UTF8.self)) else { return false }
             arenaRef.appendString(v)
         }
         return true

@@ -155,8 +155,7 @@ public final class ParallelTableNormalizer {
     private func pass(_ sink: CollectingSink, to buffer: OutputBuffer) throws(PaddockError) {
         guard !sink.bytes.isEmpty else { return }
         try withBytes(sink.bytes) { (b: UnsafeRawBufferPointer) throws(PaddockError) in
-            buffer.appendBytes(b)
-            try buffer.recordEnded()
+            try buffer.writeThrough(b)
         }
         sink.bytes.removeAll(keepingCapacity: true)
     }

@@ -339,8 +339,11 @@ public struct FieldConfig: Decodable, Sendable {
     public var unmapped: String
     /// A named value parser with its options (`{name: date, format: "%d/%m/%y"}`), applied before typing.
     public var parser: ParserConfig?
+    /// The text used when the source gives no value (absent, null, a null token, or a parser's "nothing"):
+    /// it is typed and checked like any value.
+    public var defaultValue: String?
 
-    enum CodingKeys: String, CodingKey { case name, type, description, from, template, transforms, nullValues, constraints, map, unmapped, parser }
+    enum CodingKeys: String, CodingKey { case name, type, description, from, template, transforms, nullValues, constraints, map, unmapped, parser, `default` }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -359,7 +362,17 @@ public struct FieldConfig: Decodable, Sendable {
         map = try c.decodeIfPresent(String.self, forKey: .map)
         unmapped = try c.decodeIfPresent(String.self, forKey: .unmapped) ?? "keep"
         parser = try c.decodeIfPresent(ParserConfig.self, forKey: .parser)
+        defaultValue = try Self.scalarText(c, .default)
         if from.isEmpty && template == nil { from = [name] }
+    }
+
+    /// A YAML scalar as text (`default: 0` and `default: "0"` are the same).
+    static func scalarText<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K) throws -> String? {
+        if let s = try? c.decodeIfPresent(String.self, forKey: key) { return s }
+        if let i = try? c.decodeIfPresent(Int.self, forKey: key) { return String(i) }
+        if let d = try? c.decodeIfPresent(Double.self, forKey: key) { return String(d) }
+        if let b = try c.decodeIfPresent(Bool.self, forKey: key) { return b ? "true" : "false" }
+        return nil
     }
 }
 
@@ -371,8 +384,9 @@ public struct FieldOverride: Decodable, Sendable {
     public var nullValues: [String]?
     public var map: String?
     public var parser: ParserConfig?
+    public var defaultValue: String?
 
-    enum CodingKeys: String, CodingKey { case from, template, transforms, nullValues, map, parser }
+    enum CodingKeys: String, CodingKey { case from, template, transforms, nullValues, map, parser, `default` }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -386,6 +400,7 @@ public struct FieldOverride: Decodable, Sendable {
         nullValues = try c.decodeIfPresent([String].self, forKey: .nullValues)
         map = try c.decodeIfPresent(String.self, forKey: .map)
         parser = try c.decodeIfPresent(ParserConfig.self, forKey: .parser)
+        defaultValue = try FieldConfig.scalarText(c, .default)
     }
 }
 
@@ -399,6 +414,7 @@ extension FieldConfig {
         if let n = o.nullValues { f.nullValues = n }
         if let m = o.map { f.map = m }
         if let p = o.parser { f.parser = p }
+        if let d = o.defaultValue { f.defaultValue = d }
         return f
     }
 }
