@@ -49,6 +49,37 @@ struct FrictionlessTests {
         #expect(quarantined >= 8, "\(r.stdout)")
     }
 
+    @Test("frictionless checks the racing foreign keys: a runner whose race is missing is reported")
+    func foreignKeysAreChecked() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.python),
+                     "no \(Self.python): run 'make test' (its test-venv step installs frictionless)")
+        let scratch = try ToolRunner.makeScratch()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let r = try ToolRunner.run("""
+        set -euo pipefail
+        now=2025-06-01T00:00:00Z
+        out="$TMP/csv"
+        mkdir -p "$TMP/config/pipelines" "$out"
+        sed "s|root: data/landing/racing|root: $TMP/landing|" config/pipelines/racing.yaml > "$TMP/config/pipelines/racing.yaml"
+        export PADDOCK_CONFIG_DIR="$TMP/config"
+        python3 scripts/gen_racing.py tree --root "$TMP/landing" --months 1 --start 2024-03 --seed 3 --runners-per-month 300 > /dev/null
+        for t in races runners horses; do
+          src=$t; [[ $t == horses ]] && src=runners
+          discover --pipeline racing --only "$src/**" --now $now | extract --pipeline racing --units - --now $now 2>/dev/null \
+            | normalize --pipeline racing --table $t --output "$out/$t.csv" --quarantine "$TMP/$t.q.ndjson" 2>/dev/null
+        done
+        grep -c foreignKeys "$out/runners.schema.json"
+        sed -i 2d "$out/races.csv"    # drop the first race: its runners now point nowhere
+        "\(Self.python)" "$FIXTURES/frictionless_validate.py" \
+          "$out/races.csv" "$out/races.schema.json" "$out/runners.csv" "$out/runners.schema.json" "$out/horses.csv" "$out/horses.schema.json" || echo "exit $?"
+        """, scratch: scratch)
+        #expect(r.stdout.hasPrefix("1\nraces.csv: valid"), "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("runners.csv: INVALID"), "\(r.stdout)")
+        #expect(r.stdout.contains("foreign-key 2 None for \"race_id\""), "\(r.stdout)")
+        #expect(r.stdout.contains("horses.csv: valid"), "\(r.stdout)")
+        #expect(r.stdout.hasSuffix("exit 1\n"), "\(r.stdout)")
+    }
+
     @Test("frictionless does report a row that breaks the schema (the check can fail)")
     func invalidTableIsReported() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.python),

@@ -30,6 +30,20 @@ extension TableConfig {
             for (i, k) in primaryKey.enumerated() { if i > 0 { w.appendStatic(", ") }; JSONWriter.appendString(k, to: &w) }
             w.appendStatic("]")
         }
+        if !foreignKeys.isEmpty {
+            w.appendStatic(",\n  \"foreignKeys\": [")
+            for (i, fk) in foreignKeys.enumerated() {
+                if i > 0 { w.appendStatic(", ") }
+                w.appendStatic("{\"fields\": [")
+                for (k, f) in fk.fields.enumerated() { if k > 0 { w.appendStatic(", ") }; JSONWriter.appendString(f, to: &w) }
+                w.appendStatic("], \"reference\": {\"resource\": ")
+                JSONWriter.appendString(fk.table, to: &w)
+                w.appendStatic(", \"fields\": [")
+                for (k, f) in fk.referencedFields.enumerated() { if k > 0 { w.appendStatic(", ") }; JSONWriter.appendString(f, to: &w) }
+                w.appendStatic("]}}")
+            }
+            w.appendStatic("]")
+        }
         w.appendStatic(",\n  \"missingValues\": [\"\"]\n}\n")
         return String(decoding: w, as: UTF8.self)
     }

@@ -154,6 +154,20 @@ extension PipelineConfig {
             for k in t.primaryKey where !t.fields.contains(where: { $0.name == k }) {
                 throw PaddockError(.config, "table \(t.name): primary key field '\(k)' is not a field", at: loc)
             }
+            for fk in t.foreignKeys {
+                for k in fk.fields where !t.fields.contains(where: { $0.name == k }) {
+                    throw PaddockError(.config, "table \(t.name): foreign key field '\(k)' is not a field", at: loc)
+                }
+                guard let target = tables.first(where: { $0.name == fk.table }) else {
+                    throw PaddockError(.config, "table \(t.name): foreign key refers to table '\(fk.table)', which is not declared", at: loc)
+                }
+                guard fk.referencedFields.count == fk.fields.count else {
+                    throw PaddockError(.config, "table \(t.name): foreign key \(fk.fields) and its reference \(fk.referencedFields) differ in length", at: loc)
+                }
+                for k in fk.referencedFields where !target.fields.contains(where: { $0.name == k }) {
+                    throw PaddockError(.config, "table \(t.name): foreign key refers to \(fk.table).\(k), which is not a field", at: loc)
+                }
+            }
         }
         for c in checks {
             guard let t = tables.first(where: { $0.name == c.table }) else {
@@ -236,8 +250,10 @@ public struct TableConfig: Decodable, Sendable {
     public var bySource: [String: [String: FieldOverride]]
     /// Record-level filter: a record must pass every rule to be mapped; the others are counted as filtered.
     public var filter: [FilterRule]
+    /// Frictionless foreign keys: fields of this table that refer to another table's fields.
+    public var foreignKeys: [ForeignKey]
 
-    enum CodingKeys: String, CodingKey { case name, description, source, sources, primaryKey, dedupe, fields, bySource, filter }
+    enum CodingKeys: String, CodingKey { case name, description, source, sources, primaryKey, dedupe, fields, bySource, filter, foreignKeys }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -254,6 +270,7 @@ public struct TableConfig: Decodable, Sendable {
         fields = try c.decode([FieldConfig].self, forKey: .fields)
         bySource = try c.decodeIfPresent([String: [String: FieldOverride]].self, forKey: .bySource) ?? [:]
         filter = try c.decodeIfPresent([FilterRule].self, forKey: .filter) ?? []
+        foreignKeys = try c.decodeIfPresent([ForeignKey].self, forKey: .foreignKeys) ?? []
     }
 
     /// The fields as mapped for records of `source`: the table's fields with that source's overrides.
@@ -266,6 +283,33 @@ public struct TableConfig: Decodable, Sendable {
 /// Frictionless Table Schema field types Paddock types values into.
 public enum FieldType: String, Sendable, CaseIterable {
     case string, integer, number, boolean, date, time, datetime, year, duration
+}
+
+/// A foreign key, as Frictionless writes it: `{fields: [race_id], reference: {resource: races, fields: [race_id]}}`
+/// (`table:` is accepted for `resource:`; a single field may be written without brackets).
+public struct ForeignKey: Decodable, Sendable {
+    public var fields: [String]
+    public var table: String
+    public var referencedFields: [String]
+
+    enum CodingKeys: String, CodingKey { case fields, reference }
+    enum ReferenceKeys: String, CodingKey { case resource, table, fields }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        fields = try Self.names(c, .fields)
+        let r = try c.nestedContainer(keyedBy: ReferenceKeys.self, forKey: .reference)
+        guard let t = try r.decodeIfPresent(String.self, forKey: .resource) ?? r.decodeIfPresent(String.self, forKey: .table) else {
+            throw DecodingError.dataCorruptedError(forKey: .resource, in: r, debugDescription: "a foreign key reference needs resource: (the table)")
+        }
+        table = t
+        referencedFields = try Self.names(r, .fields)
+    }
+
+    static func names<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K) throws -> [String] {
+        if let one = try? c.decode(String.self, forKey: key) { return [one] }
+        return try c.decode([String].self, forKey: key)
+    }
 }
 
 /// What a filter rule asks of a record's value.
