@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark Paddock's record layer and racing mapping (bin/normalize) against anchor tools, in one run.
 #
-#   scripts/bench.sh [--quick] [--rows "100000 1000000"] [--runs 5] [--slow-runs 3]
+#   scripts/bench.sh [--quick] [--rows "100000 1000000"] [--runs 5] [--slow-runs 3] [--tasks "convert map"]
 #
 # Environment (flags win):
 #   ROWS="100000 1000000"  data sizes (runner rows)
@@ -10,6 +10,7 @@
 #   SLOW_MAX_ROWS=1000000  slow tools run on sizes up to this; bigger sizes reuse the
 #                          MB/s measured on the largest size run (marked "scaled")
 #   SEED=42                generator seed
+#   TASKS="convert map"    which tables: format conversion (1-3), racing runners mapping (4-5)
 #   PADDOCK_NORMALIZE=bin/normalize   the binary under test
 #   PYTHON=python3         interpreter used to create .venv-bench
 #   BENCH_DATA=data/bench  where the data and the results go
@@ -39,6 +40,8 @@ while [ $# -gt 0 ]; do
     --runs=*) RUNS=${1#*=} ;;
     --slow-runs) SLOW_RUNS=$2; shift ;;
     --slow-runs=*) SLOW_RUNS=${1#*=} ;;
+    --tasks) TASKS=$2; shift ;;
+    --tasks=*) TASKS=${1#*=} ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
@@ -46,6 +49,8 @@ while [ $# -gt 0 ]; do
 done
 
 ROWS=${ROWS:-"100000 1000000"}
+TASKS=${TASKS:-"convert map"}
+want() { [[ " $TASKS " == *" $1 "* ]]; }
 RUNS=${RUNS:-5}
 SLOW_RUNS=${SLOW_RUNS:-3}
 if [ "$QUICK" = 1 ]; then ROWS=100000; RUNS=3; SLOW_RUNS=3; fi
@@ -338,6 +343,7 @@ for N in $ROWS; do
     "$N" "$CB" "$(awk -v b="$CB" 'BEGIN{print b/1e6}')" "$NB" "$(awk -v b="$NB" 'BEGIN{print b/1e6}')" \
     "$(cat "$ND.made-by")" | tee -a "$REPORT"
 
+  if want convert; then
   # 1. CSV -> NDJSON
   log "[$N] csv -> ndjson"
   warm "$CSV"
@@ -371,7 +377,9 @@ for N in $ROWS; do
   paddock "Paddock normalize" "$NB" "$((N + 1))" "$ND" --input-format ndjson --output-format csv
   [ "$HAVE_MLR" = 0 ] || slow mlr-j2c "$N" "Miller -S --ijsonl --ocsv cat" "$NB" "$((N + 1))" "$ND" mlr -S --ijsonl --ocsv cat
   emit_table "$N rows: NDJSON -> CSV ($(awk -v b="$NB" 'BEGIN{printf "%.1f", b/1e6}') MB in)"
+  fi
 
+  if want map; then
   # 4. The racing runners mapping (config/pipelines/racing.yaml: casts, odds, times, beaten distances,
   #    positions, weights, slugs, money) from CSV. Gate: >= 1.2x polars 1 thread converting the same
   #    CSV to NDJSON, peak RSS <= 64 MiB.
@@ -405,6 +413,7 @@ for N in $ROWS; do
     done
   fi
   emit_table "$N rows: racing runners mapping from NDJSON ($(awk -v b="$NB" 'BEGIN{printf "%.1f", b/1e6}') MB in)"
+  fi
 done
 
 [ -c /dev/null ] || log "bench.sh: WARNING: /dev/null is no longer a character device!"

@@ -15,6 +15,11 @@ public struct CSVReadOptions: Sendable {
     public var maxRowBytes = 16 << 20
     /// Bytes read from the source at a time.
     public var chunkSize = 1 << 16
+    /// The column names of input that continues a file whose header row was read elsewhere (a piece of
+    /// a file cut at row boundaries): no header row is read, and rows are checked against these names.
+    public var header: [String]?
+    /// The line number of the first byte (for a piece of a file).
+    public var firstLine = 1
 
     public init() {}
 }
@@ -288,6 +293,7 @@ public final class CSVReader {
         csv_set_space_func(parser, paddock_csv_no_space)
         state = .allocate(capacity: 1)
         state.initialize(to: CSVParseState(maxRowBytes: options.maxRowBytes))
+        state.pointee.line = options.firstLine
         var options = options
         options.chunkSize = max(options.chunkSize, 16)
         self.options = options
@@ -316,6 +322,10 @@ public final class CSVReader {
 
     private func takeHeader() throws(PaddockError) {
         headerDone = true
+        if let preset = options.header {
+            header = preset
+            return
+        }
         guard options.hasHeader else { return }
         guard let slot = try nextSlot() else { return }
         let row = CSVRow(state: state, slot: slot)
@@ -338,7 +348,7 @@ public final class CSVReader {
         let row = CSVRow(state: state, slot: slot)
         rowsRead += 1
         lastRejectedRow = nil
-        if (!options.hasHeader || options.allowRagged) && header.count < slot.fieldCount {
+        if (!options.hasHeader || options.allowRagged) && options.header == nil && header.count < slot.fieldCount {
             header += (header.count..<slot.fieldCount).map { String($0 + 1) }
         }
         if slot.overflow {

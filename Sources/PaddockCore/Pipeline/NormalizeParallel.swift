@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Records cut from the input in order, to be mapped by one worker: NDJSON lines or CSV rows (their
 /// field bytes copied), and the input errors met between them (a line too long, a ragged row), so that
@@ -28,15 +31,19 @@ final class RecordBatch: @unchecked Sendable {
     var file = ""
     var isCSV = false
     var header: [String] = []
+    /// A piece of a CSV file cut at row ends (`bytes` is the raw text), parsed by the worker with these
+    /// options (header preset, first line set); nil for pre-parsed records.
+    var piece: CSVReadOptions?
 
     func reset() {
+        piece = nil
         bytes.removeAll(keepingCapacity: true)
         items.removeAll(keepingCapacity: true)
         fields.removeAll(keepingCapacity: true)
         errors.removeAll(keepingCapacity: true)
     }
 
-    var isEmpty: Bool { items.isEmpty }
+    var isEmpty: Bool { items.isEmpty && (piece == nil || bytes.isEmpty) }
 }
 
 /// Collects what a worker writes, in memory, for the driver to pass on in order.
@@ -73,7 +80,11 @@ public final class ParallelTableNormalizer {
 
         func work() {
             do {
-                try normalizer.run(batch: batch)
+                if let options = batch.piece {
+                    try normalizer.runCSV(ArraySource(batch.bytes, name: batch.file), options: options)
+                } else {
+                    try normalizer.run(batch: batch)
+                }
                 try normalizer.out.flush()
                 try normalizer.quarantine.flush()
             } catch {
@@ -196,8 +207,100 @@ public final class ParallelTableNormalizer {
     }
 
     /// Maps every row of a CSV input; column names are the raw record's keys.
+    ///
+    /// The input is cut into pieces of whole rows (after a line feed outside quotes, found with `CSVCutter`
+    /// at memchr speed), and each worker parses its piece with libcsv and maps it: parsing, the larger
+    /// part of the work, runs on every core. Input that cannot be cut so is parsed here instead.
     public func runCSV(_ input: any ByteSource, options: CSVReadOptions) throws(PaddockError) {
         start()
+        guard options.hasHeader, options.header == nil else { return try runCSVRows(input, options: options) }
+        let block = 256 << 10
+        let noRowEndLimit = 16 << 20
+        var buf = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * block)
+        var capacity = 2 * block
+        defer { buf.deallocate() }
+        var count = 0, lastSplit = 0, line = 1
+        var eof = false, first = true
+        var cutter = CSVCutter(delimiter: options.delimiter)
+        var header: [String]?
+        var pieceOptions = options
+
+        /// Drops the first `n` bytes of the buffer.
+        func drop(_ n: Int) {
+            if count > n { (buf).update(from: buf + n, count: count - n) }
+            count -= n
+            lastSplit = max(0, lastSplit - n)
+            cutter.shift(n)
+        }
+        /// Falls back to parsing the rest here: what is buffered, then the rest of the source.
+        func fallback(_ options: CSVReadOptions) throws(PaddockError) {
+            let rest = Array(UnsafeBufferPointer(start: buf, count: count))
+            try runCSVRows(PrefixedSource(prefix: rest, inner: input), options: options)
+        }
+
+        while true {
+            if !eof {
+                if count + block > capacity {
+                    let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: max(capacity * 2, count + block))
+                    bigger.update(from: buf, count: count)
+                    buf.deallocate()
+                    buf = bigger
+                    capacity = max(capacity * 2, count + block)
+                }
+                let n = try input.read(into: buf + count, count: block)
+                if n == 0 { eof = true } else { count += n }
+                if first && count >= 3 {
+                    first = false
+                    // A UTF-8 byte-order mark is dropped (the header parse below would drop it too, but the
+                    // cutter must see the first field start).
+                    if buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { drop(3) }
+                }
+            }
+            if header == nil {
+                // The header is the first row: scan to its end only.
+                if let s = cutter.scan(buf, count: count, stopAtFirst: true) { lastSplit = s }
+                if lastSplit > 0 {
+                    var o = options
+                    o.header = nil
+                    let headerReader = CSVReader(source: ArraySource(Array(UnsafeBufferPointer(start: buf, count: lastSplit)), name: input.name), options: o)
+                    let h = try headerReader.readHeader()
+                    header = h
+                    pieceOptions.header = h
+                    line += CSVCutter.lineBreaks(buf, count: lastSplit)
+                    drop(lastSplit)
+                } else if eof || count > noRowEndLimit {
+                    // A header with no line feed after it: parse it all here.
+                    return try fallback(options)
+                } else {
+                    continue
+                }
+            }
+            if let s = cutter.scan(buf, count: count) { lastSplit = s }
+            let cut = eof ? count : lastSplit
+            if cut > 0 && (eof || cut >= Self.batchBytes) {
+                let w = try idleWorker()
+                w.batch.file = input.name
+                w.batch.isCSV = true
+                pieceOptions.firstLine = line
+                w.batch.piece = pieceOptions
+                w.batch.bytes.append(contentsOf: UnsafeBufferPointer(start: buf, count: cut))
+                submit(w)
+                line += CSVCutter.lineBreaks(buf, count: cut)
+                drop(cut)
+            } else if count - lastSplit > noRowEndLimit {
+                // No row end for 16 MiB (a CR-only file, or an enormous row): parse the rest here.
+                pieceOptions.firstLine = line
+                try fallback(pieceOptions)
+                return try finish()
+            }
+            if eof && count == 0 { break }
+        }
+        try finish()
+    }
+
+    /// Maps every row of a CSV input parsed on this thread (libcsv), the rows handed to the workers.
+    /// Used for input that cannot be cut at line feeds (no header, CR-only line ends, a row over 16 MiB).
+    func runCSVRows(_ input: any ByteSource, options: CSVReadOptions) throws(PaddockError) {
         let reader = CSVReader(source: input, options: options)
         let header = try reader.readHeader()
         func begin() throws(PaddockError) -> Worker {
@@ -239,5 +342,93 @@ public final class ParallelTableNormalizer {
         }
         if w.batch.isEmpty { next -= 1 } else { submit(w) }
         try finish()
+    }
+}
+
+/// Finds where CSV rows end, the way libcsv reads them with Paddock's options: a quote opens a quoted
+/// field only at the start of a field (spaces are not trimmed); inside one, a quote followed by another
+/// is an escaped quote, a quote followed by the delimiter or a line break ends the field, and a quote
+/// followed by anything else keeps the field open (libcsv's non-strict mode). A line feed outside quotes
+/// ends a row: the input can be cut after it. Lone carriage returns also end rows for libcsv but are not
+/// cut points (an input with no line feeds is parsed on one thread).
+struct CSVCutter {
+    let delimiter: UInt8
+    /// Where the next scan starts, and whether it starts inside a quoted field.
+    var position = 0
+    var inQuotes = false
+
+    init(delimiter: UInt8) { self.delimiter = delimiter }
+
+    /// The buffer lost its first `n` bytes.
+    mutating func shift(_ n: Int) { position = max(0, position - n) }
+
+    /// Scans from `position` to `count`; returns the position after the last line feed that ends a row,
+    /// if one was found.
+    mutating func scan(_ p: UnsafeMutablePointer<UInt8>, count n: Int, stopAtFirst: Bool = false) -> Int? {
+        var i = position
+        var split: Int?
+        func find(_ byte: UInt8, from: Int, to: Int) -> Int? {
+            guard from < to, let r = memchr(p + from, Int32(byte), to - from) else { return nil }
+            return p.distance(to: r.assumingMemoryBound(to: UInt8.self))
+        }
+        while i < n {
+            if inQuotes {
+                guard let q = find(0x22, from: i, to: n) else { i = n; break }
+                if q + 1 >= n { i = q; break }  // the next byte decides: scan again when it is there
+                let b = p[q + 1]
+                if b == 0x22 { i = q + 2; continue }  // an escaped quote
+                i = q + 1
+                if b == delimiter || b == 0x0A || b == 0x0D { inQuotes = false }
+                continue
+            }
+            let lf = find(0x0A, from: i, to: n)
+            let end = lf ?? n
+            if let q = find(0x22, from: i, to: end) {
+                if q == 0 || p[q - 1] == delimiter || p[q - 1] == 0x0A || p[q - 1] == 0x0D { inQuotes = true }
+                i = q + 1
+                continue
+            }
+            guard let lf else { i = n; break }
+            split = lf + 1
+            i = lf + 1
+            if stopAtFirst { break }
+        }
+        position = i
+        return split
+    }
+
+    /// Line breaks in `bytes` as CSVReader counts lines: LF, CRLF and a lone CR each count one.
+    static func lineBreaks(_ p: UnsafeMutablePointer<UInt8>, count n: Int) -> Int {
+        var lines = 0
+        var i = 0
+        while i < n, let r = memchr(p + i, 0x0A, n - i) {
+            lines += 1
+            i = p.distance(to: r.assumingMemoryBound(to: UInt8.self)) + 1
+        }
+        if memchr(p, 0x0D, n) != nil {
+            // Lone CRs (not followed by LF) are line breaks too.
+            for k in 0..<n where p[k] == 0x0D && (k + 1 >= n || p[k + 1] != 0x0A) { lines += 1 }
+        }
+        return lines
+    }
+}
+
+/// A byte source over an array.
+final class ArraySource: ByteSource {
+    let bytes: [UInt8]
+    let name: String
+    private var offset = 0
+
+    init(_ bytes: [UInt8], name: String) {
+        self.bytes = bytes
+        self.name = name
+    }
+
+    func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(PaddockError) -> Int {
+        let n = min(count, bytes.count - offset)
+        guard n > 0 else { return 0 }
+        bytes.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress! + offset, byteCount: n) }
+        offset += n
+        return n
     }
 }
