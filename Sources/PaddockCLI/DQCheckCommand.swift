@@ -7,15 +7,21 @@ public struct DQCheckCommand: ParsableCommand {
         commandName: "dq-check",
         abstract: "Run a pipeline's declared data-quality checks over its derived tables and write a JSON report.",
         discussion: """
-        Checks are declared under 'checks:' in the pipeline definition: unique, not_null, range, \
-        accepted_values and row_count, each with a severity (error or warn). Each table is read once \
-        (<data>/derived/<pipeline>/<table>.ndjson). The report (default \
+        Checks are declared under 'checks:' in the pipeline definition (docs/checks.md): unique, not_null, \
+        range, accepted_values, regex, row_count, relationships (a foreign key into another table), \
+        group_count (rows per key in another table equal a column: runners per race = ran), group_exists \
+        (every group has a matching row: a winner), unresulted (started without results) and freshness \
+        (the newest date against --now). Each has a severity (error or warn) and optional thresholds on the \
+        failing rows, warn_if and error_if ('> 0', '>= 10', '> 1%'). Each table is read once \
+        (<data>/derived/<pipeline>/<table>.ndjson), referenced tables first. The report (default \
         <data>/derived/<pipeline>/dq_report.json) gives each check's status, observed value, threshold, \
-        failing count and up to --max-samples failing rows with their keys and lines; a summary goes to stderr. \
-        Exit 0 when everything passed (warnings allowed), 1 when a check of severity error failed.
+        failing count and up to --max-samples failing rows with their keys and lines; --failures writes \
+        every failing row as NDJSON; a summary goes to stderr. \
+        Exit 0 when everything passed (warnings allowed), 1 when a check failed.
 
         EXAMPLES
           dq-check --pipeline football
+          dq-check --pipeline racing --now 2025-06-01T00:00:00Z --failures /tmp/failing.ndjson
           dq-check --pipeline football --report /tmp/report.json --table matches
 
         \(Help.exitCodes)
@@ -33,6 +39,9 @@ public struct DQCheckCommand: ParsableCommand {
     @Option(name: .customLong("max-samples"), help: "Failing rows kept per check in the report (default: 20).")
     public var maxSamples = 20
 
+    @Option(name: .customLong("failures"), help: "Write every failing row here, as NDJSON (check, table, line, key, values).")
+    public var failures: String?
+
     public init() {}
 
     public func run() throws {
@@ -41,7 +50,11 @@ public struct DQCheckCommand: ParsableCommand {
         for t in tables { _ = try config.table(t) }
         var runner = CheckRunner(config: config)
         runner.maxSamples = maxSamples
+        runner.now = try options.timestamp()
+        let failureFile = try failures.map { path throws(PaddockError) in try OutputTarget(path: path) }
+        runner.failures = failureFile?.buffer
         let results = try runner.run(derivedDir: ws.derivedDir(config.pipeline), tables: tables.isEmpty ? nil : Set(tables))
+        try failureFile?.commit()
         let reportPath = report ?? "\(ws.derivedDir(config.pipeline))/dq_report.json"
         try AtomicFileSink.write(CheckReport.json(pipeline: config.pipeline, generatedAt: try options.timestamp(), results: results), to: reportPath)
         for r in results {

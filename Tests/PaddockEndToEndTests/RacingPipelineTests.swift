@@ -30,7 +30,7 @@ struct RacingPipelineTests {
         done
         status=0
         dq-check --pipeline racing --now $now --report "$out/dq_report.json" > /dev/null 2>&1 || status=$?
-        echo "dq-check: exit $status, $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["status"], r["summary"])' "$out/dq_report.json")"
+        echo "dq-check: exit $status, $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["status"], r["summary"], [(c["name"], c["failing_count"]) for c in r["checks"] if c["status"] != "pass"])' "$out/dq_report.json")"
         python3 "$FIXTURES/racing/check_racing.py" "$TMP/landing" "$out" "$TMP/planted.ndjson"
         """, scratch: scratch)
     }
@@ -40,7 +40,7 @@ struct RacingPipelineTests {
         let r = try Self.run(injectBad: 0)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == """
-        dq-check: exit 0, pass {'pass': 12, 'warn': 0, 'fail': 0, 'error': 0}
+        dq-check: exit 0, pass {'pass': 17, 'warn': 0, 'fail': 0, 'error': 0} []
         tree: 224 races, 2095 runners
         races: 224 in, 224 written, 0 quarantined, 0 filtered: conserved
         runners: 2095 in, 2095 written, 0 quarantined, 0 filtered: conserved
@@ -52,12 +52,13 @@ struct RacingPipelineTests {
         """, "\(r.stderr)")
     }
 
-    @Test("planted bad odds, positions, weights and times are quarantined with field, reason and raw origin; nothing else is")
+    @Test("planted bad odds, positions, weights and times are quarantined with field, reason and raw origin; nothing else is; the races they leave short fail runner_count_mismatch")
     func plantedFaults() throws {
         let r = try Self.run(injectBad: 12)
         #expect(r.status == 0, "\(r.stderr)")
+        // The quarantined runners leave their races short of `ran`: the reconciliation says so.
         #expect(r.stdout == """
-        dq-check: exit 0, pass {'pass': 12, 'warn': 0, 'fail': 0, 'error': 0}
+        dq-check: exit 1, fail {'pass': 16, 'warn': 0, 'fail': 1, 'error': 0} [('runner_count_mismatch', 12)]
         tree: 224 races, 2095 runners
         races: 224 in, 224 written, 0 quarantined, 0 filtered: conserved
         runners: 2095 in, 2083 written, 12 quarantined, 0 filtered: conserved

@@ -3,11 +3,12 @@ public struct CheckResult: Sendable {
     public enum Status: String, Sendable { case pass, warn, fail, error }
     public var config: CheckConfig
     public var status: Status
-    /// What was measured: failing rows for row checks, the row count for row_count.
+    /// What was measured: failing rows for row checks, the row count for row_count, the age in seconds of
+    /// the newest value for freshness.
     public var observed: Int
     public var rowsChecked: Int
     public var failingCount: Int
-    /// A description of the threshold (`0 failing rows`, `between 300 and 400 rows`).
+    /// A description of the threshold (`error_if > 0`, `between 300 and 400 rows`).
     public var threshold: String
     /// Up to `maxSamples` failing rows: key values, line in the table file, and the value(s).
     public var samples: [FailingRow]
@@ -20,55 +21,264 @@ public struct FailingRow: Sendable {
     public var values: [String]
 }
 
+/// A `warn_if` / `error_if` condition on a check's failing rows: `> 0`, `>= 10`, `> 1%` (of the rows
+/// checked), `!= 0`, `= 0`, `< 5`, `<= 5`.
+public struct Threshold: Sendable, CustomStringConvertible {
+    public enum Op: String, Sendable { case gt = ">", ge = ">=", lt = "<", le = "<=", eq = "=", ne = "!=" }
+    public var op: Op
+    public var value: Double
+    public var percent: Bool
+
+    public init?(_ text: String) {
+        var t = Substring(text.filter { $0 != " " })
+        let ops: [(String, Op)] = [(">=", .ge), ("<=", .le), ("!=", .ne), ("==", .eq), (">", .gt), ("<", .lt), ("=", .eq)]
+        guard let (s, op) = ops.first(where: { t.hasPrefix($0.0) }) else { return nil }
+        t = t.dropFirst(s.count)
+        percent = t.hasSuffix("%")
+        if percent { t = t.dropLast() }
+        guard let v = Double(t), v >= 0 else { return nil }
+        self.op = op
+        value = v
+    }
+
+    /// Whether `failing` of `rows` meets the condition.
+    public func holds(failing: Int, rows: Int) -> Bool {
+        let x = percent ? (rows == 0 ? 0 : Double(failing) * 100 / Double(rows)) : Double(failing)
+        switch op {
+        case .gt: return x > value
+        case .ge: return x >= value
+        case .lt: return x < value
+        case .le: return x <= value
+        case .eq: return x == value
+        case .ne: return x != value
+        }
+    }
+
+    public var description: String { "\(op.rawValue) \(Parsers.format(value))\(percent ? "%" : "")" }
+}
+
+/// 64-bit hashes of key texts: what `unique`, `relationships` and the group checks remember per distinct
+/// key (8 bytes, plus the set's own overhead, instead of the text). FNV-1a with a final mix; two different
+/// keys share a hash with probability about n²/2⁶⁵ (3 in a million for 10 million keys).
+public enum KeyHash {
+    @inline(__always)
+    public static func of(_ parts: [JSONNode?]) -> UInt64? {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for (i, p) in parts.enumerated() {
+            guard let p, !p.isNull else { return nil }
+            if i > 0 { h = (h ^ 0x1F) &* 0x100_0000_01b3 }
+            if p.kind == .string && !p.hasEscapes {
+                for b in p.rawBytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            } else {
+                for b in p.cellText.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            }
+        }
+        h ^= h >> 33
+        h = h &* 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        h = h &* 0xc4ce_b9fe_1a85_ec53
+        h ^= h >> 33
+        return h
+    }
+}
+
 /// Runs a pipeline's checks on its derived tables, one streaming pass per table.
 ///
-/// Memory: `unique` remembers every distinct key it has seen (the key text), so it is bounded by the
-/// number of distinct keys; the other checks keep only counters and up to `maxSamples` failing rows.
+/// Memory: `unique` and `relationships` remember a 64-bit hash per distinct key (of the checked table, of
+/// the referenced table); the group checks (`group_count`, `group_exists`, `unresulted`) a count per group
+/// key and, per row of the checked table (races, not runners), its line, key and the few values they
+/// compare; every other check keeps counters and up to `maxSamples` failing rows.
 public struct CheckRunner {
     public let config: PipelineConfig
     public var maxSamples = 20
+    /// The reference time of `freshness` and `unresulted`.
+    public var now = Timestamp.now()
+    /// Where every failing row goes (NDJSON), when set.
+    public var failures: OutputBuffer?
 
     public init(config: PipelineConfig) { self.config = config }
-
-    /// Runs every check (optionally only those of `tables`) over `<derivedDir>/<table>.ndjson`.
-    public func run(derivedDir: String, tables: Set<String>? = nil) throws(PaddockError) -> [CheckResult] {
-        var results: [CheckResult] = []
-        let byTable = Dictionary(grouping: config.checks.filter { tables?.contains($0.table) ?? true }, by: \.table)
-        for table in config.tables where byTable[table.name] != nil {
-            let path = "\(derivedDir)/\(table.name).ndjson"
-            results += try runTable(table, checks: byTable[table.name]!, path: path)
-        }
-        // Keep the declaration order.
-        return config.checks.compactMap { c in results.first { $0.config.name == c.name } }
-    }
 
     final class State {
         let config: CheckConfig
         let type: CheckType
+        let table: TableConfig
         var failing = 0
+        var rows = 0
         var samples: [FailingRow] = []
-        var seen = Set<String>()
-        init(_ c: CheckConfig) { config = c; type = CheckType(rawValue: c.type)! }
+        var seen = Set<UInt64>()
+        var regex: Regex<AnyRegexOutput>?
+        var errorIf: Threshold?
+        var warnIf: Threshold?
+        // freshness
+        var newest: String?
+        // group checks: the checked table's rows, kept for the end
+        var pending: [(hash: UInt64, line: Int, key: [String], values: [String])] = []
+        init(_ c: CheckConfig, table: TableConfig) {
+            config = c
+            type = CheckType(rawValue: c.type)!
+            self.table = table
+        }
     }
 
-    func runTable(_ table: TableConfig, checks: [CheckConfig], path: String) throws(PaddockError) -> [CheckResult] {
+    /// What a table's pass collects for other tables' checks: key sets (relationships) and group counts.
+    final class Collector {
+        let columns: [String]
+        var keys = Set<UInt64>()
+        /// Per group key: rows, rows matching `where`, rows with the `if_any` / result column present.
+        var counts: [UInt64: (rows: Int32, matching: Int32, present: Int32)] = [:]
+        let whereColumn: String?
+        let whereEquals: String?
+        let presentColumn: String?
+        let isGroup: Bool
+        init(columns: [String], isGroup: Bool, whereColumn: String? = nil, whereEquals: String? = nil, presentColumn: String? = nil) {
+            self.columns = columns
+            self.isGroup = isGroup
+            self.whereColumn = whereColumn
+            self.whereEquals = whereEquals
+            self.presentColumn = presentColumn
+        }
+    }
+
+    /// Runs every check (optionally only those of `tables`) over `<derivedDir>/<table>.ndjson`.
+    public func run(derivedDir: String, tables: Set<String>? = nil) throws(PaddockError) -> [CheckResult] {
+        let checks = config.checks.filter { tables?.contains($0.table) ?? true }
+        var states: [State] = []
+        for c in checks {
+            let s = State(c, table: try config.table(c.table))
+            if let p = c.pattern {
+                guard let re = try? Regex(p) else { throw PaddockError(.config, "check \(c.name): invalid pattern '\(p)'") }
+                s.regex = re
+            }
+            if let t = c.errorIf {
+                guard let th = Threshold(t) else { throw PaddockError(.config, "check \(c.name): invalid error_if '\(t)'", hint: "e.g. '> 0', '>= 10', '> 1%'") }
+                s.errorIf = th
+            }
+            if let t = c.warnIf {
+                guard let th = Threshold(t) else { throw PaddockError(.config, "check \(c.name): invalid warn_if '\(t)'", hint: "e.g. '> 0', '>= 10', '> 1%'") }
+                s.warnIf = th
+            }
+            if s.errorIf == nil && s.warnIf == nil {
+                if c.severity == "warn" { s.warnIf = Threshold("> 0") } else { s.errorIf = Threshold("> 0") }
+            }
+            states.append(s)
+        }
+        // What other tables must collect: referenced keys, group counts.
+        var collectors: [String: [(check: String, collector: Collector)]] = [:]
+        for s in states {
+            let c = s.config
+            switch s.type {
+            case .relationships:
+                collectors[c.to!, default: []].append((c.name, Collector(columns: c.toColumns, isGroup: false)))
+            case .group_count, .group_exists, .unresulted:
+                collectors[c.groupTable!, default: []].append((c.name, Collector(
+                    columns: c.groupKey, isGroup: true, whereColumn: c.whereColumn, whereEquals: c.whereEquals,
+                    presentColumn: s.type == .unresulted ? c.resultColumn : c.ifAny)))
+            default:
+                break
+            }
+        }
+        // Referenced tables are read before the tables that refer to them.
+        var order: [String] = []
+        var remaining = config.tables.map(\.name).filter { name in states.contains { $0.config.table == name } || collectors[name] != nil }
+        while !remaining.isEmpty {
+            guard let next = remaining.first(where: { name in
+                !states.contains { $0.config.table == name && $0.type == .relationships && remaining.contains($0.config.to!) && $0.config.to! != name }
+            }) else {
+                throw PaddockError(.config, "relationships checks refer to each other in a cycle: \(remaining.joined(separator: ", "))")
+            }
+            order.append(next)
+            remaining.removeAll { $0 == next }
+        }
+        for name in order {
+            let table = try config.table(name)
+            let own = states.filter { $0.config.table == name }
+            let mine = (collectors[name] ?? []).map(\.collector)
+            // A self-referencing relationship (parent ids) needs the keys first: collected in the same pass
+            // is not enough, so such a check sees the keys of the rows before it; none are declared here.
+            try runTable(table, states: own, collectors: mine, referenced: { check in
+                collectors[check.config.to!]?.first { $0.check == check.config.name }?.collector
+            }, path: "\(derivedDir)/\(name).ndjson")
+        }
+        // Group checks: compare the kept rows with the group counts.
+        for s in states where [.group_count, .group_exists, .unresulted].contains(s.type) {
+            let counts = collectors[s.config.groupTable!]!.first { $0.check == s.config.name }!.collector.counts
+            for row in s.pending {
+                let g = counts[row.hash] ?? (0, 0, 0)
+                var bad = false
+                switch s.type {
+                case .group_count:
+                    bad = Int(row.values[0]) != Int(g.rows)
+                case .group_exists:
+                    // Only groups with a result (any row with `if_any` present) must have `min` matching rows.
+                    let eligible = s.config.ifAny == nil ? g.rows > 0 : g.present > 0
+                    bad = eligible && Int(g.matching) < Int(s.config.min ?? 1)
+                default:  // unresulted: the start has passed (grace included) and no group row has a result
+                    if g.present == 0, let start = Self.start(date: row.values[0], time: row.values.count > 1 ? row.values[1] : nil) {
+                        bad = start.seconds + (s.config.graceSeconds ?? 0) < now.seconds
+                    }
+                }
+                if bad {
+                    var values = row.values
+                    if s.type == .group_count { values.append(String(g.rows)) }
+                    if s.type == .group_exists { values = [String(g.matching)] }
+                    try fail(s, FailingRow(line: row.line, key: row.key, values: values))
+                }
+            }
+            s.pending = []
+        }
+        return states.map(result)
+    }
+
+    /// `YYYY-MM-DD` and an optional `HH:MM[:SS]`, read as UTC.
+    static func start(date: String, time: String?) -> Timestamp? {
+        if let time, !time.isEmpty { return Timestamp(parsing: "\(date)T\(time.count == 5 ? time + ":00" : time)Z") }
+        return Timestamp(parsing: "\(date)T00:00:00Z")
+    }
+
+    private func fail(_ s: State, _ row: FailingRow) throws(PaddockError) {
+        s.failing += 1
+        if s.samples.count < maxSamples { s.samples.append(row) }
+        guard let failures else { return }
+        var w = failures
+        w.appendStatic("{\"check\":"); JSONWriter.appendString(s.config.name, to: &w)
+        w.appendStatic(",\"table\":"); JSONWriter.appendString(s.config.table, to: &w)
+        w.appendString(",\"line\":\(row.line),\"key\":[")
+        for (j, v) in row.key.enumerated() { if j > 0 { w.appendByte(UInt8(ascii: ",")) }; JSONWriter.appendString(v, to: &w) }
+        w.appendStatic("],\"values\":[")
+        for (j, v) in row.values.enumerated() { if j > 0 { w.appendByte(UInt8(ascii: ",")) }; JSONWriter.appendString(v, to: &w) }
+        w.appendStatic("]}\n")
+        try failures.recordEnded()
+    }
+
+    func runTable(_ table: TableConfig, states: [State], collectors: [Collector], referenced: (State) -> Collector?,
+                  path: String) throws(PaddockError) {
         guard FileSystem.exists(path) else {
             throw PaddockError(.io, "table \(table.name) has no derived file", at: SourceLocation(file: path),
                                hint: "run normalize --pipeline \(config.pipeline) --table \(table.name) first")
         }
-        let states = checks.map(State.init)
+        let refs = states.map { $0.type == .relationships ? referenced($0) : nil }
         var rows = 0
-        try forEachNDJSONRecord(path) { root, lineNumber in
+        try forEachNDJSONRecord(path) { (root: JSONNode, lineNumber: Int) throws(PaddockError) in
             rows += 1
-            for s in states {
+            for c in collectors {
+                guard let h = KeyHash.of(c.columns.map { root[$0] }) else { continue }
+                if !c.isGroup {
+                    c.keys.insert(h)
+                    continue
+                }
+                var e = c.counts[h] ?? (0, 0, 0)
+                e.rows += 1
+                if let col = c.whereColumn, let v = root[col], !v.isNull, v.cellText == (c.whereEquals ?? "") { e.matching += 1 }
+                if let col = c.presentColumn, let v = root[col], !v.isNull, !(v.kind == .string && v.rawBytes.isEmpty) { e.present += 1 }
+                c.counts[h] = e
+            }
+            for (k, s) in states.enumerated() {
+                s.rows += 1
                 let values = s.config.columns.map { root[$0] }
                 var bad = false
                 switch s.type {
                 case .unique:
-                    if values.allSatisfy({ $0 != nil && !$0!.isNull }) {
-                        let key = values.map { $0!.cellText }.joined(separator: "\u{1F}")
-                        if !s.seen.insert(key).inserted { bad = true }
-                    }
+                    if let h = KeyHash.of(values), !s.seen.insert(h).inserted { bad = true }
                 case .not_null:
                     bad = values.contains { $0 == nil || $0!.isNull || ($0!.kind == .string && $0!.rawBytes.isEmpty) }
                 case .range:
@@ -84,35 +294,90 @@ public struct CheckRunner {
                         guard let v, !v.isNull else { continue }
                         if !allowed.contains(v.cellText) { bad = true }
                     }
+                case .regex:
+                    for v in values {
+                        guard let v, !v.isNull, let re = s.regex else { continue }
+                        if (try? re.wholeMatch(in: v.cellText)) == nil { bad = true }
+                    }
+                case .relationships:
+                    if let h = KeyHash.of(values), let keys = refs[k]?.keys, !keys.contains(h) { bad = true }
+                case .freshness:
+                    if let v = values.first ?? nil, !v.isNull {
+                        let t = v.cellText
+                        if s.newest == nil || t > s.newest! { s.newest = t }
+                    }
+                case .group_count, .group_exists, .unresulted:
+                    let key = s.config.columns
+                    if let h = KeyHash.of(key.map { root[$0] }) {
+                        let compared: [String]
+                        switch s.type {
+                        case .group_count: compared = [s.config.compareColumn.flatMap { root[$0]?.cellText } ?? ""]
+                        case .unresulted: compared = [root[s.config.dateColumn ?? "date"]?.cellText ?? "", s.config.timeColumn.flatMap { root[$0]?.cellText } ?? ""]
+                        default: compared = []
+                        }
+                        s.pending.append((h, lineNumber, key.map { root[$0]?.cellText ?? "" }, compared))
+                    }
                 case .row_count:
                     break
                 }
                 if bad {
-                    s.failing += 1
-                    if s.samples.count < maxSamples {
-                        s.samples.append(FailingRow(line: lineNumber,
-                                                    key: table.primaryKey.map { root[$0]?.cellText ?? "" },
-                                                    values: values.map { $0?.cellText ?? "" }))
-                    }
+                    try fail(s, FailingRow(line: lineNumber, key: table.primaryKey.map { root[$0]?.cellText ?? "" },
+                                           values: values.map { $0?.cellText ?? "" }))
                 }
             }
         }
-        return states.map { s in
-            let c = s.config
-            if s.type == .row_count {
-                let low = c.min.map { Double(rows) < $0 } ?? false
-                let high = c.max.map { Double(rows) > $0 } ?? false
-                let ok = !low && !high
-                let thr = "between \(c.min.map(Parsers.format) ?? "0") and \(c.max.map(Parsers.format) ?? "any") rows"
-                return CheckResult(config: c, status: ok ? .pass : (c.severity == "warn" ? .warn : .fail), observed: rows, rowsChecked: rows,
-                                   failingCount: ok ? 0 : 1, threshold: thr, samples: [],
-                                   message: ok ? nil : "\(rows) rows, expected \(thr)")
+        _ = rows
+    }
+
+    func result(_ s: State) -> CheckResult {
+        let c = s.config
+        let failStatus: CheckResult.Status = c.severity == "warn" ? .warn : .fail
+        switch s.type {
+        case .row_count:
+            let low = c.min.map { Double(s.rows) < $0 } ?? false
+            let high = c.max.map { Double(s.rows) > $0 } ?? false
+            let ok = !low && !high
+            let thr = "between \(c.min.map(Parsers.format) ?? "0") and \(c.max.map(Parsers.format) ?? "any") rows"
+            return CheckResult(config: c, status: ok ? .pass : failStatus, observed: s.rows, rowsChecked: s.rows,
+                               failingCount: ok ? 0 : 1, threshold: thr, samples: [],
+                               message: ok ? nil : "\(s.rows) rows, expected \(thr)")
+        case .freshness:
+            let maxAge = c.maxAgeSeconds ?? 0
+            let thr = "newest \(c.columns.first ?? "") at most \(c.maxAge ?? "0s") before \(now.iso8601)"
+            guard let newest = s.newest else {
+                return CheckResult(config: c, status: failStatus, observed: 0, rowsChecked: s.rows, failingCount: 1, threshold: thr,
+                                   samples: [], message: "no value in \(c.columns.first ?? "")")
             }
-            let status: CheckResult.Status = s.failing == 0 ? .pass : (c.severity == "warn" ? .warn : .fail)
-            return CheckResult(config: c, status: status, observed: s.failing, rowsChecked: rows, failingCount: s.failing,
-                               threshold: "0 failing rows", samples: s.samples,
-                               message: s.failing == 0 ? nil : "\(s.failing) of \(rows) rows fail")
+            guard let t = Self.start(date: String(newest.prefix(10)), time: newest.count > 11 ? String(newest.dropFirst(11).prefix(8)) : nil) else {
+                return CheckResult(config: c, status: failStatus, observed: 0, rowsChecked: s.rows, failingCount: 1, threshold: thr,
+                                   samples: [], message: "newest \(c.columns.first ?? "") is \(newest), no date")
+            }
+            let age = now.seconds - t.seconds
+            let ok = age <= maxAge
+            return CheckResult(config: c, status: ok ? .pass : failStatus, observed: age, rowsChecked: s.rows, failingCount: ok ? 0 : 1,
+                               threshold: thr, samples: [], message: ok ? nil : "newest \(c.columns.first ?? "") is \(newest), \(Self.describe(seconds: age)) old")
+        default:
+            var status = CheckResult.Status.pass
+            var thr: [String] = []
+            if let e = s.errorIf {
+                thr.append("error_if \(e)")
+                if e.holds(failing: s.failing, rows: s.rows) { status = .fail }
+            }
+            if let w = s.warnIf {
+                thr.append("warn_if \(w)")
+                if status == .pass && w.holds(failing: s.failing, rows: s.rows) { status = .warn }
+            }
+            let rowsChecked = [.group_count, .group_exists, .unresulted].contains(s.type) ? s.rows : s.rows
+            return CheckResult(config: c, status: status, observed: s.failing, rowsChecked: rowsChecked, failingCount: s.failing,
+                               threshold: thr.joined(separator: ", "), samples: s.samples,
+                               message: s.failing == 0 ? nil : "\(s.failing) of \(s.rows) rows fail")
         }
+    }
+
+    static func describe(seconds: Int) -> String {
+        if seconds >= 86400 { return "\(seconds / 86400)d \(seconds % 86400 / 3600)h" }
+        if seconds >= 3600 { return "\(seconds / 3600)h \(seconds % 3600 / 60)m" }
+        return "\(seconds)s"
     }
 }
 

@@ -180,6 +180,39 @@ extension PipelineConfig {
             for col in c.columns where !t.fields.contains(where: { $0.name == col }) {
                 throw PaddockError(.config, "check \(c.name): table \(t.name) has no column '\(col)'", at: loc)
             }
+            func other(_ name: String?, _ what: String, _ cols: [String]) throws(PaddockError) {
+                guard let name else { throw PaddockError(.config, "check \(c.name): \(c.type) needs \(what)", at: loc) }
+                guard let o = tables.first(where: { $0.name == name }) else {
+                    throw PaddockError(.config, "check \(c.name): table '\(name)' is not declared", at: loc)
+                }
+                for col in cols where !o.fields.contains(where: { $0.name == col }) {
+                    throw PaddockError(.config, "check \(c.name): table \(name) has no column '\(col)'", at: loc)
+                }
+            }
+            switch CheckType(rawValue: c.type)! {
+            case .relationships:
+                try other(c.to, "to: (the referenced table)", c.toColumns)
+                if c.toColumns.count != c.columns.count {
+                    throw PaddockError(.config, "check \(c.name): columns and fields differ in length", at: loc)
+                }
+            case .group_count, .group_exists, .unresulted:
+                try other(c.groupTable, "group_table:", c.groupKey + [c.whereColumn, c.ifAny, c.resultColumn].compactMap { $0 })
+                if c.groupKey.count != c.columns.count {
+                    throw PaddockError(.config, "check \(c.name): columns and group_key differ in length", at: loc)
+                }
+                for col in [c.compareColumn, c.dateColumn, c.timeColumn].compactMap({ $0 }) where !t.fields.contains(where: { $0.name == col }) {
+                    throw PaddockError(.config, "check \(c.name): table \(t.name) has no column '\(col)'", at: loc)
+                }
+                if c.type == "group_count" && c.compareColumn == nil { throw PaddockError(.config, "check \(c.name): group_count needs compare:", at: loc) }
+                if c.type == "group_exists" && c.whereColumn == nil { throw PaddockError(.config, "check \(c.name): group_exists needs where:", at: loc) }
+                if c.type == "unresulted" && c.resultColumn == nil { throw PaddockError(.config, "check \(c.name): unresulted needs result_column:", at: loc) }
+            case .regex:
+                if c.pattern == nil { throw PaddockError(.config, "check \(c.name): regex needs pattern:", at: loc) }
+            case .freshness:
+                if c.maxAge == nil || c.columns.count != 1 { throw PaddockError(.config, "check \(c.name): freshness needs one column and max_age:", at: loc) }
+            default:
+                break
+            }
         }
         for name in publish.tables where !tables.contains(where: { $0.name == name }) {
             throw PaddockError(.config, "publish names table '\(name)', which is not declared", at: loc)
@@ -553,14 +586,15 @@ public struct FieldConstraints: Decodable, Sendable {
 
 /// The kinds of check dq-check runs.
 public enum CheckType: String, Sendable, CaseIterable {
-    case unique, not_null, range, accepted_values, row_count
+    case unique, not_null, range, accepted_values, regex, row_count, relationships, group_count, group_exists, unresulted, freshness
 }
 
-/// A declared data-quality check.
+/// A declared data-quality check (see docs/checks.md).
 public struct CheckConfig: Decodable, Sendable {
     public var name: String
     public var table: String
     public var type: String
+    /// The checked columns (`column:` or `columns:`); for the group checks, the table's key.
     public var columns: [String]
     /// `error` (the default) fails the run; `warn` only reports.
     public var severity: String
@@ -568,8 +602,40 @@ public struct CheckConfig: Decodable, Sendable {
     public var max: Double?
     public var values: [String]?
     public var description: String?
+    /// regex: the pattern each value must match as a whole.
+    public var pattern: String?
+    /// relationships: the referenced table and its columns (default: the same names).
+    public var to: String?
+    public var toColumns: [String]
+    /// group checks: the table whose rows are grouped, and its key columns (default: `columns`).
+    public var groupTable: String?
+    public var groupKey: [String]
+    /// group_count: the column holding the expected number of group rows.
+    public var compareColumn: String?
+    /// group_exists: the group rows that count (`where: {column: position, equals: "1"}`), at least `min`
+    /// (default 1) of them, in groups that have a row with `if_any` present (default: any group row).
+    public var whereColumn: String?
+    public var whereEquals: String?
+    public var ifAny: String?
+    /// unresulted: the group column that holds a result, the date and time columns of the start, and the
+    /// grace after the start (`2h`).
+    public var resultColumn: String?
+    public var dateColumn: String?
+    public var timeColumn: String?
+    public var grace: String?
+    public var graceSeconds: Int? { grace.flatMap(CheckConfig.seconds) }
+    /// freshness: the largest age of the newest value (`36h`, `3d`).
+    public var maxAge: String?
+    public var maxAgeSeconds: Int? { maxAge.flatMap(CheckConfig.seconds) }
+    /// Thresholds on the failing rows (`> 0`, `>= 10`, `> 1%`); default: the severity's `> 0`.
+    public var errorIf: String?
+    public var warnIf: String?
 
-    enum CodingKeys: String, CodingKey { case name, table, type, columns, column, severity, min, max, values, description }
+    enum CodingKeys: String, CodingKey {
+        case name, table, type, columns, column, severity, min, max, values, description, pattern, to, field, fields
+        case group_table, group_key, compare, `where`, if_any, result_column, date, time, grace, max_age, error_if, warn_if
+    }
+    enum WhereKeys: String, CodingKey { case column, equals }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -586,9 +652,62 @@ public struct CheckConfig: Decodable, Sendable {
         max = try c.decodeIfPresent(Double.self, forKey: .max)
         values = try c.decodeIfPresent([String].self, forKey: .values)
         description = try c.decodeIfPresent(String.self, forKey: .description)
+        pattern = try c.decodeIfPresent(String.self, forKey: .pattern)
+        to = try c.decodeIfPresent(String.self, forKey: .to)
+        if let one = try c.decodeIfPresent(String.self, forKey: .field) {
+            toColumns = [one]
+        } else {
+            toColumns = try c.decodeIfPresent([String].self, forKey: .fields) ?? []
+        }
+        if toColumns.isEmpty { toColumns = columns }
+        groupTable = try c.decodeIfPresent(String.self, forKey: .group_table)
+        if let one = try? c.decodeIfPresent(String.self, forKey: .group_key) {
+            groupKey = [one]
+        } else {
+            groupKey = try c.decodeIfPresent([String].self, forKey: .group_key) ?? []
+        }
+        if groupKey.isEmpty { groupKey = columns }
+        compareColumn = try c.decodeIfPresent(String.self, forKey: .compare)
+        if c.contains(.where) {
+            let w = try c.nestedContainer(keyedBy: WhereKeys.self, forKey: .where)
+            whereColumn = try w.decode(String.self, forKey: .column)
+            whereEquals = try FieldConfig.scalarText(w, .equals)
+        }
+        ifAny = try c.decodeIfPresent(String.self, forKey: .if_any)
+        resultColumn = try c.decodeIfPresent(String.self, forKey: .result_column)
+        dateColumn = try c.decodeIfPresent(String.self, forKey: .date)
+        timeColumn = try c.decodeIfPresent(String.self, forKey: .time)
+        grace = try c.decodeIfPresent(String.self, forKey: .grace)
+        maxAge = try c.decodeIfPresent(String.self, forKey: .max_age)
+        errorIf = try FieldConfig.scalarText(c, .error_if)
+        warnIf = try FieldConfig.scalarText(c, .warn_if)
         guard severity == "error" || severity == "warn" else {
             throw DecodingError.dataCorruptedError(forKey: .severity, in: c, debugDescription: "severity must be warn or error, not '\(severity)'")
         }
+        for (key, text) in [(CodingKeys.grace, grace), (.max_age, maxAge)] {
+            if let text, CheckConfig.seconds(text) == nil {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "'\(text)' is not a duration (e.g. 90m, 36h, 3d, 1d12h)")
+            }
+        }
+    }
+
+    /// `90s`, `90m`, `36h`, `3d`, `2w`, or several (`1d12h`), in seconds.
+    public static func seconds(_ text: String) -> Int? {
+        var total = 0, number = 0, digits = 0
+        for ch in text where ch != " " {
+            if let d = ch.wholeNumberValue, ch.isASCII { number = number * 10 + d; digits += 1; continue }
+            guard digits > 0 else { return nil }
+            switch ch {
+            case "s": total += number
+            case "m": total += number * 60
+            case "h": total += number * 3600
+            case "d": total += number * 86400
+            case "w": total += number * 604800
+            default: return nil
+            }
+            number = 0; digits = 0
+        }
+        return digits == 0 && !text.isEmpty ? total : nil
     }
 }
 

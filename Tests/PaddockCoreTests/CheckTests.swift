@@ -1,0 +1,194 @@
+import Foundation
+@testable import PaddockCore
+import Testing
+
+/// Each check type made to pass, warn and fail on purpose-built tables.
+@Suite("dq-check engine")
+struct CheckTests {
+    static let tables = """
+    tables:
+      - name: races
+        source: feed
+        primaryKey: [race_id]
+        fields:
+          - {name: race_id}
+          - {name: date, type: date}
+          - {name: off_time, type: time}
+          - {name: ran, type: integer}
+          - {name: course}
+      - name: runners
+        source: feed
+        primaryKey: [race_id, number]
+        fields:
+          - {name: race_id}
+          - {name: number, type: integer}
+          - {name: position, type: integer}
+          - {name: horse_id}
+          - {name: lbs, type: integer}
+      - name: horses
+        source: feed
+        primaryKey: [horse_id]
+        fields:
+          - {name: horse_id}
+    """
+
+    // r1: 3 runners, ran 3, a winner. r2: ran 3 but 2 runners, no winner though resulted. r3: in the past,
+    // no results. r4: in the future, no results. Runner r1/3's horse is unknown; r1/2 weighs 250.
+    static let data: [String: String] = [
+        "races": """
+        {"race_id":"r1","date":"2025-05-30","off_time":"14:00:00","ran":3,"course":"Ascot"}
+        {"race_id":"r2","date":"2025-05-30","off_time":"15:00:00","ran":3,"course":"ascot"}
+        {"race_id":"r3","date":"2025-05-31","off_time":"16:00:00","ran":1,"course":"Ayr"}
+        {"race_id":"r4","date":"2025-06-02","off_time":"12:00:00","ran":1,"course":"Bath"}
+
+        """,
+        "runners": """
+        {"race_id":"r1","number":1,"position":1,"horse_id":"a","lbs":140}
+        {"race_id":"r1","number":2,"position":2,"horse_id":"b","lbs":250}
+        {"race_id":"r1","number":3,"position":3,"horse_id":"zz","lbs":130}
+        {"race_id":"r2","number":1,"position":2,"horse_id":"a","lbs":140}
+        {"race_id":"r2","number":2,"position":null,"horse_id":"b","lbs":140}
+        {"race_id":"r3","number":1,"position":null,"horse_id":"c","lbs":140}
+        {"race_id":"r4","number":1,"position":null,"horse_id":"c","lbs":140}
+        {"race_id":"r4","number":1,"position":null,"horse_id":"c","lbs":140}
+
+        """,
+        "horses": """
+        {"horse_id":"a"}
+        {"horse_id":"b"}
+        {"horse_id":"c"}
+
+        """,
+    ]
+
+    /// Runs `checksYAML` over the tables above at 2025-06-01T00:00:00Z; returns the results by name and
+    /// the --failures NDJSON.
+    static func run(_ checksYAML: String) throws -> (results: [String: CheckResult], failures: String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paddock-checks-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/pipelines", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/derived", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+        pipeline: t
+        sources:
+          - {name: feed, kind: files, root: ., patterns: ["*.ndjson"]}
+        \(tables)
+        checks:
+        \(checksYAML)
+        """.write(toFile: dir + "/pipelines/t.yaml", atomically: true, encoding: .utf8)
+        for (name, text) in data { try text.write(toFile: "\(dir)/derived/\(name).ndjson", atomically: true, encoding: .utf8) }
+        let config = try Workspace(configDir: dir, dataDir: dir).loadPipeline("t")
+        var runner = CheckRunner(config: config)
+        runner.now = Timestamp(parsing: "2025-06-01T00:00:00Z")!
+        let sink = MemorySink()
+        runner.failures = OutputBuffer(sink: sink)
+        let results = try runner.run(derivedDir: dir + "/derived")
+        try runner.failures!.flush()
+        return (Dictionary(uniqueKeysWithValues: results.map { ($0.config.name, $0) }), sink.text)
+    }
+
+    static func summary(_ r: CheckResult) -> String {
+        "\(r.status.rawValue) \(r.failingCount): " + r.samples.map { "\($0.line)\($0.key)\($0.values)" }.joined(separator: " ")
+    }
+
+    @Test("row checks: unique, not_null, range, accepted_values, regex fail on exactly the bad rows")
+    func rowChecks() throws {
+        let r = try Self.run("""
+          - {name: u, table: runners, type: unique, columns: [race_id, number]}
+          - {name: nn, table: runners, type: not_null, column: position}
+          - {name: rg, table: runners, type: range, column: lbs, min: 100, max: 200}
+          - {name: av, table: races, type: accepted_values, column: course, values: [Ascot, Ayr, Bath]}
+          - {name: re, table: races, type: regex, column: course, pattern: "[A-Z][a-z]+"}
+        """).results
+        #expect(Self.summary(r["u"]!) == "fail 1: 8[\"r4\", \"1\"][\"r4\", \"1\"]")
+        #expect(Self.summary(r["nn"]!).hasPrefix("fail 4: 5[\"r2\", \"2\"]"))
+        #expect(Self.summary(r["rg"]!) == "fail 1: 2[\"r1\", \"2\"][\"250\"]")
+        #expect(Self.summary(r["av"]!) == "fail 1: 2[\"r2\"][\"ascot\"]")
+        #expect(Self.summary(r["re"]!) == "fail 1: 2[\"r2\"][\"ascot\"]")
+    }
+
+    @Test("severities and thresholds: warn, error_if, warn_if with counts and percentages")
+    func thresholds() throws {
+        let r = try Self.run("""
+          - {name: warned, table: runners, type: not_null, column: position, severity: warn}
+          - {name: tolerated, table: runners, type: not_null, column: position, error_if: "> 4"}
+          - {name: at_limit, table: runners, type: not_null, column: position, error_if: ">= 4"}
+          - {name: pct_warn, table: runners, type: not_null, column: position, error_if: "> 60%", warn_if: "> 40%"}
+          - {name: pct_fail, table: runners, type: not_null, column: position, error_if: "> 40%"}
+          - {name: clean, table: horses, type: unique, column: horse_id}
+        """).results
+        #expect(r["warned"]!.status == .warn)
+        #expect(r["tolerated"]!.status == .pass && r["tolerated"]!.failingCount == 4)
+        #expect(r["tolerated"]!.threshold == "error_if > 4")
+        #expect(r["at_limit"]!.status == .fail)
+        #expect(r["pct_warn"]!.status == .warn)  // 4 of 8 = 50%
+        #expect(r["pct_warn"]!.threshold == "error_if > 60%, warn_if > 40%")
+        #expect(r["pct_fail"]!.status == .fail)
+        #expect(r["clean"]!.status == .pass && r["clean"]!.threshold == "error_if > 0")
+        #expect(Threshold("bogus") == nil && Threshold(">") == nil && Threshold("> -1") == nil)
+    }
+
+    @Test("reconciliation: relationships, group_count, group_exists and unresulted report exactly the planted rows")
+    func reconciliation() throws {
+        let (r, failures) = try Self.run("""
+          - {name: unresolved_horses, table: runners, type: relationships, column: horse_id, to: horses}
+          - {name: race_known, table: runners, type: relationships, column: race_id, to: races, field: race_id}
+          - {name: runner_count_mismatch, table: races, type: group_count, column: race_id, group_table: runners, compare: ran}
+          - {name: missing_winners, table: races, type: group_exists, column: race_id, group_table: runners, where: {column: position, equals: 1}, if_any: position}
+          - {name: unresulted_passed, table: races, type: unresulted, column: race_id, group_table: runners, result_column: position, date: date, time: off_time, grace: 2h}
+        """)
+        #expect(Self.summary(r["unresolved_horses"]!) == "fail 1: 3[\"r1\", \"3\"][\"zz\"]")
+        #expect(r["race_known"]!.status == .pass)
+        // r2 has 2 runners for ran 3; r4 has 2 (a duplicated runner) for ran 1.
+        #expect(Self.summary(r["runner_count_mismatch"]!) == "fail 2: 2[\"r2\"][\"3\", \"2\"] 4[\"r4\"][\"1\", \"2\"]")
+        // r2 has a result (a second place) and no winner; r3 and r4 have no results, so no winner is due.
+        #expect(Self.summary(r["missing_winners"]!) == "fail 1: 2[\"r2\"][\"0\"]")
+        // r3 started on 2025-05-31 16:00 and has no result at 2025-06-01; r4 has not started.
+        #expect(Self.summary(r["unresulted_passed"]!) == "fail 1: 3[\"r3\"][\"2025-05-31\", \"16:00:00\"]")
+        let lines = failures.split(separator: "\n")
+        #expect(lines.count == 5)
+        #expect(lines.first == #"{"check":"unresolved_horses","table":"runners","line":3,"key":["r1","3"],"values":["zz"]}"#)
+    }
+
+    @Test("freshness and row_count against --now")
+    func freshnessAndRowCount() throws {
+        let r = try Self.run("""
+          - {name: fresh, table: races, type: freshness, column: date, max_age: 3d}
+          - {name: stale, table: races, type: freshness, column: date, max_age: 12h, severity: warn}
+          - {name: count_ok, table: races, type: row_count, min: 4, max: 4}
+          - {name: count_bad, table: runners, type: row_count, min: 10}
+        """).results
+        // The newest date is 2025-06-02 (a card for a race not yet run): -1 day old.
+        #expect(r["fresh"]!.status == .pass)
+        #expect(r["fresh"]!.observed == -86400)
+        #expect(r["count_ok"]!.status == .pass)
+        #expect(r["count_bad"]!.status == .fail && r["count_bad"]!.message == "8 rows, expected between 10 and any rows")
+        let r2 = try Self.run("""
+          - {name: stale, table: runners, type: freshness, column: race_id, max_age: 1h, severity: warn}
+        """).results
+        #expect(r2["stale"]!.status == .warn && r2["stale"]!.message == "newest race_id is r4, no date")
+        #expect(CheckConfig.seconds("1d12h") == 129600 && CheckConfig.seconds("90m") == 5400 && CheckConfig.seconds("3x") == nil && CheckConfig.seconds("h") == nil)
+    }
+
+    @Test("config errors: unknown table in relationships, missing compare, bad threshold, bad duration")
+    func configErrors() throws {
+        for (yaml, fragment) in [
+            ("- {name: x, table: runners, type: relationships, column: horse_id, to: nags}", "table 'nags' is not declared"),
+            ("- {name: x, table: races, type: group_count, column: race_id, group_table: runners}", "group_count needs compare:"),
+            ("- {name: x, table: races, type: freshness, column: date, max_age: soon}", "is not a duration"),
+        ] {
+            do {
+                _ = try Self.run("  " + yaml)
+                Issue.record("accepted: \(yaml)")
+            } catch {
+                #expect("\(error)".contains(fragment), "\(error)")
+            }
+        }
+        do {
+            _ = try Self.run("  - {name: x, table: races, type: unique, column: race_id, error_if: many}")
+            Issue.record("accepted a bad threshold")
+        } catch {
+            #expect("\(error)".contains("invalid error_if 'many'"), "\(error)")
+        }
+    }
+}
