@@ -30,6 +30,13 @@ struct CheckTests {
         primaryKey: [horse_id]
         fields:
           - {name: horse_id}
+      - name: odd
+        source: feed
+        primaryKey: [id]
+        fields:
+          - {name: id, type: integer, constraints: {required: true, minimum: 1}}
+          - {name: code, constraints: {enum: [a, b]}}
+          - {name: when, type: date}
     """
 
     // r1: 3 runners, ran 3, a winner. r2: ran 3 but 2 runners, no winner though resulted. r3: in the past,
@@ -51,6 +58,13 @@ struct CheckTests {
         {"race_id":"r3","number":1,"position":null,"horse_id":"c","lbs":140}
         {"race_id":"r4","number":1,"position":null,"horse_id":"c","lbs":140}
         {"race_id":"r4","number":1,"position":null,"horse_id":"c","lbs":140}
+
+        """,
+        "odd": """
+        {"id":1,"code":"a","when":"2025-01-01"}
+        {"id":"2","code":"c","when":"2025-02-30","extra":1}
+        {"code":"a","when":"2025-01-01"}
+        {"id":0,"code":null,"when":null}
 
         """,
         "horses": """
@@ -168,6 +182,23 @@ struct CheckTests {
         """).results
         #expect(r2["stale"]!.status == .warn && r2["stale"]!.message == "newest race_id is r4, no date")
         #expect(CheckConfig.seconds("1d12h") == 129600 && CheckConfig.seconds("90m") == 5400 && CheckConfig.seconds("3x") == nil && CheckConfig.seconds("h") == nil)
+    }
+
+    @Test("schema: types, constraints, missing and undeclared columns, per row; gaps: days of the window with no row")
+    func schemaAndGaps() throws {
+        let r = try Self.run("""
+          - {name: odd_schema, table: odd, type: schema}
+          - {name: races_schema, table: races, type: schema}
+          - {name: race_days, table: races, type: gaps, column: date}
+          - {name: race_days_window, table: races, type: gaps, column: date, start: 2025-05-28, end: 2025-06-02, severity: warn}
+        """).results
+        #expect(Self.summary(r["odd_schema"]!) == """
+        fail 3: 2["2"]["id: not an integer", "code: not in enum", "when: not a date", "extra: not in the schema"] 3[""]["id: missing column"] 4["0"]["id: below 1"]
+        """)
+        #expect(r["races_schema"]!.status == .pass)
+        #expect(Self.summary(r["race_days"]!) == "fail 1: 0[\"2025-06-01\"][]")
+        #expect(r["race_days"]!.rowsChecked == 4)
+        #expect(Self.summary(r["race_days_window"]!) == "warn 3: 0[\"2025-05-28\"][] 0[\"2025-05-29\"][] 0[\"2025-06-01\"][]")
     }
 
     @Test("config errors: unknown table in relationships, missing compare, bad threshold, bad duration")

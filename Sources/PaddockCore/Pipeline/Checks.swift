@@ -111,6 +111,11 @@ public struct CheckRunner {
         var warnIf: Threshold?
         // freshness
         var newest: String?
+        // gaps: the days seen (days since 1970-01-01)
+        var days = Set<Int>()
+        // schema: the table's fields by name
+        var fieldIndex: [String: Int] = [:]
+        var schemaPatterns: [Int: Regex<AnyRegexOutput>] = [:]
         // group checks: the checked table's rows, kept for the end
         var pending: [(hash: UInt64, line: Int, key: [String], values: [String])] = []
         init(_ c: CheckConfig, table: TableConfig) {
@@ -160,6 +165,12 @@ public struct CheckRunner {
             if s.errorIf == nil && s.warnIf == nil {
                 if c.severity == "warn" { s.warnIf = Threshold("> 0") } else { s.errorIf = Threshold("> 0") }
             }
+            if s.type == .schema {
+                for (i, f) in s.table.fields.enumerated() {
+                    s.fieldIndex[f.name] = i
+                    if let p = f.constraints.pattern, let re = try? Regex(p) { s.schemaPatterns[i] = re }
+                }
+            }
             states.append(s)
         }
         // What other tables must collect: referenced keys, group counts.
@@ -198,6 +209,14 @@ public struct CheckRunner {
             try runTable(table, states: own, collectors: mine, referenced: { check in
                 collectors[check.config.to!]?.first { $0.check == check.config.name }?.collector
             }, path: "\(derivedDir)/\(name).ndjson")
+        }
+        // Gaps: every day of the window with no row.
+        for s in states where s.type == .gaps {
+            guard let first = s.config.from.flatMap(Self.day) ?? s.days.min(), let last = s.config.until.flatMap(Self.day) ?? s.days.max(), first <= last else { continue }
+            for d in first...last where !s.days.contains(d) {
+                try fail(s, FailingRow(line: 0, key: [Self.dateText(d)], values: []))
+            }
+            s.rows = last - first + 1
         }
         // Group checks: compare the kept rows with the group counts.
         for s in states where [.group_count, .group_exists, .unresulted].contains(s.type) {
@@ -301,6 +320,13 @@ public struct CheckRunner {
                     }
                 case .relationships:
                     if let h = KeyHash.of(values), let keys = refs[k]?.keys, !keys.contains(h) { bad = true }
+                case .gaps:
+                    if let v = values.first ?? nil, !v.isNull, let d = Self.day(v.cellText) { s.days.insert(d) }
+                case .schema:
+                    let problems = Self.schemaProblems(root, s)
+                    if !problems.isEmpty {
+                        try fail(s, FailingRow(line: lineNumber, key: table.primaryKey.map { root[$0]?.cellText ?? "" }, values: problems))
+                    }
                 case .freshness:
                     if let v = values.first ?? nil, !v.isNull {
                         let t = v.cellText
@@ -372,6 +398,56 @@ public struct CheckRunner {
                                threshold: thr.joined(separator: ", "), samples: s.samples,
                                message: s.failing == 0 ? nil : "\(s.failing) of \(s.rows) rows fail")
         }
+    }
+
+    /// Days since 1970-01-01 of a `YYYY-MM-DD` (or the date part of a datetime).
+    static func day(_ text: String) -> Int? {
+        guard let d = Parsers.isoDate(String(text.prefix(10))) else { return nil }
+        return Timestamp(parsing: "\(d)T00:00:00Z").map { $0.seconds / 86400 }
+    }
+
+    static func dateText(_ day: Int) -> String { String(Timestamp(seconds: day * 86400).iso8601.prefix(10)) }
+
+    /// How a row breaks its table's Table Schema: `field: reason` for each problem, columns that are
+    /// missing or not declared (drift) included.
+    static func schemaProblems(_ root: JSONNode, _ s: State) -> [String] {
+        var problems: [String] = []
+        var present = [Bool](repeating: false, count: s.table.fields.count)
+        root.forEachMember { key, value in
+            guard let name = key.string else { return }
+            guard let i = s.fieldIndex[name] else { problems.append("\(name): not in the schema"); return }
+            present[i] = true
+            let f = s.table.fields[i]
+            let c = f.constraints
+            if value.isNull {
+                if c.required { problems.append("\(name): required") }
+                return
+            }
+            let text = value.cellText
+            var number: Double?
+            switch FieldType(rawValue: f.type) ?? .string {
+            case .string: if value.kind != .string { problems.append("\(name): not a string") }
+            case .integer, .year:
+                if value.kind == .number, let i = Int(text) { number = Double(i) } else { problems.append("\(name): not an integer") }
+            case .number:
+                if value.kind == .number, let d = Double(text) { number = d } else { problems.append("\(name): not a number") }
+            case .boolean: if value.kind != .true && value.kind != .false { problems.append("\(name): not a boolean") }
+            case .date: if value.kind != .string || Parsers.isoDate(text) == nil { problems.append("\(name): not a date") }
+            case .time: if value.kind != .string || Parsers.time(text) != text { problems.append("\(name): not a time (HH:MM:SS)") }
+            case .datetime: if value.kind != .string || Timestamp(parsing: text)?.iso8601 != text { problems.append("\(name): not a UTC datetime") }
+            case .duration: if value.kind != .string || !Parsers.isDuration(text) { problems.append("\(name): not a duration") }
+            }
+            if let n = number {
+                if let m = c.minimum, n < m { problems.append("\(name): below \(Parsers.format(m))") }
+                if let m = c.maximum, n > m { problems.append("\(name): above \(Parsers.format(m))") }
+            }
+            if let e = c.enum, !e.contains(text) { problems.append("\(name): not in enum") }
+            if let m = c.minLength, text.count < m { problems.append("\(name): shorter than \(m)") }
+            if let m = c.maxLength, text.count > m { problems.append("\(name): longer than \(m)") }
+            if let re = s.schemaPatterns[i], (try? re.wholeMatch(in: text)) == nil { problems.append("\(name): does not match the pattern") }
+        }
+        for (i, f) in s.table.fields.enumerated() where !present[i] { problems.append("\(f.name): missing column") }
+        return problems
     }
 
     static func describe(seconds: Int) -> String {

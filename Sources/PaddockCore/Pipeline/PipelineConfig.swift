@@ -210,6 +210,11 @@ extension PipelineConfig {
                 if c.pattern == nil { throw PaddockError(.config, "check \(c.name): regex needs pattern:", at: loc) }
             case .freshness:
                 if c.maxAge == nil || c.columns.count != 1 { throw PaddockError(.config, "check \(c.name): freshness needs one column and max_age:", at: loc) }
+            case .gaps:
+                if c.columns.count != 1 { throw PaddockError(.config, "check \(c.name): gaps needs one date column", at: loc) }
+                for d in [c.from, c.until].compactMap({ $0 }) where Parsers.isoDate(d) == nil {
+                    throw PaddockError(.config, "check \(c.name): '\(d)' is not a date (YYYY-MM-DD)", at: loc)
+                }
             default:
                 break
             }
@@ -587,6 +592,7 @@ public struct FieldConstraints: Decodable, Sendable {
 /// The kinds of check dq-check runs.
 public enum CheckType: String, Sendable, CaseIterable {
     case unique, not_null, range, accepted_values, regex, row_count, relationships, group_count, group_exists, unresulted, freshness
+    case schema, gaps
 }
 
 /// A declared data-quality check (see docs/checks.md).
@@ -627,6 +633,10 @@ public struct CheckConfig: Decodable, Sendable {
     /// freshness: the largest age of the newest value (`36h`, `3d`).
     public var maxAge: String?
     public var maxAgeSeconds: Int? { maxAge.flatMap(CheckConfig.seconds) }
+    /// gaps: the window of expected days, `start:` and `end:` (`YYYY-MM-DD`; default: the first and last day
+    /// in the column).
+    public var from: String?
+    public var until: String?
     /// Thresholds on the failing rows (`> 0`, `>= 10`, `> 1%`); default: the severity's `> 0`.
     public var errorIf: String?
     public var warnIf: String?
@@ -634,6 +644,7 @@ public struct CheckConfig: Decodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case name, table, type, columns, column, severity, min, max, values, description, pattern, to, field, fields
         case group_table, group_key, compare, `where`, if_any, result_column, date, time, grace, max_age, error_if, warn_if
+        case from = "start", until = "end"
     }
     enum WhereKeys: String, CodingKey { case column, equals }
 
@@ -679,6 +690,8 @@ public struct CheckConfig: Decodable, Sendable {
         timeColumn = try c.decodeIfPresent(String.self, forKey: .time)
         grace = try c.decodeIfPresent(String.self, forKey: .grace)
         maxAge = try c.decodeIfPresent(String.self, forKey: .max_age)
+        from = try c.decodeIfPresent(String.self, forKey: .from)
+        until = try c.decodeIfPresent(String.self, forKey: .until)
         errorIf = try FieldConfig.scalarText(c, .error_if)
         warnIf = try FieldConfig.scalarText(c, .warn_if)
         guard severity == "error" || severity == "warn" else {
