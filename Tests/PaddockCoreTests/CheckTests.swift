@@ -191,6 +191,7 @@ struct CheckTests {
           - {name: races_schema, table: races, type: schema}
           - {name: race_days, table: races, type: gaps, column: date}
           - {name: race_days_window, table: races, type: gaps, column: date, start: 2025-05-28, end: 2025-06-02, severity: warn}
+          - {name: race_days_except, table: races, type: gaps, column: date, except_days: ["06-01"]}
         """).results
         #expect(Self.summary(r["odd_schema"]!) == """
         fail 3: 2["2"]["id: not an integer", "code: not in enum", "when: not a date", "extra: not in the schema"] 3[""]["id: missing column"] 4["0"]["id: below 1"]
@@ -198,6 +199,7 @@ struct CheckTests {
         #expect(r["races_schema"]!.status == .pass)
         #expect(Self.summary(r["race_days"]!) == "fail 1: 0[\"2025-06-01\"][]")
         #expect(r["race_days"]!.rowsChecked == 4)
+        #expect(r["race_days_except"]!.status == .pass)
         #expect(Self.summary(r["race_days_window"]!) == "warn 3: 0[\"2025-05-28\"][] 0[\"2025-05-29\"][] 0[\"2025-06-01\"][]")
     }
 

@@ -35,12 +35,12 @@ struct RacingPipelineTests {
         """, scratch: scratch)
     }
 
-    @Test("a clean tree: every record written (horses deduplicated), nothing quarantined, dq-check passes")
+    @Test("a clean tree: every record written (horses deduplicated), nothing quarantined, dq-check passes (warning about the 7 days the sampled tree has no race)")
     func cleanTree() throws {
         let r = try Self.run(injectBad: 0)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == """
-        dq-check: exit 0, pass {'pass': 17, 'warn': 0, 'fail': 0, 'error': 0} []
+        dq-check: exit 0, warn {'pass': 18, 'warn': 1, 'fail': 0, 'error': 0} [('race_days', 7)]
         tree: 224 races, 2095 runners
         races: 224 in, 224 written, 0 quarantined, 0 filtered: conserved
         runners: 2095 in, 2095 written, 0 quarantined, 0 filtered: conserved
@@ -58,7 +58,7 @@ struct RacingPipelineTests {
         #expect(r.status == 0, "\(r.stderr)")
         // The quarantined runners leave their races short of `ran`: the reconciliation says so.
         #expect(r.stdout == """
-        dq-check: exit 1, fail {'pass': 16, 'warn': 0, 'fail': 1, 'error': 0} [('runner_count_mismatch', 12)]
+        dq-check: exit 1, fail {'pass': 17, 'warn': 1, 'fail': 1, 'error': 0} [('race_days', 7), ('runner_count_mismatch', 12)]
         tree: 224 races, 2095 runners
         races: 224 in, 224 written, 0 quarantined, 0 filtered: conserved
         runners: 2095 in, 2083 written, 12 quarantined, 0 filtered: conserved

@@ -637,6 +637,8 @@ public struct CheckConfig: Decodable, Sendable {
     /// in the column).
     public var from: String?
     public var until: String?
+    /// gaps: days of the year with no fixtures by design (`MM-DD`: `12-25`).
+    public var exceptDays: [String]
     /// Thresholds on the failing rows (`> 0`, `>= 10`, `> 1%`); default: the severity's `> 0`.
     public var errorIf: String?
     public var warnIf: String?
@@ -644,7 +646,7 @@ public struct CheckConfig: Decodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case name, table, type, columns, column, severity, min, max, values, description, pattern, to, field, fields
         case group_table, group_key, compare, `where`, if_any, result_column, date, time, grace, max_age, error_if, warn_if
-        case from = "start", until = "end"
+        case from = "start", until = "end", except_days
     }
     enum WhereKeys: String, CodingKey { case column, equals }
 
@@ -692,6 +694,7 @@ public struct CheckConfig: Decodable, Sendable {
         maxAge = try c.decodeIfPresent(String.self, forKey: .max_age)
         from = try c.decodeIfPresent(String.self, forKey: .from)
         until = try c.decodeIfPresent(String.self, forKey: .until)
+        exceptDays = try c.decodeIfPresent([String].self, forKey: .except_days) ?? []
         errorIf = try FieldConfig.scalarText(c, .error_if)
         warnIf = try FieldConfig.scalarText(c, .warn_if)
         guard severity == "error" || severity == "warn" else {
