@@ -671,7 +671,14 @@ def make_runners(seed: int, world: World, race: Race, n: int | None = None):
                                 sym, is_hcap, or_base, pos, n, flat))
     if rows and rng.random() < 0.004:              # a disqualified finisher
         j = rng.randrange(len(rows))
+        old = rows[j][2]
         rows[j][2] = "DSQ"
+        # The placings are revised: unless a dead heat keeps the place, the horses behind move up one
+        # (a disqualified winner leaves the second as the winner).
+        if old.isdigit() and not any(r[2] == old for r in rows):
+            for r in rows[j + 1:]:
+                if r[2].isdigit():
+                    r[2] = str(int(r[2]) - 1)
     for i in nonfin:
         age, h = field[i]
         code = rng.choices(nf_vals, nf_wts)[0]
