@@ -30,6 +30,15 @@ struct CheckTests {
         primaryKey: [horse_id]
         fields:
           - {name: horse_id}
+      - name: games
+        source: feed
+        primaryKey: [season, home, away]
+        fields:
+          - {name: season}
+          - {name: round}
+          - {name: home}
+          - {name: away}
+          - {name: date, type: date}
       - name: odd
         source: feed
         primaryKey: [id]
@@ -58,6 +67,13 @@ struct CheckTests {
         {"race_id":"r3","number":1,"position":null,"horse_id":"c","lbs":140}
         {"race_id":"r4","number":1,"position":null,"horse_id":"c","lbs":140}
         {"race_id":"r4","number":1,"position":null,"horse_id":"c","lbs":140}
+
+        """,
+        "games": """
+        {"season":"2024-25","round":"1","home":"a","away":"b","date":"2024-08-17"}
+        {"season":"2024-25","round":"1","home":"c","away":"c","date":"2024-08-17"}
+        {"season":"2024-25","round":"1","home":"a","away":"b","date":"2025-09-01"}
+        {"season":"2019-20","round":"38","home":"d","away":"e","date":"2020-07-26"}
 
         """,
         "odd": """
@@ -201,6 +217,25 @@ struct CheckTests {
         #expect(r["race_days"]!.rowsChecked == 4)
         #expect(r["race_days_except"]!.status == .pass)
         #expect(Self.summary(r["race_days_window"]!) == "warn 3: 0[\"2025-05-28\"][] 0[\"2025-05-29\"][] 0[\"2025-06-01\"][]")
+    }
+
+    @Test("compare two columns, date_in_season, and a unique team pair per round")
+    func footballSuite() throws {
+        let r = try Self.run("""
+          - {name: differ, table: games, type: compare, columns: [home, away], op: "!="}
+          - {name: in_season, table: games, type: date_in_season, column: date, season: season}
+          - {name: strict_season, table: games, type: date_in_season, column: date, season: season, season_ends: "06-30"}
+          - {name: pair_once, table: games, type: unique, columns: [season, round, home, away]}
+          - {name: ordered, table: games, type: compare, columns: [round, season], op: "<"}
+        """).results
+        #expect(Self.summary(r["differ"]!) == "fail 1: 2[\"2024-25\", \"c\", \"c\"][\"c\", \"c\"]")
+        #expect(Self.summary(r["in_season"]!) == "fail 1: 3[\"2024-25\", \"a\", \"b\"][\"2025-09-01\", \"2024-25\"]")
+        // With the season ending on 30 June, 2019-20's last matchday (26 July 2020) is out.
+        #expect(r["strict_season"]!.failingCount == 2)
+        #expect(Self.summary(r["pair_once"]!) == "fail 1: 3[\"2024-25\", \"a\", \"b\"][\"2024-25\", \"1\", \"a\", \"b\"]")
+        // Not both numbers: compared as text, so "1" < "2024-25" holds and "38" < "2019-20" does not.
+        #expect(Self.summary(r["ordered"]!).hasPrefix("fail 1: 4["))
+        #expect(CheckRunner.compare("9", "10", "<") && !CheckRunner.compare("9", "10a", "<"))
     }
 
     @Test("config errors: unknown table in relationships, missing compare, bad threshold, bad duration")

@@ -324,6 +324,19 @@ public struct CheckRunner {
                     if let h = KeyHash.of(values), let keys = refs[k]?.keys, !keys.contains(h) { bad = true }
                 case .gaps:
                     if let v = values.first ?? nil, !v.isNull, let d = Self.day(v.cellText) { s.days.insert(d) }
+                case .compare:
+                    if let a = values[0], let b = values[1], !a.isNull, !b.isNull {
+                        bad = !Self.compare(a.cellText, b.cellText, s.config.op ?? "!=")
+                    }
+                case .date_in_season:
+                    if let d = values[0], !d.isNull, let season = s.config.seasonColumn.flatMap({ root[$0] }), !season.isNull {
+                        bad = !Self.inSeason(d.cellText, season: season.cellText, starts: s.config.seasonStarts, ends: s.config.seasonEnds)
+                        if bad {
+                            try fail(s, FailingRow(line: lineNumber, key: table.primaryKey.map { root[$0]?.cellText ?? "" },
+                                                   values: [d.cellText, season.cellText]))
+                            bad = false
+                        }
+                    }
                 case .schema:
                     let problems = Self.schemaProblems(root, s)
                     if !problems.isEmpty {
@@ -400,6 +413,37 @@ public struct CheckRunner {
                                threshold: thr.joined(separator: ", "), samples: s.samples,
                                message: s.failing == 0 ? nil : "\(s.failing) of \(s.rows) rows fail")
         }
+    }
+
+    /// `a op b`, numerically when both are numbers, else as text.
+    static func compare(_ a: String, _ b: String, _ op: String) -> Bool {
+        if let x = Double(a), let y = Double(b) {
+            switch op {
+            case "=": return x == y
+            case "<": return x < y
+            case "<=": return x <= y
+            case ">": return x > y
+            case ">=": return x >= y
+            default: return x != y
+            }
+        }
+        switch op {
+        case "=": return a == b
+        case "<": return a < b
+        case "<=": return a <= b
+        case ">": return a > b
+        case ">=": return a >= b
+        default: return a != b
+        }
+    }
+
+    /// Whether `date` falls in a `YYYY-YY` (or `YYYY`) season's window: `starts` (MM-DD) of its first year
+    /// to `ends` (MM-DD) of the next. A season that cannot be read fails.
+    static func inSeason(_ date: String, season: String, starts: String, ends: String) -> Bool {
+        guard let year = Int(season.prefix(4)), Parsers.isoDate(String(date.prefix(10))) != nil else { return false }
+        let from = "\(year)-\(starts)", to = "\(year + 1)-\(ends)"
+        let d = String(date.prefix(10))
+        return d >= from && d <= to
     }
 
     /// Days since 1970-01-01 of a `YYYY-MM-DD` (or the date part of a datetime).

@@ -210,6 +210,14 @@ extension PipelineConfig {
                 if c.pattern == nil { throw PaddockError(.config, "check \(c.name): regex needs pattern:", at: loc) }
             case .freshness:
                 if c.maxAge == nil || c.columns.count != 1 { throw PaddockError(.config, "check \(c.name): freshness needs one column and max_age:", at: loc) }
+            case .compare:
+                guard c.columns.count == 2, let op = c.op, ["!=", "=", "<", "<=", ">", ">="].contains(op) else {
+                    throw PaddockError(.config, "check \(c.name): compare needs two columns and op: one of != = < <= > >=", at: loc)
+                }
+            case .date_in_season:
+                guard c.columns.count == 1, let season = c.seasonColumn, t.fields.contains(where: { $0.name == season }) else {
+                    throw PaddockError(.config, "check \(c.name): date_in_season needs one date column and season: (a column of \(t.name))", at: loc)
+                }
             case .gaps:
                 if c.columns.count != 1 { throw PaddockError(.config, "check \(c.name): gaps needs one date column", at: loc) }
                 for d in [c.from, c.until].compactMap({ $0 }) where Parsers.isoDate(d) == nil {
@@ -592,7 +600,7 @@ public struct FieldConstraints: Decodable, Sendable {
 /// The kinds of check dq-check runs.
 public enum CheckType: String, Sendable, CaseIterable {
     case unique, not_null, range, accepted_values, regex, row_count, relationships, group_count, group_exists, unresulted, freshness
-    case schema, gaps
+    case schema, gaps, compare, date_in_season
 }
 
 /// A declared data-quality check (see docs/checks.md).
@@ -639,6 +647,13 @@ public struct CheckConfig: Decodable, Sendable {
     public var until: String?
     /// gaps: days of the year with no fixtures by design (`MM-DD`: `12-25`).
     public var exceptDays: [String]
+    /// compare: how the first column must compare with the second (`!=`, `=`, `<`, `<=`, `>`, `>=`).
+    public var op: String?
+    /// date_in_season: the season column (`2024-25`) and the window of a season, `MM-DD` in its first year
+    /// to `MM-DD` in its second (default `07-01` to `08-31`: late-finishing seasons such as 2019-20 included).
+    public var seasonColumn: String?
+    public var seasonStarts: String
+    public var seasonEnds: String
     /// Thresholds on the failing rows (`> 0`, `>= 10`, `> 1%`); default: the severity's `> 0`.
     public var errorIf: String?
     public var warnIf: String?
@@ -646,7 +661,7 @@ public struct CheckConfig: Decodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case name, table, type, columns, column, severity, min, max, values, description, pattern, to, field, fields
         case group_table, group_key, compare, `where`, if_any, result_column, date, time, grace, max_age, error_if, warn_if
-        case from = "start", until = "end", except_days
+        case from = "start", until = "end", except_days, op, season, season_starts, season_ends
     }
     enum WhereKeys: String, CodingKey { case column, equals }
 
@@ -695,6 +710,10 @@ public struct CheckConfig: Decodable, Sendable {
         from = try c.decodeIfPresent(String.self, forKey: .from)
         until = try c.decodeIfPresent(String.self, forKey: .until)
         exceptDays = try c.decodeIfPresent([String].self, forKey: .except_days) ?? []
+        op = try c.decodeIfPresent(String.self, forKey: .op)
+        seasonColumn = try c.decodeIfPresent(String.self, forKey: .season)
+        seasonStarts = try c.decodeIfPresent(String.self, forKey: .season_starts) ?? "07-01"
+        seasonEnds = try c.decodeIfPresent(String.self, forKey: .season_ends) ?? "08-31"
         errorIf = try FieldConfig.scalarText(c, .error_if)
         warnIf = try FieldConfig.scalarText(c, .warn_if)
         guard severity == "error" || severity == "warn" else {
