@@ -10,8 +10,9 @@ public struct DQCheckCommand: ParsableCommand {
         Checks are declared under 'checks:' in the pipeline definition (docs/checks.md): unique, not_null, \
         range, accepted_values, regex, row_count, relationships (a foreign key into another table), \
         group_count (rows per key in another table equal a column: runners per race = ran), group_exists \
-        (every group has a matching row: a winner), unresulted (started without results) and freshness \
-        (the newest date against --now). Each has a severity (error or warn) and optional thresholds on the \
+        (every group has a matching row: a winner), unresulted (started without results), freshness \
+        (the newest date against --now), schema, gaps, compare, date_in_season and drift (null rates and \
+        category shares against the last published snapshot). Each has a severity (error or warn) and optional thresholds on the \
         failing rows, warn_if and error_if ('> 0', '>= 10', '> 1%'). Each table is read once \
         (<data>/derived/<pipeline>/<table>.ndjson), referenced tables first. The report (default \
         <data>/derived/<pipeline>/dq_report.json) gives each check's status, observed value, threshold, \
@@ -51,6 +52,7 @@ public struct DQCheckCommand: ParsableCommand {
         var runner = CheckRunner(config: config)
         runner.maxSamples = maxSamples
         runner.now = try options.timestamp()
+        runner.processedDir = ws.processedDir(config.pipeline)
         let failureFile = try failures.map { path throws(PaddockError) in try OutputTarget(path: path) }
         runner.failures = failureFile?.buffer
         let results = try runner.run(derivedDir: ws.derivedDir(config.pipeline), tables: tables.isEmpty ? nil : Set(tables))

@@ -93,7 +93,7 @@ struct CheckTests {
 
     /// Runs `checksYAML` over the tables above at 2025-06-01T00:00:00Z; returns the results by name and
     /// the --failures NDJSON.
-    static func run(_ checksYAML: String) throws -> (results: [String: CheckResult], failures: String) {
+    static func run(_ checksYAML: String, snapshot: String? = nil) throws -> (results: [String: CheckResult], failures: String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paddock-checks-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir + "/pipelines", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: dir + "/derived", withIntermediateDirectories: true)
@@ -109,6 +109,14 @@ struct CheckTests {
         for (name, text) in data { try text.write(toFile: "\(dir)/derived/\(name).ndjson", atomically: true, encoding: .utf8) }
         let config = try Workspace(configDir: dir, dataDir: dir).loadPipeline("t")
         var runner = CheckRunner(config: config)
+        if let snapshot {
+            // A published snapshot of races: the manifest and the table (uncompressed here).
+            try FileManager.default.createDirectory(atPath: dir + "/processed/snapshots/s1", withIntermediateDirectories: true)
+            try snapshot.write(toFile: dir + "/processed/snapshots/s1/races.csv", atomically: true, encoding: .utf8)
+            try #"{"run_id": "s1", "tables": [{"name": "races", "path": "snapshots/s1/races.csv"}]}"#
+                .write(toFile: dir + "/processed/latest_successful_run.json", atomically: true, encoding: .utf8)
+            runner.processedDir = dir + "/processed"
+        }
         runner.now = Timestamp(parsing: "2025-06-01T00:00:00Z")!
         let sink = MemorySink()
         runner.failures = OutputBuffer(sink: sink)
@@ -236,6 +244,40 @@ struct CheckTests {
         // Not both numbers: compared as text, so "1" < "2024-25" holds and "38" < "2019-20" does not.
         #expect(Self.summary(r["ordered"]!).hasPrefix("fail 1: 4["))
         #expect(CheckRunner.compare("9", "10", "<") && !CheckRunner.compare("9", "10a", "<"))
+    }
+
+    @Test("drift: null rates and category shares against the last published snapshot")
+    func drift() throws {
+        let checks = """
+          - {name: drift, table: races, type: drift, columns: [course], null_rate: [off_time], max_change: 0.1, severity: warn}
+        """
+        let snapshot = """
+        race_id,date,off_time,ran,course
+        r1,2025-05-01,,3,Ascot
+        r2,2025-05-01,,3,Ascot
+        r3,2025-05-01,,3,Ascot
+        r4,2025-05-02,,3,Ayr
+
+        """
+        let (r, failures) = try Self.run(checks, snapshot: snapshot)
+        let d = r["drift"]!
+        #expect(d.status == .warn)
+        // Ascot 75% -> 25%, ascot and Bath 0% -> 25%, off_time null 100% -> 0%; Ayr stays at 25%.
+        #expect(Self.summary(d) == "warn 4: 0[\"course\", \"Ascot\"][\"75.0%\", \"25.0%\"] 0[\"course\", \"Bath\"][\"0.0%\", \"25.0%\"] 0[\"course\", \"ascot\"][\"0.0%\", \"25.0%\"] 0[\"off_time\", \"(null)\"][\"100.0%\", \"0.0%\"]")
+        #expect(d.message == "4 null rates or category shares changed by more than 10 points against snapshot s1 (4 rows)")
+        #expect(failures.split(separator: "\n").count == 4)
+        // The same data as the snapshot: no change. No snapshot at all: a pass that says so.
+        let same = """
+        race_id,date,off_time,ran,course
+        r1,2025-05-30,14:00:00,3,Ascot
+        r2,2025-05-30,15:00:00,3,ascot
+        r3,2025-05-31,16:00:00,1,Ayr
+        r4,2025-06-02,12:00:00,1,Bath
+
+        """
+        #expect(try Self.run(checks, snapshot: same).results["drift"]!.status == .pass)
+        let none = try Self.run(checks).results["drift"]!
+        #expect(none.status == .pass && none.message == "no change above 10 points no published snapshot to compare with")
     }
 
     @Test("config errors: unknown table in relationships, missing compare, bad threshold, bad duration")

@@ -40,7 +40,7 @@ struct RacingPipelineTests {
         let r = try Self.run(injectBad: 0)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == """
-        dq-check: exit 0, warn {'pass': 18, 'warn': 1, 'fail': 0, 'error': 0} [('race_days', 7)]
+        dq-check: exit 0, warn {'pass': 19, 'warn': 1, 'fail': 0, 'error': 0} [('race_days', 7)]
         tree: 224 races, 2095 runners
         races: 224 in, 224 written, 0 quarantined, 0 filtered: conserved
         runners: 2095 in, 2095 written, 0 quarantined, 0 filtered: conserved
@@ -58,7 +58,7 @@ struct RacingPipelineTests {
         #expect(r.status == 0, "\(r.stderr)")
         // The quarantined runners leave their races short of `ran`: the reconciliation says so.
         #expect(r.stdout == """
-        dq-check: exit 1, fail {'pass': 17, 'warn': 1, 'fail': 1, 'error': 0} [('race_days', 7), ('runner_count_mismatch', 12)]
+        dq-check: exit 1, fail {'pass': 18, 'warn': 1, 'fail': 1, 'error': 0} [('race_days', 7), ('runner_count_mismatch', 12)]
         tree: 224 races, 2095 runners
         races: 224 in, 224 written, 0 quarantined, 0 filtered: conserved
         runners: 2095 in, 2083 written, 12 quarantined, 0 filtered: conserved
@@ -112,5 +112,34 @@ struct RacingPipelineTests {
         no manifest
 
         """, "\(r.stderr)")
+    }
+
+    @Test("drift against the published snapshot: after publishing, a change in headgear shares and missing ratings warns")
+    func driftAgainstSnapshot() throws {
+        let scratch = try ToolRunner.makeScratch()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let r = try ToolRunner.run("""
+        set -euo pipefail
+        now=2025-06-01T00:00:00Z
+        mkdir -p "$TMP/config/pipelines"
+        sed "s|root: data/landing/racing|root: $TMP/landing|" config/pipelines/racing.yaml > "$TMP/config/pipelines/racing.yaml"
+        export PADDOCK_CONFIG_DIR="$TMP/config"
+        python3 scripts/gen_racing.py tree --root "$TMP/landing" --months 1 --start 2024-03 --seed 4 --runners-per-month 800 > /dev/null
+        scripts/run_pipeline.sh --pipeline racing --now $now 2> /dev/null
+        python3 -c 'import json,sys; print([c["message"] for c in json.load(open(sys.argv[1]))["checks"] if c["name"] == "runners_drift"][0])' "$DATA_DIR/derived/racing/dq_report.json" | grep -o "no published snapshot to compare with"
+        # The next run's runners: every horse in blinkers, no official ratings.
+        out="$DATA_DIR/derived/racing/runners.ndjson"
+        python3 -c 'import json,sys
+        rows=[json.loads(l) for l in open(sys.argv[1])]
+        for r in rows: r["headgear"]="b"; r["official_rating"]=None
+        open(sys.argv[1],"w").write("".join(json.dumps(r)+"\\n" for r in rows))' "$out"
+        dq-check --pipeline racing --now $now --failures "$TMP/f.ndjson" 2>&1 | grep runners_drift
+        grep runners_drift "$TMP/f.ndjson" | python3 -c 'import json,sys; print(sorted(tuple(json.loads(l)["key"]) for l in sys.stdin)[:3])'
+        """, scratch: scratch)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "no published snapshot to compare with", "\(r.stdout)")
+        #expect(lines.contains { $0.hasPrefix("dq-check: WARN runners_drift (runners, drift): ") && $0.contains("against snapshot 20250601T000000Z") }, "\(r.stdout)")
+        #expect(lines.last == "[('headgear', '(null)'), ('headgear', 'b'), ('official_rating', '(null)')]", "\(r.stdout)")
     }
 }

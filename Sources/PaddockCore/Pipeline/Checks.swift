@@ -95,6 +95,10 @@ public struct CheckRunner {
     public var now = Timestamp.now()
     /// Where every failing row goes (NDJSON), when set.
     public var failures: OutputBuffer?
+    /// `data/processed/<pipeline>`, where `drift` finds the last published snapshot.
+    public var processedDir: String?
+    /// Distinct values per column that `drift` counts; a column with more is compared on its null rate only.
+    public static let driftCategoryLimit = 1000
 
     public init(config: PipelineConfig) { self.config = config }
 
@@ -116,6 +120,10 @@ public struct CheckRunner {
         // schema: the table's fields by name
         var fieldIndex: [String: Int] = [:]
         var schemaPatterns: [Int: Regex<AnyRegexOutput>] = [:]
+        // drift: per column, nulls and value counts (nil once a column has too many distinct values)
+        var nulls: [Int] = []
+        var counts: [[String: Int]?] = []
+        var driftNote: String?
         // group checks: the checked table's rows, kept for the end
         var pending: [(hash: UInt64, line: Int, key: [String], values: [String])] = []
         init(_ c: CheckConfig, table: TableConfig) {
@@ -165,6 +173,11 @@ public struct CheckRunner {
             if s.errorIf == nil && s.warnIf == nil {
                 if c.severity == "warn" { s.warnIf = Threshold("> 0") } else { s.errorIf = Threshold("> 0") }
             }
+            if s.type == .drift {
+                // Category columns first, then the null-rate-only ones (no counts kept).
+                s.nulls = Array(repeating: 0, count: c.columns.count + c.nullRateColumns.count)
+                s.counts = Array(repeating: [:], count: c.columns.count) + Array(repeating: nil, count: c.nullRateColumns.count)
+            }
             if s.type == .schema {
                 for (i, f) in s.table.fields.enumerated() {
                     s.fieldIndex[f.name] = i
@@ -210,6 +223,8 @@ public struct CheckRunner {
                 collectors[check.config.to!]?.first { $0.check == check.config.name }?.collector
             }, path: "\(derivedDir)/\(name).ndjson")
         }
+        // Drift: null rates and category shares against the last published snapshot.
+        for s in states where s.type == .drift { try compareWithSnapshot(s) }
         // Gaps: every day of the window with no row.
         for s in states where s.type == .gaps {
             guard let first = s.config.from.flatMap(Self.day) ?? s.days.min(), let last = s.config.until.flatMap(Self.day) ?? s.days.max(), first <= last else { continue }
@@ -324,6 +339,14 @@ public struct CheckRunner {
                     if let h = KeyHash.of(values), let keys = refs[k]?.keys, !keys.contains(h) { bad = true }
                 case .gaps:
                     if let v = values.first ?? nil, !v.isNull, let d = Self.day(v.cellText) { s.days.insert(d) }
+                case .drift:
+                    for (i, v) in (values + s.config.nullRateColumns.map { root[$0] }).enumerated() {
+                        guard let v, !v.isNull, !(v.kind == .string && v.rawBytes.isEmpty) else { s.nulls[i] += 1; continue }
+                        if s.counts[i] != nil {
+                            s.counts[i]![v.cellText, default: 0] += 1
+                            if s.counts[i]!.count > Self.driftCategoryLimit { s.counts[i] = nil }
+                        }
+                    }
                 case .compare:
                     if let a = values[0], let b = values[1], !a.isNull, !b.isNull {
                         bad = !Self.compare(a.cellText, b.cellText, s.config.op ?? "!=")
@@ -408,10 +431,70 @@ public struct CheckRunner {
                 thr.append("warn_if \(w)")
                 if status == .pass && w.holds(failing: s.failing, rows: s.rows) { status = .warn }
             }
-            let rowsChecked = [.group_count, .group_exists, .unresulted].contains(s.type) ? s.rows : s.rows
-            return CheckResult(config: c, status: status, observed: s.failing, rowsChecked: rowsChecked, failingCount: s.failing,
+            if s.type == .drift {
+                thr.insert("changes above \(pct0(c.maxChange))", at: 0)
+                let what = s.failing == 0 ? "no change above \(pct0(c.maxChange))" : "\(s.failing) null rates or category shares changed by more than \(pct0(c.maxChange))"
+                return CheckResult(config: c, status: status, observed: s.failing, rowsChecked: s.rows, failingCount: s.failing,
+                                   threshold: thr.joined(separator: ", "), samples: s.samples,
+                                   message: s.driftNote.map { "\(what) \($0)" } ?? what)
+            }
+            return CheckResult(config: c, status: status, observed: s.failing, rowsChecked: s.rows, failingCount: s.failing,
                                threshold: thr.joined(separator: ", "), samples: s.samples,
                                message: s.failing == 0 ? nil : "\(s.failing) of \(s.rows) rows fail")
+        }
+    }
+
+    /// Compares a drift check's counts with those of the table in the last published snapshot.
+    func compareWithSnapshot(_ s: State) throws(PaddockError) {
+        let c = s.config
+        guard let dir = processedDir, FileSystem.exists("\(dir)/latest_successful_run.json") else {
+            s.driftNote = "no published snapshot to compare with"
+            return
+        }
+        let manifest = "\(dir)/latest_successful_run.json"
+        let entry: (path: String, run: String)? = try withJSONFile(manifest) { (root: JSONNode) throws(PaddockError) in
+            let run = root["run_id"]?.string ?? "?"
+            for t in root["tables"]?.elements ?? [] where t["name"]?.string == c.table {
+                if let p = t["path"]?.string { return (p, run) }
+            }
+            return nil
+        }
+        guard let entry else {
+            s.driftNote = "the last snapshot has no table \(c.table)"
+            return
+        }
+        let reader = CSVReader(source: try Input.open("\(dir)/\(entry.path)"))
+        let header = try reader.readHeader()
+        let columns = c.columns + c.nullRateColumns
+        let index = columns.map { header.firstIndex(of: $0) }
+        var oldRows = 0
+        var oldNulls = Array(repeating: 0, count: columns.count)
+        var oldCounts: [[String: Int]?] = Array(repeating: [:], count: c.columns.count) + Array(repeating: nil, count: c.nullRateColumns.count)
+        while let row = try reader.next() {
+            oldRows += 1
+            for (i, k) in index.enumerated() {
+                guard let k, k < row.count, row.bytes(k).count > 0 else { oldNulls[i] += 1; continue }
+                if oldCounts[i] != nil {
+                    oldCounts[i]![row.string(k), default: 0] += 1
+                    if oldCounts[i]!.count > Self.driftCategoryLimit { oldCounts[i] = nil }
+                }
+            }
+        }
+        s.driftNote = "against snapshot \(entry.run) (\(oldRows) rows)"
+        func pct(_ x: Double) -> String { ValueParsers.fixedText(x * 100, places: 1, trimZeros: false) + "%" }
+        let newRows = max(s.rows, 1), baseRows = max(oldRows, 1)
+        for (i, column) in columns.enumerated() {
+            let before = Double(oldNulls[i]) / Double(baseRows), after = Double(s.nulls[i]) / Double(newRows)
+            if abs(after - before) > c.maxChange {
+                try fail(s, FailingRow(line: 0, key: [column, "(null)"], values: [pct(before), pct(after)]))
+            }
+            guard let now = s.counts[i], let then = oldCounts[i] else { continue }
+            for value in Set(now.keys).union(then.keys).sorted() {
+                let b = Double(then[value] ?? 0) / Double(baseRows), a = Double(now[value] ?? 0) / Double(newRows)
+                if abs(a - b) > c.maxChange {
+                    try fail(s, FailingRow(line: 0, key: [column, value], values: [pct(b), pct(a)]))
+                }
+            }
         }
     }
 
@@ -495,6 +578,8 @@ public struct CheckRunner {
         for (i, f) in s.table.fields.enumerated() where !present[i] { problems.append("\(f.name): missing column") }
         return problems
     }
+
+    func pct0(_ x: Double) -> String { Parsers.format(x * 100) + " points" }
 
     static func describe(seconds: Int) -> String {
         if seconds >= 86400 { return "\(seconds / 86400)d \(seconds % 86400 / 3600)h" }

@@ -218,6 +218,13 @@ extension PipelineConfig {
                 guard c.columns.count == 1, let season = c.seasonColumn, t.fields.contains(where: { $0.name == season }) else {
                     throw PaddockError(.config, "check \(c.name): date_in_season needs one date column and season: (a column of \(t.name))", at: loc)
                 }
+            case .drift:
+                for col in c.nullRateColumns where !t.fields.contains(where: { $0.name == col }) {
+                    throw PaddockError(.config, "check \(c.name): table \(t.name) has no column '\(col)'", at: loc)
+                }
+                if c.columns.isEmpty && c.nullRateColumns.isEmpty || !(c.maxChange > 0 && c.maxChange < 1) {
+                    throw PaddockError(.config, "check \(c.name): drift needs columns and a max_change between 0 and 1", at: loc)
+                }
             case .gaps:
                 if c.columns.count != 1 { throw PaddockError(.config, "check \(c.name): gaps needs one date column", at: loc) }
                 for d in [c.from, c.until].compactMap({ $0 }) where Parsers.isoDate(d) == nil {
@@ -600,7 +607,7 @@ public struct FieldConstraints: Decodable, Sendable {
 /// The kinds of check dq-check runs.
 public enum CheckType: String, Sendable, CaseIterable {
     case unique, not_null, range, accepted_values, regex, row_count, relationships, group_count, group_exists, unresulted, freshness
-    case schema, gaps, compare, date_in_season
+    case schema, gaps, compare, date_in_season, drift
 }
 
 /// A declared data-quality check (see docs/checks.md).
@@ -654,6 +661,11 @@ public struct CheckConfig: Decodable, Sendable {
     public var seasonColumn: String?
     public var seasonStarts: String
     public var seasonEnds: String
+    /// drift: the largest change allowed in a column's null rate or in a category's share of the rows,
+    /// against the last published snapshot (default 0.1: ten percentage points).
+    public var maxChange: Double
+    /// drift: columns compared on their null rate only (times, ids, free text: no categories).
+    public var nullRateColumns: [String]
     /// Thresholds on the failing rows (`> 0`, `>= 10`, `> 1%`); default: the severity's `> 0`.
     public var errorIf: String?
     public var warnIf: String?
@@ -661,7 +673,7 @@ public struct CheckConfig: Decodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case name, table, type, columns, column, severity, min, max, values, description, pattern, to, field, fields
         case group_table, group_key, compare, `where`, if_any, result_column, date, time, grace, max_age, error_if, warn_if
-        case from = "start", until = "end", except_days, op, season, season_starts, season_ends
+        case from = "start", until = "end", except_days, op, season, season_starts, season_ends, max_change, null_rate
     }
     enum WhereKeys: String, CodingKey { case column, equals }
 
@@ -714,6 +726,8 @@ public struct CheckConfig: Decodable, Sendable {
         seasonColumn = try c.decodeIfPresent(String.self, forKey: .season)
         seasonStarts = try c.decodeIfPresent(String.self, forKey: .season_starts) ?? "07-01"
         seasonEnds = try c.decodeIfPresent(String.self, forKey: .season_ends) ?? "08-31"
+        maxChange = try c.decodeIfPresent(Double.self, forKey: .max_change) ?? 0.1
+        nullRateColumns = try c.decodeIfPresent([String].self, forKey: .null_rate) ?? []
         errorIf = try FieldConfig.scalarText(c, .error_if)
         warnIf = try FieldConfig.scalarText(c, .warn_if)
         guard severity == "error" || severity == "warn" else {
