@@ -93,7 +93,7 @@ struct CheckTests {
 
     /// Runs `checksYAML` over the tables above at 2025-06-01T00:00:00Z; returns the results by name and
     /// the --failures NDJSON.
-    static func run(_ checksYAML: String, snapshot: String? = nil) throws -> (results: [String: CheckResult], failures: String) {
+    static func run(_ checksYAML: String, snapshot: String? = nil, now: String = "2025-06-01T00:00:00Z") throws -> (results: [String: CheckResult], failures: String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paddock-checks-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir + "/pipelines", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: dir + "/derived", withIntermediateDirectories: true)
@@ -117,7 +117,7 @@ struct CheckTests {
                 .write(toFile: dir + "/processed/latest_successful_run.json", atomically: true, encoding: .utf8)
             runner.processedDir = dir + "/processed"
         }
-        runner.now = Timestamp(parsing: "2025-06-01T00:00:00Z")!
+        runner.now = Timestamp(parsing: now)!
         let sink = MemorySink()
         runner.failures = OutputBuffer(sink: sink)
         let results = try runner.run(derivedDir: dir + "/derived")
@@ -205,6 +205,12 @@ struct CheckTests {
           - {name: stale, table: runners, type: freshness, column: race_id, max_age: 1h, severity: warn}
         """).results
         #expect(r2["stale"]!.status == .warn && r2["stale"]!.message == "newest race_id is r4, no date")
+        // Ten days later the newest race (2 June) is 8 days old.
+        let later = try Self.run("""
+          - {name: fresh, table: races, type: freshness, column: date, max_age: 3d}
+        """, now: "2025-06-10T00:00:00Z").results["fresh"]!
+        #expect(later.status == .fail && later.observed == 8 * 86400)
+        #expect(later.message == "newest date is 2025-06-02, 8d 0h old")
         #expect(CheckConfig.seconds("1d12h") == 129600 && CheckConfig.seconds("90m") == 5400 && CheckConfig.seconds("3x") == nil && CheckConfig.seconds("h") == nil)
     }
 
@@ -278,6 +284,35 @@ struct CheckTests {
         #expect(try Self.run(checks, snapshot: same).results["drift"]!.status == .pass)
         let none = try Self.run(checks).results["drift"]!
         #expect(none.status == .pass && none.message == "no change above 10 points no published snapshot to compare with")
+    }
+
+    @Test("every check type warns instead of failing with severity: warn, and passes on clean data", arguments: [
+        "{name: x, table: runners, type: unique, columns: [race_id, number]}",
+        "{name: x, table: runners, type: not_null, column: position}",
+        "{name: x, table: runners, type: range, column: lbs, min: 100, max: 200}",
+        "{name: x, table: races, type: accepted_values, column: course, values: [Ascot, Ayr, Bath]}",
+        "{name: x, table: races, type: regex, column: course, pattern: \"[A-Z][a-z]+\"}",
+        "{name: x, table: odd, type: schema}",
+        "{name: x, table: runners, type: row_count, min: 10}",
+        "{name: x, table: odd, type: freshness, column: when, max_age: 1h}",
+        "{name: x, table: races, type: gaps, column: date}",
+        "{name: x, table: runners, type: relationships, column: horse_id, to: horses}",
+        "{name: x, table: races, type: group_count, column: race_id, group_table: runners, compare: ran}",
+        "{name: x, table: races, type: group_exists, column: race_id, group_table: runners, where: {column: position, equals: 1}, if_any: position}",
+        "{name: x, table: races, type: unresulted, column: race_id, group_table: runners, result_column: position, date: date, time: off_time}",
+        "{name: x, table: games, type: compare, columns: [home, away], op: \"!=\"}",
+        "{name: x, table: games, type: date_in_season, column: date, season: season}",
+    ])
+    func warnSeverity(_ check: String) throws {
+        let failing = try Self.run("  - " + check).results["x"]!
+        #expect(failing.status == .fail, "\(check)")
+        let warned = try Self.run("  - " + check.dropLast() + ", severity: warn}").results["x"]!
+        #expect(warned.status == .warn, "\(check)")
+        // A threshold above what fails lets it pass (row_count and freshness have their own bounds).
+        if !check.contains("row_count") && !check.contains("freshness") {
+            let tolerated = try Self.run("  - " + check.dropLast() + ", error_if: \"> 100\"}").results["x"]!
+            #expect(tolerated.status == .pass, "\(check)")
+        }
     }
 
     @Test("config errors: unknown table in relationships, missing compare, bad threshold, bad duration")
