@@ -292,105 +292,115 @@ public struct CheckRunner {
             throw PaddockError(.io, "table \(table.name) has no derived file", at: SourceLocation(file: path),
                                hint: "run normalize --pipeline \(config.pipeline) --table \(table.name) first")
         }
+        // Every column any check or collector reads gets a slot, located once per row.
+        var needed = table.primaryKey
+        for st in states {
+            let c = st.config
+            needed += c.columns + c.nullRateColumns + [c.seasonColumn, c.compareColumn, c.dateColumn ?? "date", c.timeColumn].compactMap { $0 }
+            if st.type == .schema { needed += st.table.fields.map(\.name) }
+        }
+        for c in collectors { needed += c.columns + [c.whereColumn, c.presentColumn].compactMap { $0 } }
+        let row = RowBinder(columns: needed)
+        let pk = table.primaryKey.map(row.slot)
+        let stateSlots = states.map { $0.config.columns.map(row.slot) }
+        let nullRateSlots = states.map { $0.config.nullRateColumns.map(row.slot) }
+        let seasonSlots = states.map { $0.config.seasonColumn.map(row.slot) }
+        let compareSlots = states.map { $0.config.compareColumn.map(row.slot) }
+        let dateSlots = states.map { $0.type == .unresulted ? row.slot($0.config.dateColumn ?? "date") : -1 }
+        let timeSlots = states.map { $0.config.timeColumn.map(row.slot) }
+        let allowed = states.map { ($0.config.values ?? []).map { Array($0.utf8) } }
+        let schemaSlots = states.map { $0.type == .schema ? $0.table.fields.map { row.slot($0.name) } : [] }
+        let collectorSlots = collectors.map { $0.columns.map(row.slot) }
+        let whereSlots = collectors.map { $0.whereColumn.map(row.slot) }
+        let whereBytes = collectors.map { Array(($0.whereEquals ?? "").utf8) }
+        let presentSlots = collectors.map { $0.presentColumn.map(row.slot) }
         let refs = states.map { $0.type == .relationships ? referenced($0) : nil }
-        var rows = 0
+        func key() -> [String] { pk.map(row.text) }
+
         try forEachNDJSONRecord(path) { (root: JSONNode, lineNumber: Int) throws(PaddockError) in
-            rows += 1
-            for c in collectors {
-                guard let h = KeyHash.of(c.columns.map { root[$0] }) else { continue }
+            row.bind(root.doc)
+            for (ci, c) in collectors.enumerated() {
+                guard let h = row.hash(collectorSlots[ci]) else { continue }
                 if !c.isGroup {
                     c.keys.insert(h)
                     continue
                 }
                 var e = c.counts[h] ?? (0, 0, 0)
                 e.rows += 1
-                if let col = c.whereColumn, let v = root[col], !v.isNull, v.cellText == (c.whereEquals ?? "") { e.matching += 1 }
-                if let col = c.presentColumn, let v = root[col], !v.isNull, !(v.kind == .string && v.rawBytes.isEmpty) { e.present += 1 }
+                if let w = whereSlots[ci], !row.isNull(w), row.equals(w, whereBytes[ci]) { e.matching += 1 }
+                if let p = presentSlots[ci], !row.isBlank(p) { e.present += 1 }
                 c.counts[h] = e
             }
             for (k, s) in states.enumerated() {
                 s.rows += 1
-                let values = s.config.columns.map { root[$0] }
+                let slots = stateSlots[k]
                 var bad = false
                 switch s.type {
                 case .unique:
-                    if let h = KeyHash.of(values), !s.seen.insert(h).inserted { bad = true }
+                    if let h = row.hash(slots), !s.seen.insert(h).inserted { bad = true }
                 case .not_null:
-                    bad = values.contains { $0 == nil || $0!.isNull || ($0!.kind == .string && $0!.rawBytes.isEmpty) }
+                    bad = slots.contains { row.isBlank($0) }
                 case .range:
-                    for v in values {
-                        guard let v, !v.isNull else { continue }
-                        guard let d = Double(v.cellText) else { bad = true; break }
+                    for v in slots where !row.isNull(v) {
+                        guard let d = row.double(v) else { bad = true; break }
                         if let min = s.config.min, d < min { bad = true }
                         if let max = s.config.max, d > max { bad = true }
                     }
                 case .accepted_values:
-                    let allowed = s.config.values ?? []
-                    for v in values {
-                        guard let v, !v.isNull else { continue }
-                        if !allowed.contains(v.cellText) { bad = true }
-                    }
+                    for v in slots where !row.isNull(v) && !allowed[k].contains(where: { row.equals(v, $0) }) { bad = true }
                 case .regex:
-                    for v in values {
-                        guard let v, !v.isNull, let re = s.regex else { continue }
-                        if (try? re.wholeMatch(in: v.cellText)) == nil { bad = true }
+                    for v in slots where !row.isNull(v) {
+                        if let re = s.regex, (try? re.wholeMatch(in: row.text(v))) == nil { bad = true }
                     }
                 case .relationships:
-                    if let h = KeyHash.of(values), let keys = refs[k]?.keys, !keys.contains(h) { bad = true }
+                    if let h = row.hash(slots), let keys = refs[k]?.keys, !keys.contains(h) { bad = true }
                 case .gaps:
-                    if let v = values.first ?? nil, !v.isNull, let d = Self.day(v.cellText) { s.days.insert(d) }
+                    if let v = slots.first, !row.isNull(v), let d = Self.day(row.text(v)) { s.days.insert(d) }
                 case .drift:
-                    for (i, v) in (values + s.config.nullRateColumns.map { root[$0] }).enumerated() {
-                        guard let v, !v.isNull, !(v.kind == .string && v.rawBytes.isEmpty) else { s.nulls[i] += 1; continue }
+                    for (i, v) in (slots + nullRateSlots[k]).enumerated() {
+                        guard !row.isBlank(v) else { s.nulls[i] += 1; continue }
                         if s.counts[i] != nil {
-                            s.counts[i]![v.cellText, default: 0] += 1
+                            s.counts[i]![row.text(v), default: 0] += 1
                             if s.counts[i]!.count > Self.driftCategoryLimit { s.counts[i] = nil }
                         }
                     }
                 case .compare:
-                    if let a = values[0], let b = values[1], !a.isNull, !b.isNull {
-                        bad = !Self.compare(a.cellText, b.cellText, s.config.op ?? "!=")
+                    if !row.isNull(slots[0]) && !row.isNull(slots[1]) {
+                        bad = !Self.compare(row.text(slots[0]), row.text(slots[1]), s.config.op ?? "!=")
                     }
                 case .date_in_season:
-                    if let d = values[0], !d.isNull, let season = s.config.seasonColumn.flatMap({ root[$0] }), !season.isNull {
-                        bad = !Self.inSeason(d.cellText, season: season.cellText, starts: s.config.seasonStarts, ends: s.config.seasonEnds)
-                        if bad {
-                            try fail(s, FailingRow(line: lineNumber, key: table.primaryKey.map { root[$0]?.cellText ?? "" },
-                                                   values: [d.cellText, season.cellText]))
-                            bad = false
+                    if !row.isNull(slots[0]), let season = seasonSlots[k], !row.isNull(season) {
+                        let d = row.text(slots[0]), se = row.text(season)
+                        if !Self.inSeason(d, season: se, starts: s.config.seasonStarts, ends: s.config.seasonEnds) {
+                            try fail(s, FailingRow(line: lineNumber, key: key(), values: [d, se]))
                         }
                     }
                 case .schema:
-                    let problems = Self.schemaProblems(root, s)
-                    if !problems.isEmpty {
-                        try fail(s, FailingRow(line: lineNumber, key: table.primaryKey.map { root[$0]?.cellText ?? "" }, values: problems))
-                    }
+                    let problems = Self.schemaProblems(row, root, s, schemaSlots[k])
+                    if !problems.isEmpty { try fail(s, FailingRow(line: lineNumber, key: key(), values: problems)) }
                 case .freshness:
-                    if let v = values.first ?? nil, !v.isNull {
-                        let t = v.cellText
+                    if let v = slots.first, !row.isNull(v) {
+                        let t = row.text(v)
                         if s.newest == nil || t > s.newest! { s.newest = t }
                     }
                 case .group_count, .group_exists, .unresulted:
-                    let key = s.config.columns
-                    if let h = KeyHash.of(key.map { root[$0] }) {
+                    if let h = row.hash(slots) {
                         let compared: [String]
                         switch s.type {
-                        case .group_count: compared = [s.config.compareColumn.flatMap { root[$0]?.cellText } ?? ""]
-                        case .unresulted: compared = [root[s.config.dateColumn ?? "date"]?.cellText ?? "", s.config.timeColumn.flatMap { root[$0]?.cellText } ?? ""]
+                        case .group_count: compared = [compareSlots[k].map(row.text) ?? ""]
+                        case .unresulted: compared = [row.text(dateSlots[k]), timeSlots[k].map(row.text) ?? ""]
                         default: compared = []
                         }
-                        s.pending.append((h, lineNumber, key.map { root[$0]?.cellText ?? "" }, compared))
+                        s.pending.append((h, lineNumber, slots.map(row.text), compared))
                     }
                 case .row_count:
                     break
                 }
                 if bad {
-                    try fail(s, FailingRow(line: lineNumber, key: table.primaryKey.map { root[$0]?.cellText ?? "" },
-                                           values: values.map { $0?.cellText ?? "" }))
+                    try fail(s, FailingRow(line: lineNumber, key: key(), values: slots.map(row.text)))
                 }
             }
         }
-        _ = rows
     }
 
     func result(_ s: State) -> CheckResult {
@@ -537,45 +547,57 @@ public struct CheckRunner {
 
     static func dateText(_ day: Int) -> String { String(Timestamp(seconds: day * 86400).iso8601.prefix(10)) }
 
-    /// How a row breaks its table's Table Schema: `field: reason` for each problem, columns that are
-    /// missing or not declared (drift) included.
-    static func schemaProblems(_ root: JSONNode, _ s: State) -> [String] {
+    /// How a row breaks its table's Table Schema: `field: reason` for each problem, in the schema's field
+    /// order, then the columns the schema does not declare (drift).
+    static func schemaProblems(_ row: RowBinder, _ root: JSONNode, _ s: State, _ slots: [Int]) -> [String] {
         var problems: [String] = []
-        var present = [Bool](repeating: false, count: s.table.fields.count)
-        root.forEachMember { key, value in
-            guard let name = key.string else { return }
-            guard let i = s.fieldIndex[name] else { problems.append("\(name): not in the schema"); return }
-            present[i] = true
-            let f = s.table.fields[i]
+        var declaredPresent = 0
+        for (i, f) in s.table.fields.enumerated() {
+            let slot = slots[i]
+            let name = f.name
+            let kind = row.kind(slot)
+            if kind == RowBinder.absent { problems.append("\(name): missing column"); continue }
+            declaredPresent += 1
             let c = f.constraints
-            if value.isNull {
+            if kind == RowBinder.null {
                 if c.required { problems.append("\(name): required") }
-                return
+                continue
             }
-            let text = value.cellText
             var number: Double?
+            let isString = kind == RowBinder.plain || kind == RowBinder.escaped
             switch FieldType(rawValue: f.type) ?? .string {
-            case .string: if value.kind != .string { problems.append("\(name): not a string") }
+            case .string: if !isString { problems.append("\(name): not a string") }
             case .integer, .year:
-                if value.kind == .number, let i = Int(text) { number = Double(i) } else { problems.append("\(name): not an integer") }
+                if kind == RowBinder.number, let b = row.rawBytes(slot), !b.contains(UInt8(ascii: ".")), !b.contains(where: { $0 | 0x20 == 0x65 }),
+                   let d = row.double(slot) { number = d } else { problems.append("\(name): not an integer") }
             case .number:
-                if value.kind == .number, let d = Double(text) { number = d } else { problems.append("\(name): not a number") }
-            case .boolean: if value.kind != .true && value.kind != .false { problems.append("\(name): not a boolean") }
-            case .date: if value.kind != .string || Parsers.isoDate(text) == nil { problems.append("\(name): not a date") }
-            case .time: if value.kind != .string || Parsers.time(text) != text { problems.append("\(name): not a time (HH:MM:SS)") }
-            case .datetime: if value.kind != .string || Timestamp(parsing: text)?.iso8601 != text { problems.append("\(name): not a UTC datetime") }
-            case .duration: if value.kind != .string || !Parsers.isDuration(text) { problems.append("\(name): not a duration") }
+                if kind == RowBinder.number, let d = row.double(slot) { number = d } else { problems.append("\(name): not a number") }
+            case .boolean: if kind != RowBinder.literalTrue && kind != RowBinder.literalFalse { problems.append("\(name): not a boolean") }
+            case .date: if !isString || Parsers.isoDate(row.text(slot)) == nil { problems.append("\(name): not a date") }
+            case .time: if !isString || Parsers.time(row.text(slot)) != row.text(slot) { problems.append("\(name): not a time (HH:MM:SS)") }
+            case .datetime: if !isString || Timestamp(parsing: row.text(slot))?.iso8601 != row.text(slot) { problems.append("\(name): not a UTC datetime") }
+            case .duration: if !isString || !Parsers.isDuration(row.text(slot)) { problems.append("\(name): not a duration") }
             }
             if let n = number {
                 if let m = c.minimum, n < m { problems.append("\(name): below \(Parsers.format(m))") }
                 if let m = c.maximum, n > m { problems.append("\(name): above \(Parsers.format(m))") }
             }
-            if let e = c.enum, !e.contains(text) { problems.append("\(name): not in enum") }
-            if let m = c.minLength, text.count < m { problems.append("\(name): shorter than \(m)") }
-            if let m = c.maxLength, text.count > m { problems.append("\(name): longer than \(m)") }
-            if let re = s.schemaPatterns[i], (try? re.wholeMatch(in: text)) == nil { problems.append("\(name): does not match the pattern") }
+            if c.enum != nil || c.minLength != nil || c.maxLength != nil || s.schemaPatterns[i] != nil {
+                let text = row.text(slot)
+                if let e = c.enum, !e.contains(text) { problems.append("\(name): not in enum") }
+                if let m = c.minLength, text.count < m { problems.append("\(name): shorter than \(m)") }
+                if let m = c.maxLength, text.count > m { problems.append("\(name): longer than \(m)") }
+                if let re = s.schemaPatterns[i], (try? re.wholeMatch(in: text)) == nil { problems.append("\(name): does not match the pattern") }
+            }
         }
-        for (i, f) in s.table.fields.enumerated() where !present[i] { problems.append("\(f.name): missing column") }
+        if row.memberCount > declaredPresent {
+            // Undeclared columns (or a declared one written twice): name them, the slow way.
+            var seen = Set<String>()
+            root.forEachMember { k, _ in
+                guard let name = k.string else { return }
+                if s.fieldIndex[name] == nil || !seen.insert(name).inserted { problems.append("\(name): not in the schema") }
+            }
+        }
         return problems
     }
 

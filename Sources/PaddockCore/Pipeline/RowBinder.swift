@@ -1,0 +1,188 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One row's values, located once per row: for each column the checks read (a slot), where its value is
+/// in the parsed JSON. Reading a slot copies nothing reference-counted; texts are made only when asked.
+final class RowBinder {
+    static let absent: UInt8 = 0, plain: UInt8 = 1, escaped: UInt8 = 2, number: UInt8 = 3, literalTrue: UInt8 = 4,
+               literalFalse: UInt8 = 5, null: UInt8 = 6, container: UInt8 = 7
+
+    let names: [String]
+    private let slotByName: [String: Int]
+    private let kinds: UnsafeMutableBufferPointer<UInt8>
+    private let starts: UnsafeMutableBufferPointer<UnsafeRawPointer?>
+    private let lengths: UnsafeMutableBufferPointer<Int>
+    private let nodes: UnsafeMutableBufferPointer<Int32>
+    private(set) var doc: JSONDocument?
+    /// Members of the row, and how many of them are columns with a slot.
+    private(set) var memberCount = 0
+    private(set) var boundCount = 0
+    private var keyCache: [(offset: Int, length: Int, slot: Int)] = []
+    private var keyCacheBytes: [UInt8] = []
+    private var scratch: [UInt8] = []
+
+    init(columns: [String]) {
+        var unique: [String] = []
+        var index: [String: Int] = [:]
+        for c in columns where index[c] == nil {
+            index[c] = unique.count
+            unique.append(c)
+        }
+        names = unique
+        slotByName = index
+        let n = max(unique.count, 1)
+        kinds = .allocate(capacity: n); kinds.initialize(repeating: 0)
+        starts = .allocate(capacity: n); starts.initialize(repeating: nil)
+        lengths = .allocate(capacity: n); lengths.initialize(repeating: 0)
+        nodes = .allocate(capacity: n); nodes.initialize(repeating: 0)
+    }
+
+    deinit {
+        kinds.deallocate(); starts.deallocate(); lengths.deallocate(); nodes.deallocate()
+    }
+
+    func slot(_ name: String) -> Int { slotByName[name]! }
+
+    func bind(_ document: JSONDocument) {
+        doc = document
+        for i in 0..<names.count { kinds[i] = RowBinder.absent }
+        memberCount = 0
+        boundCount = 0
+        document.tokens.withUnsafeBufferPointer { t in
+            guard t[0].kind == .object, let base = document.bytes.baseAddress else { return }
+            let end = Int(t[0].end)
+            var k = 1
+            var ordinal = 0
+            while k < end {
+                let key = t[k]
+                let vi = k + 1
+                let s = slotOfKey(key, base: base, ordinal: ordinal)
+                memberCount += 1
+                if s >= 0 && kinds[s] == RowBinder.absent {
+                    boundCount += 1
+                    let v = t[vi]
+                    starts[s] = base + Int(v.start)
+                    lengths[s] = Int(v.length)
+                    nodes[s] = Int32(vi)
+                    switch v.kind {
+                    case .string: kinds[s] = v.escaped ? RowBinder.escaped : RowBinder.plain
+                    case .number: kinds[s] = RowBinder.number
+                    case .true: kinds[s] = RowBinder.literalTrue
+                    case .false: kinds[s] = RowBinder.literalFalse
+                    case .null: kinds[s] = RowBinder.null
+                    case .object, .array: kinds[s] = RowBinder.container
+                    }
+                }
+                k = Int(t[vi].end)
+                ordinal += 1
+            }
+        }
+    }
+
+    @inline(__always)
+    private func slotOfKey(_ key: JSONToken, base: UnsafeRawPointer, ordinal: Int) -> Int {
+        let p = base + Int(key.start)
+        let n = Int(key.length)
+        if key.escaped {
+            var out: [UInt8] = []
+            JSONNode.unescape(UnsafeRawBufferPointer(start: p, count: n), into: &out)
+            return slotByName[String(decoding: out, as: UTF8.self)] ?? -1
+        }
+        if ordinal < keyCache.count {
+            let c = keyCache[ordinal]
+            if c.length == n && keyCacheBytes.withUnsafeBytes({ memcmp($0.baseAddress! + c.offset, p, n) == 0 }) { return c.slot }
+        }
+        let s = slotByName[String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)] ?? -1
+        if keyCacheBytes.count > 1 << 20 { keyCache.removeAll(); keyCacheBytes.removeAll() }
+        let entry = (offset: keyCacheBytes.count, length: n, slot: s)
+        keyCacheBytes.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n))
+        if ordinal < keyCache.count { keyCache[ordinal] = entry } else if ordinal == keyCache.count { keyCache.append(entry) }
+        return s
+    }
+
+    @inline(__always) func kind(_ s: Int) -> UInt8 { kinds[s] }
+    /// Absent or null.
+    @inline(__always) func isNull(_ s: Int) -> Bool { kinds[s] == RowBinder.absent || kinds[s] == RowBinder.null }
+    /// Absent, null or an empty string.
+    @inline(__always) func isBlank(_ s: Int) -> Bool { isNull(s) || ((kinds[s] == RowBinder.plain || kinds[s] == RowBinder.escaped) && lengths[s] == 0) }
+
+    /// The raw bytes of a plain string's content, a number's text or a literal; nil otherwise.
+    @inline(__always)
+    func rawBytes(_ s: Int) -> UnsafeRawBufferPointer? {
+        switch kinds[s] {
+        case RowBinder.plain, RowBinder.number, RowBinder.literalTrue, RowBinder.literalFalse:
+            return UnsafeRawBufferPointer(start: starts[s], count: lengths[s])
+        default: return nil
+        }
+    }
+
+    /// The text of a value as a CSV cell has it: decoded strings, numbers as written, `true`/`false`,
+    /// compact JSON for containers, "" for absent and null.
+    func text(_ s: Int) -> String {
+        if let b = rawBytes(s) { return String(decoding: b, as: UTF8.self) }
+        switch kinds[s] {
+        case RowBinder.escaped:
+            scratch.removeAll(keepingCapacity: true)
+            JSONNode.unescape(UnsafeRawBufferPointer(start: starts[s], count: lengths[s]), into: &scratch)
+            return String(decoding: scratch, as: UTF8.self)
+        case RowBinder.container:
+            guard let doc else { return "" }
+            return JSONNode(doc: doc, index: Int(nodes[s])).compactJSON
+        default: return ""
+        }
+    }
+
+    /// Whether the value's text equals `bytes`.
+    func equals(_ s: Int, _ bytes: [UInt8]) -> Bool {
+        if let b = rawBytes(s) {
+            return b.count == bytes.count && (b.count == 0 || bytes.withUnsafeBytes { memcmp(b.baseAddress!, $0.baseAddress!, b.count) == 0 })
+        }
+        return !isNull(s) && Array(text(s).utf8) == bytes
+    }
+
+    /// The value as a number: a JSON number, or a string holding one.
+    func double(_ s: Int) -> Double? {
+        if kinds[s] == RowBinder.number || kinds[s] == RowBinder.plain, let b = rawBytes(s), b.count > 0, b.count < 32 {
+            var buf: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            return withUnsafeMutableBytes(of: &buf) { p -> Double? in
+                p.copyMemory(from: b)
+                p[b.count] = 0
+                var endp: UnsafeMutablePointer<CChar>?
+                let start = p.baseAddress!.assumingMemoryBound(to: CChar.self)
+                let d = strtod(start, &endp)
+                // strtod accepts what Swift's Double(String) does not (blanks, hex); require the whole text
+                // to be a plain decimal.
+                guard let endp, endp - start == b.count, b.allSatisfy({ $0 &- 0x30 < 10 || $0 == 0x2E || $0 == 0x2D || $0 == 0x2B || $0 | 0x20 == 0x65 }) else { return nil }
+                return d.isFinite ? d : nil
+            }
+        }
+        return isNull(s) ? nil : Double(text(s))
+    }
+
+    /// The 64-bit key hash of the values of `slots` (all present), as KeyHash computes it.
+    func hash(_ slots: [Int]) -> UInt64? {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for (i, s) in slots.enumerated() {
+            guard !isNull(s) else { return nil }
+            if i > 0 { h = (h ^ 0x1F) &* 0x100_0000_01b3 }
+            if let b = rawBytes(s) {
+                for c in b { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
+            } else {
+                for c in text(s).utf8 { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
+            }
+        }
+        h ^= h >> 33
+        h = h &* 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        h = h &* 0xc4ce_b9fe_1a85_ec53
+        h ^= h >> 33
+        return h
+    }
+
+    /// The node of a slot (for the schema check's rare paths).
+    func node(_ s: Int) -> JSONNode? {
+        guard let doc, kinds[s] != RowBinder.absent else { return nil }
+        return JSONNode(doc: doc, index: Int(nodes[s]))
+    }
+}
