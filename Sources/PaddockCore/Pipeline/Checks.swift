@@ -106,6 +106,12 @@ public struct CheckRunner {
         let config: CheckConfig
         let type: CheckType
         let table: TableConfig
+        // Read on every row: kept as plain stored values (reading `config` copies a struct of Strings).
+        var slots: [Int] = []
+        var minimum: Double?
+        var maximum: Double?
+        var allowed: [[UInt8]] = []
+        var refKeys: Collector?
         var failing = 0
         var rows = 0
         var samples: [FailingRow] = []
@@ -120,6 +126,8 @@ public struct CheckRunner {
         // schema: the table's fields by name
         var fieldIndex: [String: Int] = [:]
         var schemaPatterns: [Int: Regex<AnyRegexOutput>] = [:]
+        /// schema: per field, what the row check needs, read once (no FieldConfig copy per row).
+        var schemaFields: [(name: String, type: FieldType, required: Bool, minimum: Double?, maximum: Double?, text: Bool)] = []
         // drift: per column, nulls and value counts (nil once a column has too many distinct values)
         var nulls: [Int] = []
         var counts: [[String: Int]?] = []
@@ -180,6 +188,9 @@ public struct CheckRunner {
             }
             if s.type == .schema {
                 for (i, f) in s.table.fields.enumerated() {
+                    let c = f.constraints
+                    s.schemaFields.append((f.name, FieldType(rawValue: f.type) ?? .string, c.required, c.minimum, c.maximum,
+                                           c.enum != nil || c.minLength != nil || c.maxLength != nil || c.pattern != nil))
                     s.fieldIndex[f.name] = i
                     if let p = f.constraints.pattern, let re = try? Regex(p) { s.schemaPatterns[i] = re }
                 }
@@ -314,7 +325,13 @@ public struct CheckRunner {
         let whereSlots = collectors.map { $0.whereColumn.map(row.slot) }
         let whereBytes = collectors.map { Array(($0.whereEquals ?? "").utf8) }
         let presentSlots = collectors.map { $0.presentColumn.map(row.slot) }
-        let refs = states.map { $0.type == .relationships ? referenced($0) : nil }
+        for (k, st) in states.enumerated() {
+            st.slots = stateSlots[k]
+            st.minimum = st.config.min
+            st.maximum = st.config.max
+            st.allowed = allowed[k]
+            st.refKeys = st.type == .relationships ? referenced(st) : nil
+        }
         func key() -> [String] { pk.map(row.text) }
 
         try forEachNDJSONRecord(path) { (root: JSONNode, lineNumber: Int) throws(PaddockError) in
@@ -331,29 +348,34 @@ public struct CheckRunner {
                 if let p = presentSlots[ci], !row.isBlank(p) { e.present += 1 }
                 c.counts[h] = e
             }
-            for (k, s) in states.enumerated() {
+            for k in 0..<states.count {
+                let s = states[k]
                 s.rows += 1
-                let slots = stateSlots[k]
+                let slots = s.slots
                 var bad = false
                 switch s.type {
                 case .unique:
                     if let h = row.hash(slots), !s.seen.insert(h).inserted { bad = true }
                 case .not_null:
-                    bad = slots.contains { row.isBlank($0) }
+                    for v in slots where row.isBlank(v) { bad = true; break }
                 case .range:
                     for v in slots where !row.isNull(v) {
                         guard let d = row.double(v) else { bad = true; break }
-                        if let min = s.config.min, d < min { bad = true }
-                        if let max = s.config.max, d > max { bad = true }
+                        if let min = s.minimum, d < min { bad = true }
+                        if let max = s.maximum, d > max { bad = true }
                     }
                 case .accepted_values:
-                    for v in slots where !row.isNull(v) && !allowed[k].contains(where: { row.equals(v, $0) }) { bad = true }
+                    for v in slots where !row.isNull(v) {
+                        var ok = false
+                        for a in s.allowed where row.equals(v, a) { ok = true; break }
+                        if !ok { bad = true }
+                    }
                 case .regex:
                     for v in slots where !row.isNull(v) {
                         if let re = s.regex, (try? re.wholeMatch(in: row.text(v))) == nil { bad = true }
                     }
                 case .relationships:
-                    if let h = row.hash(slots), let keys = refs[k]?.keys, !keys.contains(h) { bad = true }
+                    if let h = row.hash(slots), let ref = s.refKeys, !ref.keys.contains(h) { bad = true }
                 case .gaps:
                     if let v = slots.first, !row.isNull(v), let d = Self.day(row.text(v)) { s.days.insert(d) }
                 case .drift:
@@ -552,20 +574,29 @@ public struct CheckRunner {
     static func schemaProblems(_ row: RowBinder, _ root: JSONNode, _ s: State, _ slots: [Int]) -> [String] {
         var problems: [String] = []
         var declaredPresent = 0
-        for (i, f) in s.table.fields.enumerated() {
+        for i in 0..<slots.count {
             let slot = slots[i]
-            let name = f.name
             let kind = row.kind(slot)
-            if kind == RowBinder.absent { problems.append("\(name): missing column"); continue }
+            if kind == RowBinder.absent { problems.append("\(s.schemaFields[i].name): missing column"); continue }
             declaredPresent += 1
-            let c = f.constraints
             if kind == RowBinder.null {
-                if c.required { problems.append("\(name): required") }
+                if s.schemaFields[i].required { problems.append("\(s.schemaFields[i].name): required") }
                 continue
             }
-            var number: Double?
+            let type = s.schemaFields[i].type
             let isString = kind == RowBinder.plain || kind == RowBinder.escaped
-            switch FieldType(rawValue: f.type) ?? .string {
+            // The common cases first, with no String made.
+            if type == .string && isString && !s.schemaFields[i].text { continue }
+            if (type == .integer || type == .number) && kind == RowBinder.number && s.schemaFields[i].minimum == nil
+                && s.schemaFields[i].maximum == nil && !s.schemaFields[i].text {
+                if type == .number { continue }
+                if let b = row.rawBytes(slot), !b.contains(UInt8(ascii: ".")), !b.contains(where: { $0 | 0x20 == 0x65 }) { continue }
+            }
+            let f = s.table.fields[i]
+            let name = f.name
+            let c = f.constraints
+            var number: Double?
+            switch type {
             case .string: if !isString { problems.append("\(name): not a string") }
             case .integer, .year:
                 if kind == RowBinder.number, let b = row.rawBytes(slot), !b.contains(UInt8(ascii: ".")), !b.contains(where: { $0 | 0x20 == 0x65 }),
@@ -582,7 +613,7 @@ public struct CheckRunner {
                 if let m = c.minimum, n < m { problems.append("\(name): below \(Parsers.format(m))") }
                 if let m = c.maximum, n > m { problems.append("\(name): above \(Parsers.format(m))") }
             }
-            if c.enum != nil || c.minLength != nil || c.maxLength != nil || s.schemaPatterns[i] != nil {
+            if s.schemaFields[i].text {
                 let text = row.text(slot)
                 if let e = c.enum, !e.contains(text) { problems.append("\(name): not in enum") }
                 if let m = c.minLength, text.count < m { problems.append("\(name): shorter than \(m)") }
