@@ -334,8 +334,8 @@ public struct CheckRunner {
         }
         func key() -> [String] { pk.map(row.text) }
 
-        try forEachNDJSONRecord(path) { (root: JSONNode, lineNumber: Int) throws(PaddockError) in
-            row.bind(root.doc)
+        try TapeReader.forEach(path) { (base: UnsafeRawPointer, length: Int, tokens: UnsafeBufferPointer<JSONToken>, lineNumber: Int) throws(PaddockError) in
+            row.bind(base: base, count: length, tokens: tokens)
             for (ci, c) in collectors.enumerated() {
                 guard let h = row.hash(collectorSlots[ci]) else { continue }
                 if !c.isGroup {
@@ -398,7 +398,7 @@ public struct CheckRunner {
                         }
                     }
                 case .schema:
-                    let problems = Self.schemaProblems(row, root, s, schemaSlots[k])
+                    let problems = Self.schemaProblems(row, s, schemaSlots[k])
                     if !problems.isEmpty { try fail(s, FailingRow(line: lineNumber, key: key(), values: problems)) }
                 case .freshness:
                     if let v = slots.first, !row.isNull(v) {
@@ -571,7 +571,7 @@ public struct CheckRunner {
 
     /// How a row breaks its table's Table Schema: `field: reason` for each problem, in the schema's field
     /// order, then the columns the schema does not declare (drift).
-    static func schemaProblems(_ row: RowBinder, _ root: JSONNode, _ s: State, _ slots: [Int]) -> [String] {
+    static func schemaProblems(_ row: RowBinder, _ s: State, _ slots: [Int]) -> [String] {
         var problems: [String] = []
         var declaredPresent = 0
         for i in 0..<slots.count {
@@ -624,7 +624,7 @@ public struct CheckRunner {
         if row.memberCount > declaredPresent {
             // Undeclared columns (or a declared one written twice): name them, the slow way.
             var seen = Set<String>()
-            root.forEachMember { k, _ in
+            row.document()?.root.forEachMember { k, _ in
                 guard let name = k.string else { return }
                 if s.fieldIndex[name] == nil || !seen.insert(name).inserted { problems.append("\(name): not in the schema") }
             }

@@ -45,12 +45,28 @@ final class RowBinder {
     func slot(_ name: String) -> Int { slotByName[name]! }
 
     func bind(_ document: JSONDocument) {
+        document.tokens.withUnsafeBufferPointer { t in
+            bind(base: document.bytes.baseAddress!, count: document.bytes.count, tokens: t)
+        }
         doc = document
+    }
+
+    /// The bytes and tokens of the row last bound (valid while the caller keeps them).
+    private var rowBase: UnsafeRawPointer?
+    private var rowCount = 0
+    private var rowTokens: UnsafeBufferPointer<JSONToken>?
+
+    /// Binds a row given as its bytes and its tokens (a tape made on another thread).
+    func bind(base: UnsafeRawPointer, count: Int, tokens t: UnsafeBufferPointer<JSONToken>) {
+        doc = nil
+        rowBase = base
+        rowCount = count
+        rowTokens = t
         for i in 0..<names.count { kinds[i] = RowBinder.absent }
         memberCount = 0
         boundCount = 0
-        document.tokens.withUnsafeBufferPointer { t in
-            guard t[0].kind == .object, let base = document.bytes.baseAddress else { return }
+        do {
+            guard t.count > 0, t[0].kind == .object else { return }
             let end = Int(t[0].end)
             var k = 1
             var ordinal = 0
@@ -78,6 +94,15 @@ final class RowBinder {
                 ordinal += 1
             }
         }
+    }
+
+    /// The row as a parsed document (copies the tokens: for rare paths only).
+    func document() -> JSONDocument? {
+        if let doc { return doc }
+        guard let rowBase, let rowTokens else { return nil }
+        let d = JSONDocument(bytes: UnsafeRawBufferPointer(start: rowBase, count: rowCount), tokens: Array(rowTokens))
+        doc = d
+        return d
     }
 
     @inline(__always)
@@ -127,7 +152,7 @@ final class RowBinder {
             JSONNode.unescape(UnsafeRawBufferPointer(start: starts[s], count: lengths[s]), into: &scratch)
             return String(decoding: scratch, as: UTF8.self)
         case RowBinder.container:
-            guard let doc else { return "" }
+            guard let doc = document() else { return "" }
             return JSONNode(doc: doc, index: Int(nodes[s])).compactJSON
         default: return ""
         }
@@ -182,7 +207,7 @@ final class RowBinder {
 
     /// The node of a slot (for the schema check's rare paths).
     func node(_ s: Int) -> JSONNode? {
-        guard let doc, kinds[s] != RowBinder.absent else { return nil }
+        guard kinds[s] != RowBinder.absent, let doc = document() else { return nil }
         return JSONNode(doc: doc, index: Int(nodes[s]))
     }
 }
