@@ -16,9 +16,12 @@ public struct CheckResult: Sendable {
 }
 
 public struct FailingRow: Sendable {
+    /// The line in the derived table (0 for what is not a row: a missing day, a drifted share).
     public var line: Int
     public var key: [String]
     public var values: [String]
+    /// The raw unit the row came from (the table's `source_unit`), when it has one.
+    public var unit: String? = nil
 }
 
 /// A `warn_if` / `error_if` condition on a check's failing rows: `> 0`, `>= 10`, `> 1%` (of the rows
@@ -133,7 +136,7 @@ public struct CheckRunner {
         var counts: [[String: Int]?] = []
         var driftNote: String?
         // group checks: the checked table's rows, kept for the end
-        var pending: [(hash: UInt64, line: Int, key: [String], values: [String])] = []
+        var pending: [(hash: UInt64, line: Int, key: [String], values: [String], unit: String?)] = []
         init(_ c: CheckConfig, table: TableConfig) {
             config = c
             type = CheckType(rawValue: c.type)!
@@ -268,7 +271,7 @@ public struct CheckRunner {
                     var values = row.values
                     if s.type == .group_count { values.append(String(g.rows)) }
                     if s.type == .group_exists { values = [String(g.matching)] }
-                    try fail(s, FailingRow(line: row.line, key: row.key, values: values))
+                    try fail(s, FailingRow(line: row.line, key: row.key, values: values, unit: row.unit))
                 }
             }
             s.pending = []
@@ -293,7 +296,9 @@ public struct CheckRunner {
         for (j, v) in row.key.enumerated() { if j > 0 { w.appendByte(UInt8(ascii: ",")) }; JSONWriter.appendString(v, to: &w) }
         w.appendStatic("],\"values\":[")
         for (j, v) in row.values.enumerated() { if j > 0 { w.appendByte(UInt8(ascii: ",")) }; JSONWriter.appendString(v, to: &w) }
-        w.appendStatic("]}\n")
+        w.appendStatic("]")
+        if let u = row.unit { w.appendStatic(",\"unit\":"); JSONWriter.appendString(u, to: &w) }
+        w.appendStatic("}\n")
         try failures.recordEnded()
     }
 
@@ -304,7 +309,7 @@ public struct CheckRunner {
                                hint: "run normalize --pipeline \(config.pipeline) --table \(table.name) first")
         }
         // Every column any check or collector reads gets a slot, located once per row.
-        var needed = table.primaryKey
+        var needed = table.primaryKey + (table.fields.contains { $0.name == "source_unit" } ? ["source_unit"] : [])
         for st in states {
             let c = st.config
             needed += c.columns + c.nullRateColumns + [c.seasonColumn, c.compareColumn, c.dateColumn ?? "date", c.timeColumn].compactMap { $0 }
@@ -333,6 +338,8 @@ public struct CheckRunner {
             st.refKeys = st.type == .relationships ? referenced(st) : nil
         }
         func key() -> [String] { pk.map(row.text) }
+        let unitSlot = table.fields.contains { $0.name == "source_unit" } ? row.slot("source_unit") : nil
+        func unit() -> String? { unitSlot.flatMap { row.isBlank($0) ? nil : row.text($0) } }
 
         try TapeReader.forEach(path) { (base: UnsafeRawPointer, length: Int, tokens: UnsafeBufferPointer<JSONToken>, lineNumber: Int) throws(PaddockError) in
             row.bind(base: base, count: length, tokens: tokens)
@@ -394,12 +401,12 @@ public struct CheckRunner {
                     if !row.isNull(slots[0]), let season = seasonSlots[k], !row.isNull(season) {
                         let d = row.text(slots[0]), se = row.text(season)
                         if !Self.inSeason(d, season: se, starts: s.config.seasonStarts, ends: s.config.seasonEnds) {
-                            try fail(s, FailingRow(line: lineNumber, key: key(), values: [d, se]))
+                            try fail(s, FailingRow(line: lineNumber, key: key(), values: [d, se], unit: unit()))
                         }
                     }
                 case .schema:
                     let problems = Self.schemaProblems(row, s, schemaSlots[k])
-                    if !problems.isEmpty { try fail(s, FailingRow(line: lineNumber, key: key(), values: problems)) }
+                    if !problems.isEmpty { try fail(s, FailingRow(line: lineNumber, key: key(), values: problems, unit: unit())) }
                 case .freshness:
                     if let v = slots.first, !row.isNull(v) {
                         let t = row.text(v)
@@ -413,13 +420,13 @@ public struct CheckRunner {
                         case .unresulted: compared = [row.text(dateSlots[k]), timeSlots[k].map(row.text) ?? ""]
                         default: compared = []
                         }
-                        s.pending.append((h, lineNumber, slots.map(row.text), compared))
+                        s.pending.append((h, lineNumber, slots.map(row.text), compared, unit()))
                     }
                 case .row_count:
                     break
                 }
                 if bad {
-                    try fail(s, FailingRow(line: lineNumber, key: key(), values: slots.map(row.text)))
+                    try fail(s, FailingRow(line: lineNumber, key: key(), values: slots.map(row.text), unit: unit()))
                 }
             }
         }
@@ -677,7 +684,9 @@ public enum CheckReport {
                 for (j, v) in s.key.enumerated() { if j > 0 { w.appendStatic(", ") }; JSONWriter.appendString(v, to: &w) }
                 w.appendStatic("], \"values\": [")
                 for (j, v) in s.values.enumerated() { if j > 0 { w.appendStatic(", ") }; JSONWriter.appendString(v, to: &w) }
-                w.appendStatic("]}")
+                w.appendStatic("]")
+                if let u = s.unit { w.appendStatic(", \"unit\": "); JSONWriter.appendString(u, to: &w) }
+                w.appendStatic("}")
             }
             w.appendStatic("]}")
         }
