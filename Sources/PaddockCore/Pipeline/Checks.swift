@@ -60,31 +60,6 @@ public struct Threshold: Sendable, CustomStringConvertible {
     public var description: String { "\(op.rawValue) \(Parsers.format(value))\(percent ? "%" : "")" }
 }
 
-/// 64-bit hashes of key texts: what `unique`, `relationships` and the group checks remember per distinct
-/// key (8 bytes, plus the set's own overhead, instead of the text). FNV-1a with a final mix; two different
-/// keys share a hash with probability about n²/2⁶⁵ (3 in a million for 10 million keys).
-public enum KeyHash {
-    @inline(__always)
-    public static func of(_ parts: [JSONNode?]) -> UInt64? {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for (i, p) in parts.enumerated() {
-            guard let p, !p.isNull else { return nil }
-            if i > 0 { h = (h ^ 0x1F) &* 0x100_0000_01b3 }
-            if p.kind == .string && !p.hasEscapes {
-                for b in p.rawBytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-            } else {
-                for b in p.cellText.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-            }
-        }
-        h ^= h >> 33
-        h = h &* 0xff51_afd7_ed55_8ccd
-        h ^= h >> 33
-        h = h &* 0xc4ce_b9fe_1a85_ec53
-        h ^= h >> 33
-        return h
-    }
-}
-
 /// Runs a pipeline's checks on its derived tables, one streaming pass per table.
 ///
 /// Memory: `unique` and `relationships` remember a 64-bit hash per distinct key (of the checked table, of

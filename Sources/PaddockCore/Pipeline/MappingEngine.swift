@@ -162,9 +162,8 @@ public final class TableMapper {
     private let arena = ByteArena()
     private var tmp: [UInt8] = []
     private var doc: JSONDocument?
-    // JSON: which slot the key at each position had last time (records mostly share their key order).
-    private var keyCache: [(offset: Int, length: Int, slot: Int)] = []
-    private var keyCacheBytes: [UInt8] = []
+    // JSON: the slot of each key, the key order of the last records tried first.
+    private var keys: KeySlots
     // CSV: the slot of each column, for the current header.
     private var columnSlots: [Int] = []
 
@@ -308,6 +307,7 @@ public final class TableMapper {
             if p.hasPrefix("/") { pointers.append(i) } else { names[p] = i }
         }
         slotByName = names
+        keys = KeySlots(names)
         pointerSlots = pointers
         unitSlot = 0
         slots = .allocate(capacity: paths.count)
@@ -480,7 +480,7 @@ public final class TableMapper {
             while k < end {
                 let key = t[k]
                 let valueIndex = k + 1
-                let s = slotOfKey(key, base: base, ordinal: ordinal)
+                let s = keys.slot(key, base: base, ordinal: ordinal)
                 if s >= 0 && slots[s].kind == 0 {
                     let v = t[valueIndex]
                     switch v.kind {
@@ -510,30 +510,6 @@ public final class TableMapper {
                 }
             }
         }
-    }
-
-    /// The slot of an object key, or -1: first by the key seen at the same position in the last records.
-    @inline(__always)
-    private func slotOfKey(_ key: JSONToken, base: UnsafeRawPointer, ordinal: Int) -> Int {
-        let p = base + Int(key.start)
-        let n = Int(key.length)
-        if key.escaped {
-            var out: [UInt8] = []
-            JSONNode.unescape(UnsafeRawBufferPointer(start: p, count: n), into: &out)
-            return slotByName[String(decoding: out, as: UTF8.self)] ?? -1
-        }
-        if ordinal < keyCache.count {
-            let c = keyCache[ordinal]
-            if c.length == n && keyCacheBytes.withUnsafeBytes({ memcmp($0.baseAddress! + c.offset, p, n) == 0 }) {
-                return c.slot
-            }
-        }
-        let s = slotByName[String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)] ?? -1
-        if keyCacheBytes.count > 1 << 20 { keyCache.removeAll(); keyCacheBytes.removeAll() }
-        let entry = (offset: keyCacheBytes.count, length: n, slot: s)
-        keyCacheBytes.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n))
-        if ordinal < keyCache.count { keyCache[ordinal] = entry } else if ordinal == keyCache.count { keyCache.append(entry) }
-        return s
     }
 
     /// Sets the CSV header: which slot each column feeds.

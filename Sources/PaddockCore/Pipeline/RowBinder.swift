@@ -18,8 +18,7 @@ final class RowBinder {
     /// Members of the row, and how many of them are columns with a slot.
     private(set) var memberCount = 0
     private(set) var boundCount = 0
-    private var keyCache: [(offset: Int, length: Int, slot: Int)] = []
-    private var keyCacheBytes: [UInt8] = []
+    private var keys: KeySlots
     private var scratch: [UInt8] = []
 
     init(columns: [String]) {
@@ -31,6 +30,7 @@ final class RowBinder {
         }
         names = unique
         slotByName = index
+        keys = KeySlots(index)
         let n = max(unique.count, 1)
         kinds = .allocate(capacity: n); kinds.initialize(repeating: 0)
         starts = .allocate(capacity: n); starts.initialize(repeating: nil)
@@ -73,7 +73,7 @@ final class RowBinder {
             while k < end {
                 let key = t[k]
                 let vi = k + 1
-                let s = slotOfKey(key, base: base, ordinal: ordinal)
+                let s = keys.slot(key, base: base, ordinal: ordinal)
                 memberCount += 1
                 if s >= 0 && kinds[s] == RowBinder.absent {
                     boundCount += 1
@@ -103,27 +103,6 @@ final class RowBinder {
         let d = JSONDocument(bytes: UnsafeRawBufferPointer(start: rowBase, count: rowCount), tokens: Array(rowTokens))
         doc = d
         return d
-    }
-
-    @inline(__always)
-    private func slotOfKey(_ key: JSONToken, base: UnsafeRawPointer, ordinal: Int) -> Int {
-        let p = base + Int(key.start)
-        let n = Int(key.length)
-        if key.escaped {
-            var out: [UInt8] = []
-            JSONNode.unescape(UnsafeRawBufferPointer(start: p, count: n), into: &out)
-            return slotByName[String(decoding: out, as: UTF8.self)] ?? -1
-        }
-        if ordinal < keyCache.count {
-            let c = keyCache[ordinal]
-            if c.length == n && keyCacheBytes.withUnsafeBytes({ memcmp($0.baseAddress! + c.offset, p, n) == 0 }) { return c.slot }
-        }
-        let s = slotByName[String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)] ?? -1
-        if keyCacheBytes.count > 1 << 20 { keyCache.removeAll(); keyCacheBytes.removeAll() }
-        let entry = (offset: keyCacheBytes.count, length: n, slot: s)
-        keyCacheBytes.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n))
-        if ordinal < keyCache.count { keyCache[ordinal] = entry } else if ordinal == keyCache.count { keyCache.append(entry) }
-        return s
     }
 
     @inline(__always) func kind(_ s: Int) -> UInt8 { kinds[s] }
@@ -187,22 +166,13 @@ final class RowBinder {
 
     /// The 64-bit key hash of the values of `slots` (all present), as KeyHash computes it.
     func hash(_ slots: [Int]) -> UInt64? {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var h = KeyHash()
         for (i, s) in slots.enumerated() {
             guard !isNull(s) else { return nil }
-            if i > 0 { h = (h ^ 0x1F) &* 0x100_0000_01b3 }
-            if let b = rawBytes(s) {
-                for c in b { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
-            } else {
-                for c in text(s).utf8 { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
-            }
+            if i > 0 { h.separate() }
+            if let b = rawBytes(s) { h.add(b) } else { h.add(text(s).utf8) }
         }
-        h ^= h >> 33
-        h = h &* 0xff51_afd7_ed55_8ccd
-        h ^= h >> 33
-        h = h &* 0xc4ce_b9fe_1a85_ec53
-        h ^= h >> 33
-        return h
+        return h.value
     }
 
     /// The node of a slot (for the schema check's rare paths).
