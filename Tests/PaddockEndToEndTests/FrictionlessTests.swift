@@ -16,27 +16,17 @@ struct FrictionlessTests {
         set -euo pipefail
         now=2025-06-01T00:00:00Z
         out="$TMP/csv"
-        mkdir -p "$TMP/config/pipelines" "$out"
+        mkdir -p "$out"
         # football: the embedded openfootball sample, through extract.
         extract --pipeline football --discover --now $now 2>/dev/null \\
           | normalize --pipeline football --table matches --output "$out/matches.csv" 2>/dev/null
         # racing: a generated landing tree with planted bad values (they go to quarantine, not to the tables).
-        sed "s|root: data/landing/racing|root: $TMP/landing|" config/pipelines/racing.yaml > "$TMP/config/pipelines/racing.yaml"
-        cp -r config/maps "$TMP/config/" 2>/dev/null || true
-        export PADDOCK_CONFIG_DIR="$TMP/config"
-        python3 scripts/gen_racing.py tree --root "$TMP/landing" --months 2 --start 2024-01 --seed 11 \\
-          --runners-per-month 600 --inject-bad 8 > /dev/null
-        for t in races runners horses; do
-          src=$t; [[ $t == horses ]] && src=runners
-          discover --pipeline racing --only "$src/**" --now $now \\
-            | extract --pipeline racing --units - --now $now 2>/dev/null \\
-            | normalize --pipeline racing --table $t --output "$out/$t.csv" --quarantine "$TMP/$t.q.ndjson" 2>/dev/null
-        done
+        source "$FIXTURES/racing/make_tables.sh" "$out" csv --months 2 --start 2024-01 --seed 11 --runners-per-month 600 --inject-bad 8
         "\(Self.python)" "$FIXTURES/frictionless_validate.py" \\
           "$out/matches.csv" "$out/matches.schema.json" "$out/races.csv" "$out/races.schema.json" \\
           "$out/runners.csv" "$out/runners.schema.json" "$out/horses.csv" "$out/horses.schema.json"
         # the planted values were quarantined (so the check above saw real rejections kept out)
-        echo "quarantined: $(cat "$TMP"/*.q.ndjson | wc -l)"
+        echo "quarantined: $(cat "$out"/*.q.ndjson | wc -l)"
         """, scratch: scratch)
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
@@ -59,15 +49,7 @@ struct FrictionlessTests {
         set -euo pipefail
         now=2025-06-01T00:00:00Z
         out="$TMP/csv"
-        mkdir -p "$TMP/config/pipelines" "$out"
-        sed "s|root: data/landing/racing|root: $TMP/landing|" config/pipelines/racing.yaml > "$TMP/config/pipelines/racing.yaml"
-        export PADDOCK_CONFIG_DIR="$TMP/config"
-        python3 scripts/gen_racing.py tree --root "$TMP/landing" --months 1 --start 2024-03 --seed 3 --runners-per-month 300 > /dev/null
-        for t in races runners horses; do
-          src=$t; [[ $t == horses ]] && src=runners
-          discover --pipeline racing --only "$src/**" --now $now | extract --pipeline racing --units - --now $now 2>/dev/null \
-            | normalize --pipeline racing --table $t --output "$out/$t.csv" --quarantine "$TMP/$t.q.ndjson" 2>/dev/null
-        done
+        source "$FIXTURES/racing/make_tables.sh" "$out" csv --months 1 --start 2024-03 --seed 3 --runners-per-month 300
         grep -c foreignKeys "$out/runners.schema.json"
         sed -i 2d "$out/races.csv"    # drop the first race: its runners now point nowhere
         "\(Self.python)" "$FIXTURES/frictionless_validate.py" \

@@ -15,19 +15,9 @@ struct RacingPipelineTests {
         set -euo pipefail
         now=2025-06-01T00:00:00Z
         out="$DATA_DIR/derived/racing"
-        mkdir -p "$TMP/config/pipelines" "$out"
-        sed "s|root: data/landing/racing|root: $TMP/landing|" config/pipelines/racing.yaml > "$TMP/config/pipelines/racing.yaml"
-        export PADDOCK_CONFIG_DIR="$TMP/config"
-        python3 scripts/gen_racing.py tree --root "$TMP/landing" --months 3 --start 2024-01 --seed 7 \\
-          --runners-per-month 700 --inject-bad \(injectBad) > "$TMP/planted.ndjson"
         # normalize maps every record onto the table it is given: feed each table its own source's units.
-        for t in races runners horses; do
-          src=$t; [[ $t == horses ]] && src=runners
-          discover --pipeline racing --only "$src/**" --now $now \\
-            | extract --pipeline racing --units - --now $now \\
-            | normalize --pipeline racing --table $t --output "$out/$t.ndjson" \\
-                --quarantine "$out/$t.q.ndjson" --stats "$out/$t.stats.json"
-        done
+        source "$FIXTURES/racing/make_tables.sh" "$out" ndjson --months 3 --start 2024-01 --seed 7 \\
+          --runners-per-month 700 --inject-bad \(injectBad)
         status=0
         dq-check --pipeline racing --now $now --report "$out/dq_report.json" > /dev/null 2>&1 || status=$?
         echo "dq-check: exit $status, $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["status"], r["summary"], [(c["name"], c["failing_count"]) for c in r["checks"] if c["status"] != "pass"])' "$out/dq_report.json")"
@@ -78,16 +68,8 @@ struct RacingPipelineTests {
         set -euo pipefail
         now=2025-06-01T00:00:00Z
         out="$DATA_DIR/derived/racing"
-        mkdir -p "$TMP/config/pipelines" "$out"
-        sed "s|root: data/landing/racing|root: $TMP/landing|" config/pipelines/racing.yaml > "$TMP/config/pipelines/racing.yaml"
-        export PADDOCK_CONFIG_DIR="$TMP/config"
         # A whole month, every race (no sampling, so no day without racing).
-        python3 scripts/gen_racing.py tree --root "$TMP/landing" --months 1 --start 2024-03 --seed 9 > /dev/null
-        for t in races runners horses; do
-          src=$t; [[ $t == horses ]] && src=runners
-          discover --pipeline racing --only "$src/**" --now $now | extract --pipeline racing --units - --now $now 2>/dev/null \
-            | normalize --pipeline racing --table $t --output "$out/$t.ndjson" --quarantine "$TMP/$t.q.ndjson" 2>/dev/null
-        done
+        source "$FIXTURES/racing/make_tables.sh" "$out" ndjson --months 1 --start 2024-03 --seed 9
         dq-check --pipeline racing --now $now > /dev/null 2>&1 && echo "clean: pass"
         python3 "$FIXTURES/racing/plant_dq.py" "$out" "$TMP/expected.json"
         status=0
