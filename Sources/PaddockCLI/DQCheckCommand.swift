@@ -53,6 +53,7 @@ public struct DQCheckCommand: ParsableCommand {
         runner.maxSamples = maxSamples
         runner.now = try options.timestamp()
         runner.processedDir = ws.processedDir(config.pipeline)
+        runner.indexDir = ws.indexDir(config.pipeline)
         let failureFile = try failures.map { path throws(PaddockError) in try OutputTarget(path: path) }
         runner.failures = failureFile?.buffer
         let results = try runner.run(derivedDir: ws.derivedDir(config.pipeline), tables: tables.isEmpty ? nil : Set(tables))

@@ -93,7 +93,8 @@ struct CheckTests {
 
     /// Runs `checksYAML` over the tables above at 2025-06-01T00:00:00Z; returns the results by name and
     /// the --failures NDJSON.
-    static func run(_ checksYAML: String, snapshot: String? = nil, now: String = "2025-06-01T00:00:00Z") throws -> (results: [String: CheckResult], failures: String) {
+    static func run(_ checksYAML: String, snapshot: String? = nil, ledger: String? = nil,
+                    now: String = "2025-06-01T00:00:00Z") throws -> (results: [String: CheckResult], failures: String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paddock-checks-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir + "/pipelines", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: dir + "/derived", withIntermediateDirectories: true)
@@ -109,6 +110,11 @@ struct CheckTests {
         for (name, text) in data { try text.write(toFile: "\(dir)/derived/\(name).ndjson", atomically: true, encoding: .utf8) }
         let config = try Workspace(configDir: dir, dataDir: dir).loadPipeline("t")
         var runner = CheckRunner(config: config)
+        if let ledger {
+            try FileManager.default.createDirectory(atPath: dir + "/index", withIntermediateDirectories: true)
+            try ledger.write(toFile: dir + "/index/ledger.ndjson", atomically: true, encoding: .utf8)
+            runner.indexDir = dir + "/index"
+        }
         if let snapshot {
             // A published snapshot of races: the manifest and the table (uncompressed here).
             try FileManager.default.createDirectory(atPath: dir + "/processed/snapshots/s1", withIntermediateDirectories: true)
@@ -205,6 +211,19 @@ struct CheckTests {
           - {name: stale, table: runners, type: freshness, column: race_id, max_age: 1h, severity: warn}
         """).results
         #expect(r2["stale"]!.status == .warn && r2["stale"]!.message == "newest race_id is r4, no date")
+        // The newest raw extraction, from the extract ledger.
+        let ledger = """
+        {"unit":"races/a","fetched_at":"2025-05-30T10:00:00Z","status":"stored"}
+        {"unit":"races/b","fetched_at":"2025-05-31T12:00:00Z","status":"unchanged"}
+
+        """
+        let extraction = try Self.run("""
+          - {name: day, table: races, type: freshness, of: extraction, max_age: 1d}
+          - {name: hours, table: races, type: freshness, of: extraction, max_age: 6h}
+        """, ledger: ledger).results
+        #expect(extraction["day"]!.status == .pass && extraction["day"]!.observed == 12 * 3600)
+        #expect(extraction["hours"]!.status == .fail && extraction["hours"]!.message == "newest extraction is 2025-05-31T12:00:00Z, 12h 0m old")
+        #expect(try Self.run("  - {name: none, table: races, type: freshness, of: extraction, max_age: 1d}").results["none"]!.message == "no extraction in the ledger")
         // Ten days later the newest race (2 June) is 8 days old.
         let later = try Self.run("""
           - {name: fresh, table: races, type: freshness, column: date, max_age: 3d}

@@ -75,6 +75,8 @@ public struct CheckRunner {
     public var failures: OutputBuffer?
     /// `data/processed/<pipeline>`, where `drift` finds the last published snapshot.
     public var processedDir: String?
+    /// `data/index/<pipeline>`, where `freshness` with `of: extraction` finds the extraction ledger.
+    public var indexDir: String?
     /// Distinct values per column that `drift` counts; a column with more is compared on its null rate only.
     public static let driftCategoryLimit = 1000
 
@@ -211,6 +213,14 @@ public struct CheckRunner {
             try runTable(table, states: own, collectors: mine, referenced: { check in
                 collectors[check.config.to!]?.first { $0.check == check.config.name }?.collector
             }, path: "\(derivedDir)/\(name).ndjson")
+        }
+        // Freshness of the raw extraction: the newest fetched_at of the ledger.
+        for s in states where s.type == .freshness && s.config.of == "extraction" {
+            let ledger = "\(indexDir ?? "")/ledger.ndjson"
+            guard indexDir != nil, FileSystem.exists(ledger) else { continue }
+            try forEachNDJSONRecord(ledger) { (entry: JSONNode, _: Int) throws(PaddockError) in
+                if let t = entry["fetched_at"]?.string, s.newest == nil || t > s.newest! { s.newest = t }
+            }
         }
         // Drift: null rates and category shares against the last published snapshot.
         for s in states where s.type == .drift { try compareWithSnapshot(s) }
@@ -421,10 +431,11 @@ public struct CheckRunner {
                                message: ok ? nil : "\(s.rows) rows, expected \(thr)")
         case .freshness:
             let maxAge = c.maxAgeSeconds ?? 0
-            let thr = "newest \(c.columns.first ?? "") at most \(c.maxAge ?? "0s") before \(now.iso8601)"
+            let what = c.of == "extraction" ? "extraction" : (c.columns.first ?? "")
+            let thr = "newest \(what) at most \(c.maxAge ?? "0s") before \(now.iso8601)"
             guard let newest = s.newest else {
                 return CheckResult(config: c, status: failStatus, observed: 0, rowsChecked: s.rows, failingCount: 1, threshold: thr,
-                                   samples: [], message: "no value in \(c.columns.first ?? "")")
+                                   samples: [], message: c.of == "extraction" ? "no extraction in the ledger" : "no value in \(what)")
             }
             guard let t = Self.start(date: String(newest.prefix(10)), time: newest.count > 11 ? String(newest.dropFirst(11).prefix(8)) : nil) else {
                 return CheckResult(config: c, status: failStatus, observed: 0, rowsChecked: s.rows, failingCount: 1, threshold: thr,
@@ -433,7 +444,7 @@ public struct CheckRunner {
             let age = now.seconds - t.seconds
             let ok = age <= maxAge
             return CheckResult(config: c, status: ok ? .pass : failStatus, observed: age, rowsChecked: s.rows, failingCount: ok ? 0 : 1,
-                               threshold: thr, samples: [], message: ok ? nil : "newest \(c.columns.first ?? "") is \(newest), \(Self.describe(seconds: age)) old")
+                               threshold: thr, samples: [], message: ok ? nil : "newest \(what) is \(newest), \(Self.describe(seconds: age)) old")
         default:
             var status = CheckResult.Status.pass
             var thr: [String] = []

@@ -209,7 +209,9 @@ extension PipelineConfig {
             case .regex:
                 if c.pattern == nil { throw PaddockError(.config, "check \(c.name): regex needs pattern:", at: loc) }
             case .freshness:
-                if c.maxAge == nil || c.columns.count != 1 { throw PaddockError(.config, "check \(c.name): freshness needs one column and max_age:", at: loc) }
+                if c.maxAge == nil || (c.of == nil && c.columns.count != 1) || (c.of != nil && c.of != "extraction") {
+                    throw PaddockError(.config, "check \(c.name): freshness needs max_age: and one column, or of: extraction", at: loc)
+                }
             case .compare:
                 guard c.columns.count == 2, let op = c.op, ["!=", "=", "<", "<=", ">", ">="].contains(op) else {
                     throw PaddockError(.config, "check \(c.name): compare needs two columns and op: one of != = < <= > >=", at: loc)
@@ -647,6 +649,9 @@ public struct CheckConfig: Decodable, Sendable {
     public var graceSeconds: Int? { grace.flatMap(CheckConfig.seconds) }
     /// freshness: the largest age of the newest value (`36h`, `3d`).
     public var maxAge: String?
+    /// freshness: `extraction` measures the newest raw extraction (the ledger's `fetched_at`) instead of
+    /// a column.
+    public var of: String?
     public var maxAgeSeconds: Int? { maxAge.flatMap(CheckConfig.seconds) }
     /// gaps: the window of expected days, `start:` and `end:` (`YYYY-MM-DD`; default: the first and last day
     /// in the column).
@@ -673,7 +678,7 @@ public struct CheckConfig: Decodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case name, table, type, columns, column, severity, min, max, values, description, pattern, to, field, fields
         case group_table, group_key, compare, `where`, if_any, result_column, date, time, grace, max_age, error_if, warn_if
-        case from = "start", until = "end", except_days, op, season, season_starts, season_ends, max_change, null_rate
+        case from = "start", until = "end", except_days, op, season, season_starts, season_ends, max_change, null_rate, of
     }
     enum WhereKeys: String, CodingKey { case column, equals }
 
@@ -719,6 +724,7 @@ public struct CheckConfig: Decodable, Sendable {
         timeColumn = try c.decodeIfPresent(String.self, forKey: .time)
         grace = try c.decodeIfPresent(String.self, forKey: .grace)
         maxAge = try c.decodeIfPresent(String.self, forKey: .max_age)
+        of = try c.decodeIfPresent(String.self, forKey: .of)
         from = try c.decodeIfPresent(String.self, forKey: .from)
         until = try c.decodeIfPresent(String.self, forKey: .until)
         exceptDays = try c.decodeIfPresent([String].self, forKey: .except_days) ?? []
