@@ -272,6 +272,14 @@ public final class CSVReader {
     /// The fields of the last row `next()` refused (ragged or not UTF-8), so it can be kept in a reject
     /// file; invalid UTF-8 is replaced with U+FFFD.
     public private(set) var lastRejectedRow: [String]?
+    /// What the last failed `next()` was, for a quarantine: its rule (`encoding` for invalid UTF-8, `csv`
+    /// otherwise), the fields as read (nil when there are none), and whether reading must stop (a quote
+    /// never closed took the rest of the input).
+    public func rejection(_ error: PaddockError) -> (rule: String, fields: [String]?, stop: Bool) {
+        (error.message.contains("UTF-8") ? "encoding" : "csv", lastRejectedRow,
+         lastRejectedRow == nil && error.message.contains("never closed"))
+    }
+
     /// Bytes read from the source so far (after decompression, before transcoding).
     public private(set) var bytesRead = 0
 

@@ -174,11 +174,10 @@ public final class TableNormalizer {
             } catch {
                 // A ragged row or invalid UTF-8: quarantined with the fields as read.
                 stats.recordsIn += 1
-                let fields = reader.lastRejectedRow
-                let rule = error.message.contains("UTF-8") ? "encoding" : "csv"
-                try reject(field: nil, rule: rule, reason: error.message, file: input.name, line: error.location?.line ?? 0,
-                           record: .none, fields: fields.map { (header, $0) })
-                if fields == nil && error.message.contains("never closed") { break }
+                let r = reader.rejection(error)
+                try reject(field: nil, rule: r.rule, reason: error.message, file: input.name, line: error.location?.line ?? 0,
+                           record: .none, fields: r.fields.map { (header, $0) })
+                if r.stop { break }
                 continue
             }
             stats.recordsIn += 1

@@ -329,11 +329,10 @@ public final class ParallelTableNormalizer {
                 }
                 w.batch.items.append(RecordBatch.Item(kind: RecordBatch.row, line: row.line, start: first, count: row.count))
             } catch {
-                let fields = reader.lastRejectedRow
-                let rule = error.message.contains("UTF-8") ? "encoding" : "csv"
+                let r = reader.rejection(error)
                 w.batch.items.append(RecordBatch.Item(kind: RecordBatch.error, line: error.location?.line ?? 0, start: w.batch.errors.count, count: 0))
-                w.batch.errors.append((rule: rule, message: error.message, fields: fields))
-                if fields == nil && error.message.contains("never closed") { break }
+                w.batch.errors.append((rule: r.rule, message: error.message, fields: r.fields))
+                if r.stop { break }
             }
             if w.batch.bytes.count >= Self.batchBytes || w.batch.items.count >= Self.batchRecords {
                 submit(w)
