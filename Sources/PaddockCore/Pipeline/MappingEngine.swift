@@ -630,12 +630,6 @@ public final class TableMapper {
         }
     }
 
-    /// Maps a parsed JSON record; for tests and one-off use (`bind` + `mapBound` on the hot path).
-    public func map(_ record: JSONNode) throws(MappingFailure) -> [String?] {
-        bind(record.doc)
-        try mapBound()
-        return values.map { $0.isNull ? nil : $0.text }
-    }
 
     /// Transforms, null values, value map and parser, then the type and constraints.
     @inline(__always)
