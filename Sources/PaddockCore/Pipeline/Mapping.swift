@@ -191,13 +191,7 @@ public enum Parsers {
     /// True when `s` is a JSON number as written (so it can be output unchanged).
     public static func isJSONNumber(_ s: String) -> Bool {
         var s = s
-        return s.withUTF8 { b in
-            guard b.count > 0 else { return false }
-            var scanner = JSONScanner(p: b.baseAddress!, n: b.count, maxDepth: 1)
-            var tokens: [JSONToken] = []
-            guard (try? scanner.parseNumber(into: &tokens)) != nil else { return false }
-            return scanner.i == b.count
-        }
+        return s.withUTF8 { TableMapper.isJSONNumber(UnsafeRawBufferPointer($0)) }
     }
 
     /// A number without a trailing `.0` when it is whole.
