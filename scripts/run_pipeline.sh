@@ -1,70 +1,177 @@
 #!/usr/bin/env bash
 # Runs one pipeline end to end: discover -> extract | normalize -> dq-check -> publish.
 #
-#   scripts/run_pipeline.sh --pipeline NAME [--now TIME] [--run-id ID]
+#   scripts/run_pipeline.sh --pipeline NAME [--mode daily|backfill|manual] [--tables T,...]
+#                           [--now TIME] [--run-id ID] [--resume RUN_ID]
 #
-# Environment: DATA_DIR (default data), PADDOCK_CONFIG_DIR (default config).
+# One run at a time per data folder: a second run exits 75 and names the run holding the lock.
+# Each run is recorded in $DATA_DIR/index/pipeline_runs.csv; a failure also goes to
+# $DATA_DIR/index/pipeline_failures.log with the last lines of the failed step's stderr, and runs
+# $PADDOCK_ON_FAILURE (a shell command; PIPELINE, RUN_ID, FAILED_STEP, EXIT_CODE are set) when given.
+# A Prometheus textfile ($PADDOCK_METRICS_DIR, default $DATA_DIR/index/metrics) holds the last success
+# time, duration and rows published. --resume RUN_ID goes on with a failed run from the step that failed.
+# Environment: DATA_DIR (default data), PADDOCK_CONFIG_DIR (default config), ENV (default dev).
 # Exit codes: those of the step that failed (1 checks failed, 2 runtime error, 64 usage, 75 retry).
 set -euo pipefail
 
-usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-pipeline="" now="" run_id=""
+pipeline="" now="" run_id="" mode="manual" tables="" resume=""
 while [[ $# -gt 0 ]]; do
   case $1 in
     --pipeline) pipeline=${2:?--pipeline needs a value}; shift 2 ;;
     --now) now=${2:?--now needs a value}; shift 2 ;;
     --run-id) run_id=${2:?--run-id needs a value}; shift 2 ;;
+    --mode) mode=${2:?--mode needs a value}; shift 2 ;;
+    --tables) tables=${2:?--tables needs a value}; shift 2 ;;
+    --resume) resume=${2:?--resume needs a run id}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run_pipeline: error: unknown argument '$1'" >&2; usage >&2; exit 64 ;;
   esac
 done
 [[ -n $pipeline ]] || { echo "run_pipeline: error: --pipeline is required" >&2; usage >&2; exit 64; }
+case $mode in daily|backfill|manual) ;; *) echo "run_pipeline: error: --mode must be daily, backfill or manual" >&2; exit 64 ;; esac
 
 export DATA_DIR=${DATA_DIR:-data}
+index="$DATA_DIR/index"
+mkdir -p "$index"
+log() { echo "run_pipeline: $*" >&2; }
+
+# One run at a time per data folder.
+exec 9> "$index/.pipeline.lock"
+if ! flock -n 9; then
+  holder=$(cat "$index/.pipeline.lock.holder" 2>/dev/null || echo "another run")
+  log "error: $holder holds the lock on $DATA_DIR; try again when it ends"
+  started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  # Recorded in the history too (appended under its own lock, so lines never mix).
+  (
+    flock 8
+    [[ -s "$index/pipeline_runs.csv" ]] || echo "run_id,pipeline,mode,started_utc,ended_utc,steps_run,status,failed_step,rows_published,env" >> "$index/pipeline_runs.csv"
+    echo "${run_id:-locked-out},$pipeline,$mode,$started,$started,,fail,lock,0,${ENV:-dev}" >> "$index/pipeline_runs.csv"
+  ) 8>> "$index/.history.lock"
+  exit 75
+fi
+
+if [[ -n $resume ]]; then
+  run_id=$resume
+  [[ -f "$DATA_DIR/runs/$pipeline/$run_id/state" ]] || { log "error: no run $run_id of $pipeline to resume"; exit 64; }
+  # The resumed run keeps its time (deterministic outputs) and starts at the step that failed.
+  now=$(sed -n 's/^now=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
+fi
 now=${now:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}
 run_id=${run_id:-$(echo "$now" | tr -d ':-')}
+echo "$run_id (pid $$, started $(date -u +%Y-%m-%dT%H:%M:%SZ))" > "$index/.pipeline.lock.holder"
 run_dir="$DATA_DIR/runs/$pipeline/$run_id"
 derived="$DATA_DIR/derived/$pipeline"
 mkdir -p "$run_dir" "$derived"
-log() { echo "run_pipeline: $*" >&2; }
-started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+wall_started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+started_at=$wall_started
 [[ $now == *T* ]] && started_at=$now
 code_version=$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)
 timings="$run_dir/timings.json"
-t0=$EPOCHREALTIME steps=""
-# Records the seconds since the last call as the duration of step $1.
+t_start=$EPOCHREALTIME t0=$EPOCHREALTIME steps=""
+[[ -n $resume && -f $timings ]] && steps=$(sed 's/^{//; s/}$//' "$timings")
+done_steps=$( [[ -n $resume ]] && sed -n 's/^done=//p' "$run_dir/state" || true)
+steps_run=""
+{ echo "now=$now"; echo "done=$done_steps"; } > "$run_dir/state"
+
+# Records the seconds since the last call as the duration of step $1, and the step as done.
 step_done() {
   local t1=$EPOCHREALTIME
   steps+="${steps:+, }\"$1\": $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
   t0=$t1
   echo "{$steps}" > "$timings"
+  done_steps+="${done_steps:+ }$1"
+  steps_run+="${steps_run:+ }$1"
+  { echo "now=$now"; echo "done=$done_steps"; } > "$run_dir/state"
+}
+is_done() { [[ " $done_steps " == *" $1 "* ]]; }
+
+record() {  # status failed_step rows
+  local ended
+  ended=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  (
+    flock 8
+    [[ -s "$index/pipeline_runs.csv" ]] || echo "run_id,pipeline,mode,started_utc,ended_utc,steps_run,status,failed_step,rows_published,env" >> "$index/pipeline_runs.csv"
+    echo "$run_id,$pipeline,$mode,$wall_started,$ended,${steps_run// /;},$1,$2,$3,${ENV:-dev}" >> "$index/pipeline_runs.csv"
+  ) 8>> "$index/.history.lock"
+}
+
+# Runs step $1 (the rest is the command, run by bash -c): its stderr is kept in the run folder and
+# shown after it; on failure the run is recorded as failed, the failure logged, the hook run.
+run_step() {
+  local name=$1; shift
+  local rc=0
+  bash -c "$1" 2> "$run_dir/$name.stderr" || rc=$?
+  cat "$run_dir/$name.stderr" >&2
+  if [[ $rc -ne 0 ]]; then
+    log "step $name failed (exit $rc); resume with: scripts/run_pipeline.sh --pipeline $pipeline --resume $run_id"
+    record fail "$name" 0
+    {
+      echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ) $pipeline run $run_id: step $name failed (exit $rc)"
+      tail -n 20 "$run_dir/$name.stderr"
+    } >> "$index/pipeline_failures.log"
+    if [[ -n ${PADDOCK_ON_FAILURE:-} ]]; then
+      PIPELINE=$pipeline RUN_ID=$run_id FAILED_STEP=$name EXIT_CODE=$rc bash -c "$PADDOCK_ON_FAILURE" || log "on-failure hook exited $?"
+    fi
+    exit "$rc"
+  fi
+  step_done "$name"
 }
 
 log "pipeline $pipeline, run $run_id, data in $DATA_DIR"
+[[ -n $resume ]] && log "resuming after: ${done_steps:-nothing}"
 
-log "discover"
-bin/discover --pipeline "$pipeline" --now "$now" > "$run_dir/units.ndjson"
-log "  $(wc -l < "$run_dir/units.ndjson") units"
-step_done discover
+if ! is_done discover; then
+  log "discover"
+  run_step discover "bin/discover --pipeline '$pipeline' --now '$now' > '$run_dir/units.ndjson'"
+  log "  $(wc -l < "$run_dir/units.ndjson") units"
+fi
 
 # One extract pass per table, piped straight into normalize. Payloads already stored are not copied again.
-for table in $(bin/normalize --pipeline "$pipeline" --list-tables); do
-  log "extract | normalize --table $table"
-  bin/extract --pipeline "$pipeline" --now "$now" --units "$run_dir/units.ndjson" \
-    | bin/normalize --pipeline "$pipeline" --table "$table" \
-        --output "$derived/$table.ndjson" --stats "$run_dir/$table.stats.json"
-done
-step_done extract_normalize
+if ! is_done extract_normalize; then
+  all_tables=$(bin/normalize --pipeline "$pipeline" --list-tables)
+  for table in ${tables//,/ }; do
+    [[ " $(echo $all_tables) " == *" $table "* ]] || { log "error: no table '$table' in $pipeline (tables: $(echo $all_tables))"; exit 64; }
+  done
+  cmd="set -eo pipefail"
+  selected=${tables//,/ }
+  for table in ${selected:-$all_tables}; do
+    cmd+="; echo 'run_pipeline: extract | normalize --table $table' >&2"
+    cmd+="; bin/extract --pipeline '$pipeline' --now '$now' --units '$run_dir/units.ndjson'"
+    cmd+=" | bin/normalize --pipeline '$pipeline' --table '$table' --output '$derived/$table.ndjson' --stats '$run_dir/$table.stats.json'"
+  done
+  run_step extract_normalize "$cmd"
+fi
 
-log "dq-check"
-bin/dq-check --pipeline "$pipeline" --now "$now" --report "$derived/dq_report.json"
-step_done dq_check
+if ! is_done dq_check; then
+  log "dq-check"
+  run_step dq_check "bin/dq-check --pipeline '$pipeline' --now '$now' --report '$derived/dq_report.json'"
+fi
 
 log "publish"
-bin/publish --pipeline "$pipeline" --now "$now" --run-id "$run_id" --report "$derived/dq_report.json" \
-  --units "$run_dir/units.ndjson" --timings "$timings" --started-at "$started_at" --code-version "$code_version"
+run_step publish "bin/publish --pipeline '$pipeline' --now '$now' --run-id '$run_id' --report '$derived/dq_report.json' \
+  --units '$run_dir/units.ndjson' --timings '$timings' --started-at '$started_at' --code-version '$code_version'"
 
-log "published: $DATA_DIR/processed/$pipeline/latest_successful_run.json"
+manifest="$DATA_DIR/processed/$pipeline/latest_successful_run.json"
+rows=$(python3 -c 'import json,sys; print(sum(t["rows"] for t in json.load(open(sys.argv[1]))["tables"]))' "$manifest" 2>/dev/null || echo 0)
+record ok "" "$rows"
+# Prometheus textfile collector: written whole to a temp file, then renamed.
+metrics_dir=${PADDOCK_METRICS_DIR:-$index/metrics}
+mkdir -p "$metrics_dir"
+seconds=$(awk -v a="$t_start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }')
+cat > "$metrics_dir/paddock_$pipeline.prom.tmp" <<EOF
+# HELP paddock_last_success_timestamp_seconds When the pipeline last published (Unix time).
+# TYPE paddock_last_success_timestamp_seconds gauge
+paddock_last_success_timestamp_seconds{pipeline="$pipeline"} $(date -u +%s)
+# HELP paddock_last_run_duration_seconds How long the last successful run took.
+# TYPE paddock_last_run_duration_seconds gauge
+paddock_last_run_duration_seconds{pipeline="$pipeline"} $seconds
+# HELP paddock_rows_published Rows in the last published snapshot.
+# TYPE paddock_rows_published gauge
+paddock_rows_published{pipeline="$pipeline"} $rows
+EOF
+mv "$metrics_dir/paddock_$pipeline.prom.tmp" "$metrics_dir/paddock_$pipeline.prom"
+log "published: $manifest"
