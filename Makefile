@@ -15,11 +15,13 @@ NOW ?=
 VENV_TEST := .venv-test
 CONSUMER_PACKAGES := duckdb pandas polars zstandard frictionless
 
-.PHONY: help deps build run test test-venv bench clean
+PIPELINE ?= football
+
+.PHONY: help deps build run smoke daily dq publish runs test test-venv bench bench-dq clean
 
 help:
 	@sed -n '2,4p' Makefile | sed 's/^# \{0,1\}//'
-	@echo "Other targets: build, bench, clean"
+	@echo "Other targets: build, smoke, daily, dq, publish, runs, bench, bench-dq, clean (PIPELINE=football|racing)"
 
 # Installs what the build needs and says so; does nothing when everything is there.
 deps:
@@ -48,8 +50,31 @@ test: build test-venv
 	swift build --build-tests
 	PADDOCK_BIN=$(CURDIR)/.build/release swift test --skip-build --disable-xctest
 
+# The sample pipeline end to end with a fixed --now: the CI smoke test of a fresh clone.
+smoke: build
+	scripts/run_pipeline.sh --pipeline football --now 2025-06-01T00:00:00Z
+	bin/publish --pipeline football --verify
+
+# A scheduled run of PIPELINE (files sources take everything new; date windows come with http sources).
+daily: build
+	scripts/run_pipeline.sh --pipeline $(PIPELINE) --mode daily $(if $(NOW),--now $(NOW))
+
+# Only the checks, or only the publish step, of PIPELINE's current derived tables.
+dq: build
+	bin/dq-check --pipeline $(PIPELINE) $(if $(NOW),--now $(NOW))
+
+publish: build
+	bin/publish --pipeline $(PIPELINE) $(if $(NOW),--now $(NOW))
+
+# The last runs recorded in $(DATA_DIR)/index/pipeline_runs.csv.
+runs:
+	@scripts/list_recent_runs.sh 20
+
 bench: build
 	scripts/bench.sh
+
+bench-dq: build
+	scripts/bench_dq.sh
 
 clean:
 	rm -rf .build $(VENV_TEST) data/raw data/derived data/processed data/index data/runs data/logs
