@@ -61,7 +61,9 @@ public struct ExtractCommand: ParsableCommand {
         var stored = 0
         var unchanged = 0
         var records = 0
-        for unit in units {
+        let progress = Progress(tool: "extract")
+        for (i, unit) in units.enumerated() {
+            progress.update(done: i, total: units.count, what: "units", extra: "\(records) records")
             switch Self.extractOne(extractor, unit) {
             case .success(let r):
                 switch r.status {
@@ -81,6 +83,7 @@ public struct ExtractCommand: ParsableCommand {
             }
         }
         try Console.flushStdout()
+        progress.finish()
         if !dryRun {
             Console.info(tool: "extract", "\(units.count) units: \(stored) stored, \(unchanged) unchanged, \(failed) failed; \(records) records")
         }

@@ -20,12 +20,15 @@ extension NormalizeCommand {
             throw PaddockError(.usage, "--threads must be between 1 and 64")
         }
         let s: NormalizeStats
+        let progress = Progress(tool: "normalize")
+        let show: (Int) -> Void = { progress.update(done: $0, total: nil, what: "records of \(tableName)") }
         if threadCount > 1 && table.dedupe == "none" {
             // Batches of records mapped on worker threads, written in input order.
             var maps: [String: [String: String]] = [:]
             for (name, m) in config.maps { maps[name] = try m.load() }
             let normalizer = try ParallelTableNormalizer(table: table, maps: maps, outputFormat: outFormat, csvWriter: try format.csvWriter(),
                                                          out: out.buffer, quarantine: q.buffer, threads: threadCount)
+            normalizer.onProgress = show
             normalizer.start()
             for path in files.isEmpty ? ["-"] : files {
                 let inFormat = format.inputFormat ?? RecordFormat.guess(path: path) ?? .ndjson
@@ -37,6 +40,7 @@ extension NormalizeCommand {
             // One thread: needed by dedupe policies, which see the rows in order.
             let normalizer = TableNormalizer(mapper: mapper, outputFormat: outFormat, out: out.buffer, quarantine: q.buffer)
             normalizer.csvWriter = try format.csvWriter()
+            normalizer.onProgress = show
             normalizer.start()
             for path in files.isEmpty ? ["-"] : files {
                 // NDJSON records (from extract), or CSV rows whose columns are the raw record's keys.
@@ -54,6 +58,7 @@ extension NormalizeCommand {
             let schemaPath = FileSystem.parent(of: output) + "/\(tableName).schema.json"
             try AtomicFileSink.write(mapper.tableSchemaJSON(), to: schemaPath)
         }
+        progress.finish()
         if let stats { try AtomicFileSink.write(s.json, to: stats) }
         var notes: [String] = []
         if s.deduplicated > 0 { notes.append("\(s.deduplicated) duplicate keys, dedupe: \(table.dedupe)") }

@@ -49,6 +49,12 @@ public enum Console {
     public static func printError(_ text: String) {
         var line = text
         if !line.hasSuffix("\n") { line += "\n" }
+        printRaw(line)
+    }
+
+    /// Writes `text` to stderr as it is (no newline added).
+    public static func printRaw(_ text: String) {
+        var line = text
         line.withUTF8 { b in
             var p = b.baseAddress!
             var left = b.count

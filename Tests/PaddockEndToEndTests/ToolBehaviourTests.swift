@@ -68,4 +68,25 @@ struct ToolBehaviourTests {
         #expect(r.status == 2)
         #expect(r.stderr.contains("error: <stdout>: write failed: No space left on device"))
     }
+
+    @Test("long work shows progress on stderr: plain lines when stderr is not a terminal, never on stdout")
+    func progressLines() throws {
+        let scratch = try ToolRunner.makeScratch()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let r = try ToolRunner.run("""
+        export PADDOCK_CONFIG_DIR=Tests/fixtures/config PADDOCK_PROGRESS_INTERVAL=0
+        python3 -c 'import sys; sys.stdout.write("".join("{\\"event_id\\":%d,\\"home\\":1,\\"away\\":0}\\n" % i for i in range(140000)))' > "$TMP/results.ndjson"
+        normalize --pipeline results --table first_wins "$TMP/results.ndjson" 2> "$TMP/err" | wc -l
+        cat "$TMP/err" | sed 's/, [0-9.]*[kM]*\\/s$/, N\\/s/'
+        PADDOCK_PROGRESS=0 normalize --pipeline results --table first_wins "$TMP/results.ndjson" 2>&1 > /dev/null | wc -l
+        """, scratch: scratch)
+        #expect(r.stdout == """
+        140000
+        normalize: 65536 records of first_wins, N/s
+        normalize: 131072 records of first_wins, N/s
+        normalize: first_wins: 140000 records in, 140000 written, 0 quarantined, 0 filtered
+        1
+
+        """, "\(r.stderr)")
+    }
 }

@@ -42,6 +42,8 @@ public final class TableNormalizer {
     private var headerWritten = false
     /// False for the workers of a parallel run: the header is written once, by the driver.
     var writesHeader = true
+    /// Called with the records read so far, every 65,536 records (for progress displays).
+    public var onProgress: ((Int) -> Void)?
 
     enum Dedupe: String { case none, first, last, error }
     private let dedupe: Dedupe
@@ -189,6 +191,7 @@ public final class TableNormalizer {
     /// Filters, maps, deduplicates and writes the bound record.
     @inline(__always)
     private func process(file: String, line: Int, record: Original) throws(PaddockError) {
+        if stats.recordsIn & 0xFFFF == 0, let onProgress { onProgress(stats.recordsIn) }
         // Explicit filters: a record from a source that does not feed this table, or one that fails a
         // `filter:` rule, is counted, not mapped.
         if !acceptsAllSources, let source = mapper.recordSource, !mapper.table.sources.contains(source) {

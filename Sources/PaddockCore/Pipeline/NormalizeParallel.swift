@@ -102,6 +102,9 @@ public final class ParallelTableNormalizer {
     private var next = 0
     public static let batchBytes = 256 << 10
     public static let batchRecords = 4096
+    /// Called with the records mapped so far, after each batch is written (for progress displays).
+    public var onProgress: ((Int) -> Void)?
+    private var recordsDone = 0
 
     /// - Parameter threads: worker threads (batches in flight: twice as many).
     public init(table: TableConfig, maps: [String: [String: String]], outputFormat: RecordFormat, csvWriter: CSVWriter,
@@ -159,6 +162,10 @@ public final class ParallelTableNormalizer {
         let w = pending.removeFirst()
         w.done.wait()
         if let e = w.error { throw e }
+        if let onProgress {
+            recordsDone = workers.reduce(0) { $0 + $1.normalizer.stats.recordsIn }
+            onProgress(recordsDone)
+        }
         try pass(w.outSink, to: out)
         try pass(w.quarantineSink, to: quarantine)
     }
