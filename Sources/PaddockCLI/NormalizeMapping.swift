@@ -19,38 +19,30 @@ extension NormalizeCommand {
         guard threadCount >= 1 && threadCount <= 64 else {
             throw PaddockError(.usage, "--threads must be between 1 and 64")
         }
-        let s: NormalizeStats
         let progress = Progress(tool: "normalize")
-        let show: (Int) -> Void = { progress.update(done: $0, total: nil, what: "records of \(tableName)") }
+        let normalizer: any TableRunner
         if threadCount > 1 && table.dedupe == "none" {
             // Batches of records mapped on worker threads, written in input order.
             var maps: [String: [String: String]] = [:]
             for (name, m) in config.maps { maps[name] = try m.load() }
-            let normalizer = try ParallelTableNormalizer(table: table, maps: maps, outputFormat: outFormat, csvWriter: try format.csvWriter(),
-                                                         out: out.buffer, quarantine: q.buffer, threads: threadCount)
-            normalizer.onProgress = show
-            normalizer.start()
-            for path in files.isEmpty ? ["-"] : files {
-                let inFormat = format.inputFormat ?? RecordFormat.guess(path: path) ?? .ndjson
-                let input = try Input.open(path)
-                if inFormat == .csv { try normalizer.runCSV(input, options: csvOptions) } else { try normalizer.run(input) }
-            }
-            s = normalizer.stats
+            normalizer = try ParallelTableNormalizer(table: table, maps: maps, outputFormat: outFormat, csvWriter: try format.csvWriter(),
+                                                     out: out.buffer, quarantine: q.buffer, threads: threadCount)
         } else {
             // One thread: needed by dedupe policies, which see the rows in order.
-            let normalizer = TableNormalizer(mapper: mapper, outputFormat: outFormat, out: out.buffer, quarantine: q.buffer)
-            normalizer.csvWriter = try format.csvWriter()
-            normalizer.onProgress = show
-            normalizer.start()
-            for path in files.isEmpty ? ["-"] : files {
-                // NDJSON records (from extract), or CSV rows whose columns are the raw record's keys.
-                let inFormat = format.inputFormat ?? RecordFormat.guess(path: path) ?? .ndjson
-                let input = try Input.open(path)
-                if inFormat == .csv { try normalizer.runCSV(input, options: csvOptions) } else { try normalizer.run(input) }
-            }
-            try normalizer.finish()
-            s = normalizer.stats
+            let single = TableNormalizer(mapper: mapper, outputFormat: outFormat, out: out.buffer, quarantine: q.buffer)
+            single.csvWriter = try format.csvWriter()
+            normalizer = single
         }
+        normalizer.onProgress = { progress.update(done: $0, total: nil, what: "records of \(tableName)") }
+        normalizer.start()
+        for path in files.isEmpty ? ["-"] : files {
+            // NDJSON records (from extract), or CSV rows whose columns are the raw record's keys.
+            let inFormat = format.inputFormat ?? RecordFormat.guess(path: path) ?? .ndjson
+            let input = try Input.open(path)
+            if inFormat == .csv { try normalizer.runCSV(input, options: csvOptions) } else { try normalizer.run(input) }
+        }
+        try normalizer.finish()
+        let s = normalizer.stats
         try q.commit()
         try out.commit()
         if let output, output != "-" {

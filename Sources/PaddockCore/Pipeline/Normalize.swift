@@ -28,7 +28,7 @@ public struct NormalizeStats: Sendable, Equatable {
 /// Streams raw records (NDJSON, or CSV rows) through a `TableMapper`: mapped rows go to the output
 /// (NDJSON or CSV, fields in schema order), and every record that cannot be mapped goes to the quarantine
 /// with its origin, the field, the rule and a reason. Nothing is dropped silently.
-public final class TableNormalizer {
+public final class TableNormalizer: TableRunner {
     public let mapper: TableMapper
     public let outputFormat: RecordFormat
     public var csvWriter = CSVWriter()

@@ -3,6 +3,21 @@ import Dispatch
 import Glibc
 #endif
 
+/// What maps a table's records, on one thread (`TableNormalizer`) or on several
+/// (`ParallelTableNormalizer`): the CLI drives either the same way.
+public protocol TableRunner: AnyObject {
+    var stats: NormalizeStats { get }
+    var onProgress: ((Int) -> Void)? { get set }
+    /// Writes the CSV header (CSV output only).
+    func start()
+    /// Maps every record of an NDJSON input.
+    func run(_ input: any ByteSource) throws(PaddockError)
+    /// Maps every row of a CSV input.
+    func runCSV(_ input: any ByteSource, options: CSVReadOptions) throws(PaddockError)
+    /// Writes what is still held (rows waiting for dedupe, batches in flight).
+    func finish() throws(PaddockError)
+}
+
 /// Records cut from the input in order, to be mapped by one worker: NDJSON lines or CSV rows (their
 /// field bytes copied), and the input errors met between them (a line too long, a ragged row), so that
 /// the worker quarantines them in their place.
@@ -61,7 +76,7 @@ final class CollectingSink: ByteSink {
 /// are in flight: memory stays bounded whatever the input size.
 ///
 /// Tables with a `dedupe` policy need the rows in order in one place and run on one thread.
-public final class ParallelTableNormalizer {
+public final class ParallelTableNormalizer: TableRunner {
     final class Worker: @unchecked Sendable {
         let normalizer: TableNormalizer
         let outSink = CollectingSink()
