@@ -53,7 +53,7 @@ struct CSVCutterTests {
 
     @Test("random CSV-ish text: pieces parse to the rows of the whole, for any block size")
     func randomText() {
-        var rng = SplitMix(seed: 2026)
+        var rng = ParserTestRNG(seed: 2026)
         let alphabet: [String] = ["a", "b", ",", "\"", "\"\"", "\n", "\r\n", "\r", " ", "é"]
         for _ in 0..<300 {
             var s = ""
@@ -63,18 +63,5 @@ struct CSVCutterTests {
                 #expect(r.pieces == r.whole, "text: \(s.debugDescription), block \(block)")
             }
         }
-    }
-}
-
-/// A small deterministic random generator for tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
     }
 }

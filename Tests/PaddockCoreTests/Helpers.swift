@@ -250,3 +250,23 @@ func samplePayload(_ count: Int, seed: UInt64 = 42) -> [UInt8] {
     }
     return Array(out.prefix(count))
 }
+
+/// SplitMix64 (Steele, Lea, Flood 2014): a tiny deterministic PRNG for the property and random-text tests.
+struct ParserTestRNG {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform integer in `range` (modulo bias is irrelevant here).
+    mutating func int(in range: ClosedRange<Int>) -> Int {
+        range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
+    }
+}

@@ -10,9 +10,7 @@ struct FrictionlessTests {
     func derivedTablesAreValid() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.python),
                      "no \(Self.python): run 'make test' (its test-venv step installs frictionless)")
-        let scratch = try ToolRunner.makeScratch()
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let r = try ToolRunner.run("""
+        let r = try ToolRunner.runInScratch("""
         set -euo pipefail
         now=2025-06-01T00:00:00Z
         out="$TMP/csv"
@@ -27,7 +25,7 @@ struct FrictionlessTests {
           "$out/runners.csv" "$out/runners.schema.json" "$out/horses.csv" "$out/horses.schema.json"
         # the planted values were quarantined (so the check above saw real rejections kept out)
         echo "quarantined: $(cat "$out"/*.q.ndjson | wc -l)"
-        """, scratch: scratch)
+        """)
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 5, "\(r.stdout)")
@@ -43,9 +41,7 @@ struct FrictionlessTests {
     func foreignKeysAreChecked() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.python),
                      "no \(Self.python): run 'make test' (its test-venv step installs frictionless)")
-        let scratch = try ToolRunner.makeScratch()
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let r = try ToolRunner.run("""
+        let r = try ToolRunner.runInScratch("""
         set -euo pipefail
         now=2025-06-01T00:00:00Z
         out="$TMP/csv"
@@ -54,7 +50,7 @@ struct FrictionlessTests {
         sed -i 2d "$out/races.csv"    # drop the first race: its runners now point nowhere
         "\(Self.python)" "$FIXTURES/frictionless_validate.py" \
           "$out/races.csv" "$out/races.schema.json" "$out/runners.csv" "$out/runners.schema.json" "$out/horses.csv" "$out/horses.schema.json" || echo "exit $?"
-        """, scratch: scratch)
+        """)
         #expect(r.stdout.hasPrefix("1\nraces.csv: valid"), "\(r.stdout)\(r.stderr)")
         #expect(r.stdout.contains("runners.csv: INVALID"), "\(r.stdout)")
         #expect(r.stdout.contains("foreign-key 2 None for \"race_id\""), "\(r.stdout)")
@@ -66,16 +62,14 @@ struct FrictionlessTests {
     func invalidTableIsReported() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.python),
                      "no \(Self.python): run 'make test' (its test-venv step installs frictionless)")
-        let scratch = try ToolRunner.makeScratch()
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let r = try ToolRunner.run("""
+        let r = try ToolRunner.runInScratch("""
         extract --pipeline football --discover --now 2025-06-01T00:00:00Z 2>/dev/null \\
           | normalize --pipeline football --table matches --output "$TMP/matches.csv" 2>/dev/null
         # corrupt one goal count: the schema says integer with a minimum of 0
         sed -i '3s/,[0-9]*,\\([0-9]*\\),\\([0-9]*\\),\\([0-9]*\\),openfootball/,-4,\\1,\\2,\\3,openfootball/' "$TMP/matches.csv"
         "\(Self.python)" "$FIXTURES/frictionless_validate.py" "$TMP/matches.csv" "$TMP/matches.schema.json"
         echo "exit $?"
-        """, scratch: scratch)
+        """)
         #expect(r.stdout.contains("matches.csv: INVALID"), "\(r.stdout)\(r.stderr)")
         #expect(r.stdout.contains("constraint-error"), "\(r.stdout)")
         #expect(r.stdout.hasSuffix("exit 1\n"), "\(r.stdout)")

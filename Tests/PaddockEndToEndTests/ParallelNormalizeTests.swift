@@ -6,9 +6,7 @@ import Testing
 struct ParallelNormalizeTests {
     @Test("--threads 1, 2 and 3 write identical output, quarantine and stats, from CSV and NDJSON")
     func threadsGiveTheSameBytes() throws {
-        let scratch = try ToolRunner.makeScratch()
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let r = try ToolRunner.run("""
+        let r = try ToolRunner.runInScratch("""
         set -euo pipefail
         python3 scripts/gen_racing.py runners --rows 30000 --seed 5 --out "$TMP/clean.csv"
         # Plant bad rows: unreadable prices, ragged rows, invalid UTF-8, blank lines, quoted line breaks, stray quotes.
@@ -37,7 +35,7 @@ struct ParallelNormalizeTests {
         cmp "$TMP/qc-1.ndjson" "$TMP/qc-3.ndjson"
         # The rows from CSV and from NDJSON agree.
         cmp "$TMP/o-csv-1.ndjson" "$TMP/o-ndjson-1.ndjson" && echo "csv = ndjson"
-        """, scratch: scratch)
+        """)
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 5, "\(r.stdout)")

@@ -9,9 +9,7 @@ struct RacingPipelineTests {
     /// discover | extract | normalize for races, runners and horses and dq-check, then
     /// Tests/fixtures/racing/check_racing.py, whose output is returned.
     static func run(injectBad: Int) throws -> ToolRunner.Result {
-        let scratch = try ToolRunner.makeScratch()
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        return try ToolRunner.run("""
+        return try ToolRunner.runInScratch("""
         set -euo pipefail
         now=2025-06-01T00:00:00Z
         out="$DATA_DIR/derived/racing"
@@ -22,7 +20,7 @@ struct RacingPipelineTests {
         dq-check --pipeline racing --now $now --report "$out/dq_report.json" > /dev/null 2>&1 || status=$?
         echo "dq-check: exit $status, $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["status"], r["summary"], [(c["name"], c["failing_count"]) for c in r["checks"] if c["status"] != "pass"])' "$out/dq_report.json")"
         python3 "$FIXTURES/racing/check_racing.py" "$TMP/landing" "$out" "$TMP/planted.ndjson"
-        """, scratch: scratch)
+        """)
     }
 
     @Test("a clean tree: every record written (horses deduplicated), nothing quarantined, dq-check passes (warning about the 7 days the sampled tree has no race)")
@@ -62,9 +60,7 @@ struct RacingPipelineTests {
 
     @Test("planted DQ faults (a missing winner, a runner-count mismatch, an unknown horse, an unresulted race, a gap day, a duplicated runner): each check reports exactly the planted rows, and publish refuses")
     func plantedDQFaults() throws {
-        let scratch = try ToolRunner.makeScratch()
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let r = try ToolRunner.run("""
+        let r = try ToolRunner.runInScratch("""
         set -euo pipefail
         now=2025-06-01T00:00:00Z
         out="$DATA_DIR/derived/racing"
@@ -78,7 +74,7 @@ struct RacingPipelineTests {
         python3 "$FIXTURES/racing/check_planted_dq.py" "$TMP/expected.json" "$out/dq_report.json" "$TMP/failures.ndjson"
         publish --pipeline racing --now $now > /dev/null 2>&1 || echo "publish: exit $?"
         test ! -e "$DATA_DIR/processed/racing/latest_successful_run.json" && echo "no manifest"
-        """, scratch: scratch)
+        """)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == """
         clean: pass
@@ -98,9 +94,7 @@ struct RacingPipelineTests {
 
     @Test("drift against the published snapshot: after publishing, a change in headgear shares and missing ratings warns")
     func driftAgainstSnapshot() throws {
-        let scratch = try ToolRunner.makeScratch()
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let r = try ToolRunner.run("""
+        let r = try ToolRunner.runInScratch("""
         set -euo pipefail
         now=2025-06-01T00:00:00Z
         mkdir -p "$TMP/config/pipelines"
@@ -117,7 +111,7 @@ struct RacingPipelineTests {
         open(sys.argv[1],"w").write("".join(json.dumps(r)+"\\n" for r in rows))' "$out"
         dq-check --pipeline racing --now $now --failures "$TMP/f.ndjson" 2>&1 | grep runners_drift
         grep runners_drift "$TMP/f.ndjson" | python3 -c 'import json,sys; print(sorted(tuple(json.loads(l)["key"]) for l in sys.stdin)[:3])'
-        """, scratch: scratch)
+        """)
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "no published snapshot to compare with", "\(r.stdout)")

@@ -6,9 +6,7 @@ import Testing
 struct RunPipelineTests {
     @Test("a second run while one holds the lock exits 75 and names the holder; both are in the history")
     func oneRunAtATime() throws {
-        let scratch = try ToolRunner.makeScratch()
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let r = try ToolRunner.run("""
+        let r = try ToolRunner.runInScratch("""
         now=2025-06-01T00:00:00Z
         mkdir -p "$DATA_DIR/index"
         echo "20250601T000000Z (pid 1, started then)" > "$DATA_DIR/index/.pipeline.lock.holder"
@@ -23,7 +21,7 @@ struct RunPipelineTests {
         cut -d, -f1,2,3,6,7,8,9,10 "$DATA_DIR/index/pipeline_runs.csv"
         scripts/list_recent_runs.sh 5 | tail -2 | cut -c1-69 | sed 's/ *$//'
         grep -v '^#' "$DATA_DIR/index/metrics/paddock_football.prom" | cut -d' ' -f1
-        """, scratch: scratch)
+        """)
         #expect(r.stderr.contains("run_pipeline: error: 20250601T000000Z (pid 1, started then) holds the lock on $TMP/data; try again when it ends"), "\(r.stderr)")
         #expect(r.stdout == """
         second: exit 75
@@ -42,9 +40,7 @@ struct RunPipelineTests {
 
     @Test("a failed dq-check is logged with its stderr, runs the hook, and --resume finishes the run with the same bytes as a clean one")
     func failureAndResume() throws {
-        let scratch = try ToolRunner.makeScratch()
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let r = try ToolRunner.run("""
+        let r = try ToolRunner.runInScratch("""
         now=2025-06-01T00:00:00Z
         mkdir -p "$TMP/config/pipelines"
         cp -r config/maps "$TMP/config/"
@@ -69,7 +65,7 @@ struct RunPipelineTests {
         # A clean run elsewhere publishes the same table bytes.
         DATA_DIR="$TMP/clean" scripts/run_pipeline.sh --pipeline football --now $now 2> /dev/null
         cmp "$DATA_DIR/processed/football/snapshots/20250601T000000Z/matches.csv.zst" "$TMP/clean/processed/football/snapshots/20250601T000000Z/matches.csv.zst" && echo "same bytes"
-        """, scratch: scratch)
+        """)
         #expect(r.stdout == """
         run: exit 1
         1

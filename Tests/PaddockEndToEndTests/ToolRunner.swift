@@ -26,6 +26,13 @@ struct ToolRunner {
         return dir
     }
 
+    /// Runs `script` in a fresh scratch folder, removed afterwards.
+    static func runInScratch(_ script: String) throws -> Result {
+        let scratch = try makeScratch()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        return try run(script, scratch: scratch)
+    }
+
     /// Runs `script` with bash in the repository root. `$TMP` is the scratch folder, `$DATA_DIR` is
     /// `$TMP/data`, `$FIXTURES` is Tests/fixtures.
     static func run(_ script: String, scratch: String, stdin: Data? = nil, extraEnv: [String: String] = [:]) throws -> Result {
