@@ -6,10 +6,14 @@ import Testing
 struct FrictionlessTests {
     static let python = ToolRunner.repoRoot + "/.venv-test/bin/python"
 
+    static func requireFrictionless() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: python),
+                     "no \(python): run 'make test' (its test-venv step installs frictionless)")
+    }
+
     @Test("football matches and racing races, runners and horses are valid against their Table Schemas")
     func derivedTablesAreValid() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.python),
-                     "no \(Self.python): run 'make test' (its test-venv step installs frictionless)")
+        try Self.requireFrictionless()
         let r = try ToolRunner.runInScratch("""
         set -euo pipefail
         now=2025-06-01T00:00:00Z
@@ -39,8 +43,7 @@ struct FrictionlessTests {
 
     @Test("frictionless checks the racing foreign keys: a runner whose race is missing is reported")
     func foreignKeysAreChecked() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.python),
-                     "no \(Self.python): run 'make test' (its test-venv step installs frictionless)")
+        try Self.requireFrictionless()
         let r = try ToolRunner.runInScratch("""
         set -euo pipefail
         now=2025-06-01T00:00:00Z
@@ -60,8 +63,7 @@ struct FrictionlessTests {
 
     @Test("frictionless does report a row that breaks the schema (the check can fail)")
     func invalidTableIsReported() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.python),
-                     "no \(Self.python): run 'make test' (its test-venv step installs frictionless)")
+        try Self.requireFrictionless()
         let r = try ToolRunner.runInScratch("""
         extract --pipeline football --discover --now 2025-06-01T00:00:00Z 2>/dev/null \\
           | normalize --pipeline football --table matches --output "$TMP/matches.csv" 2>/dev/null
