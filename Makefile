@@ -48,7 +48,7 @@ test-venv:
 
 test: build test-venv
 	swift build --build-tests
-	PADDOCK_BIN=$(CURDIR)/.build/release swift test --skip-build --disable-xctest
+	scripts/test.sh
 
 # The sample pipeline end to end with a fixed --now: the CI smoke test of a fresh clone.
 smoke: build

@@ -10,11 +10,12 @@ struct RunPipelineTests {
         now=2025-06-01T00:00:00Z
         mkdir -p "$DATA_DIR/index"
         echo "20250601T000000Z (pid 1, started then)" > "$DATA_DIR/index/.pipeline.lock.holder"
-        # Another run holds the lock for a while.
-        flock "$DATA_DIR/index/.pipeline.lock" sleep 3 &
-        sleep 0.5
+        # Another run holds the lock until told to let go (no sleeps to race against a loaded machine).
+        flock "$DATA_DIR/index/.pipeline.lock" sh -c 'touch "$1/held"; while [ ! -e "$1/release" ]; do sleep 0.05; done' sh "$TMP" &
+        while [ ! -e "$TMP/held" ]; do sleep 0.05; done
         scripts/run_pipeline.sh --pipeline football --now $now --run-id second
         echo "second: exit $?"
+        touch "$TMP/release"
         wait
         scripts/run_pipeline.sh --pipeline football --now $now --mode daily 2> /dev/null
         echo "first: exit $?"
