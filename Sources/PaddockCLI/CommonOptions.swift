@@ -77,3 +77,35 @@ public struct PipelineOptions: ParsableArguments {
         return t
     }
 }
+
+extension RecordsMode: ExpressibleByArgument {}
+
+/// The date window of http sources with a date parameter.
+public struct WindowOptions: ParsableArguments {
+    @Option(name: .customLong("from"), help: "First date of the window (YYYY-MM-DD, today or today-N).")
+    public var from: String?
+
+    @Option(name: .customLong("to"), help: "Last date of the window (default with --from: today).")
+    public var to: String?
+
+    @Option(name: .customLong("days-back"), help: "The window is the last N days up to today (--now's date).")
+    public var daysBack: Int?
+
+    public init() {}
+
+    /// The window asked for, or nil for each source's own dates.from/to.
+    public func window(now: Timestamp) throws(PaddockError) -> DateWindow? {
+        if let daysBack {
+            guard from == nil && to == nil else { throw PaddockError(.usage, "--days-back cannot be combined with --from or --to") }
+            guard daysBack >= 0 else { throw PaddockError(.usage, "--days-back must be 0 or more") }
+            let today = Int((Double(now.seconds) / 86400).rounded(.down))
+            return DateWindow(from: today - daysBack, to: today)
+        }
+        guard from != nil || to != nil else { return nil }
+        guard let f = from else { throw PaddockError(.usage, "--to needs --from") }
+        guard let a = DateWindow.day(f, now: now) else { throw PaddockError(.usage, "invalid --from '\(f)'", hint: "use YYYY-MM-DD, today or today-N") }
+        guard let b = DateWindow.day(to ?? "today", now: now) else { throw PaddockError(.usage, "invalid --to '\(to ?? "")'", hint: "use YYYY-MM-DD, today or today-N") }
+        guard a <= b else { throw PaddockError(.usage, "--from \(f) is after --to \(to ?? "today")") }
+        return DateWindow(from: a, to: b)
+    }
+}

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import PaddockCore
 
@@ -7,31 +10,89 @@ public struct DiscoverCommand: ParsableCommand {
         commandName: "discover",
         abstract: "List the units of work a pipeline's sources offer, one NDJSON object per unit.",
         discussion: """
-        Each unit has an id (<source>/<relative path>), its source, its path, its format and a fingerprint \
-        (size, mtime, sha256). Units come out in a stable order (bytewise by path), so the same tree gives \
-        the same output.
+        A files source gives one unit per file: id (<source>/<relative path>), path, format and a \
+        fingerprint (size, mtime, sha256), in bytewise path order. An http source gives one unit per \
+        request: id, url (never with credentials), params, the date when dated, and the fingerprint of \
+        the copy stored last (etag, last_modified, sha256). Dated http sources take the window of \
+        --from/--to or --days-back, else their own dates.from/to. Fan-out sources (ids from a parent's \
+        records) list the ids in the parent's stored units. The same inputs give the same output.
+
+        --new keeps the units extract would fetch: never stored, changed files, and stored http units \
+        still inside their refetchDays. --gaps keeps the units with no stored raw data at all.
 
         EXAMPLES
           discover --pipeline football
           discover --pipeline football --only '*2024-25*' | extract --pipeline football
+          discover --pipeline events --from 2024-08-01 --to 2024-08-31 --gaps
+          discover --pipeline events --days-back 3 --new | extract --pipeline events
 
         \(Help.exitCodes)
         """
     )
 
     @OptionGroup public var options: PipelineOptions
+    @OptionGroup public var window: WindowOptions
 
     @Option(name: .customLong("only"), help: "Keep only units whose id or relative path matches this glob.")
     public var only: String?
+
+    @Option(name: .customLong("source"), help: "Only this source's units (repeatable).")
+    public var sources: [String] = []
+
+    @Flag(name: .customLong("new"), help: "Keep only units not yet extracted, or changed since they were.")
+    public var new = false
+
+    @Flag(name: .customLong("gaps"), help: "Keep only units that have no stored raw data.")
+    public var gaps = false
 
     public init() {}
 
     public func run() throws {
         let config = try options.loadConfig()
+        let now = try options.timestamp()
+        if new && gaps { throw PaddockError(.usage, "--new and --gaps cannot be combined") }
+        for s in sources where !config.sources.contains(where: { $0.name == s }) {
+            throw PaddockError(.usage, "pipeline \(config.pipeline) has no source '\(s)'", hint: "sources: \(config.sources.map(\.name).joined(separator: ", "))")
+        }
+        var context = DiscoveryContext(workspace: options.workspace, now: now, window: try window.window(now: now))
+        let rejected = RejectCounter()
+        context.onRejected = { e in rejected.add(); Console.error(tool: "discover", e) }
+        let ledger = try LedgerIndex.load(options.workspace, pipeline: config.pipeline)
+        let units = try Discovery.units(of: config, context: context, ledger: ledger, only: only,
+                                        sources: sources.isEmpty ? nil : Set(sources))
         var out = Console.stdout
-        for unit in try Discovery.units(of: config, only: only) {
+        var kept = 0
+        for unit in units {
+            if gaps && ledger.stored[unit.id] != nil { continue }
+            if new && !Self.isNew(unit, config: config, ledger: ledger, now: now) { continue }
             out.appendString(unit.ndjson())
             try out.recordEnded()
+            kept += 1
+        }
+        try Console.flushStdout()
+        if new || gaps {
+            Console.info(tool: "discover", "\(kept) of \(units.count) units are \(gaps ? "gaps (no stored raw data)" : "new or due")")
+        }
+        if rejected.count > 0 {
+            throw PaddockError(.data, "\(rejected.count) unit\(rejected.count == 1 ? "" : "s") rejected (unsafe ids)")
         }
     }
+
+    /// What extract would fetch: never stored, a file with other bytes, an http unit still due.
+    static func isNew(_ unit: WorkUnit, config: PipelineConfig, ledger: LedgerIndex, now: Timestamp) -> Bool {
+        guard let entry = ledger.stored[unit.id] else { return true }
+        switch unit.kind {
+        case .file:
+            return entry.sha256 != unit.sha256
+        case .http:
+            guard let http = try? config.source(unit.source).http, let date = unit.date, let day = DateWindow.day(date, now: now) else { return false }
+            return day >= Int((Double(now.seconds) / 86400).rounded(.down)) - http.refetchDays
+        }
+    }
+}
+
+/// Counts from a @Sendable callback.
+final class RejectCounter: @unchecked Sendable {
+    private(set) var count = 0
+    func add() { count += 1 }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PaddockCore
+import PaddockHTTP
 
 /// `extract`: stores each unit's payload immutably under data/raw and streams its records.
 public struct ExtractCommand: ParsableCommand {
@@ -24,6 +25,7 @@ public struct ExtractCommand: ParsableCommand {
     )
 
     @OptionGroup public var options: PipelineOptions
+    @OptionGroup public var window: WindowOptions
 
     @Flag(name: .customLong("discover"), help: "Discover units instead of reading them from stdin.")
     public var discover = false
@@ -31,63 +33,114 @@ public struct ExtractCommand: ParsableCommand {
     @Option(name: .customLong("units"), help: "Read units from this NDJSON file ('-' for stdin).")
     public var unitsFile: String?
 
-    @Flag(name: .customLong("force"), help: "Store payloads again even when the same bytes are stored.")
+    @Option(name: .customLong("source"), help: "With discovery: only this source's units (repeatable).")
+    public var sources: [String] = []
+
+    @Flag(name: .customLong("force"), help: "Fetch and store every unit again, unconditionally, even when unchanged.")
     public var force = false
 
-    @Flag(name: .customLong("dry-run"), help: "Only say what would be stored; write nothing.")
+    @Flag(name: .customLong("dry-run"), help: "Only say what would be fetched or stored; write nothing, request nothing.")
     public var dryRun = false
 
-    @Flag(name: .customLong("no-records"), help: "Store payloads but do not emit records.")
+    @Option(name: .customLong("records"), help: "Records to stream: all (every unit in scope; unchanged ones from the raw store), new (units stored by this run) or none.")
+    public var records: RecordsMode = .all
+
+    @Flag(name: .customLong("no-records"), help: "Store payloads but do not emit records (--records none).")
     public var noRecords = false
 
     public init() {}
 
+    /// Counts of one run, for the summary and the exit code.
+    struct Tally {
+        var units = 0, stored = 0, unchanged = 0, failed = 0, retryable = 0, records = 0, notAttempted = 0
+    }
+
     public func run() throws {
         let config = try options.loadConfig()
         let ws = options.workspace
-        let units: [WorkUnit]
-        if let unitsFile {
-            units = try readUnits(unitsFile)
-        } else if discover || !Self.stdinHasData() {
-            units = try Discovery.units(of: config)
-        } else {
-            units = try readUnits("-")
+        let now = try options.timestamp()
+        for s in sources where !config.sources.contains(where: { $0.name == s }) {
+            throw PaddockError(.usage, "pipeline \(config.pipeline) has no source '\(s)'", hint: "sources: \(config.sources.map(\.name).joined(separator: ", "))")
         }
-        let extractor = Extractor(config: config, workspace: ws, now: try options.timestamp(), out: Console.stdout)
+        let extractor = try Extractor(config: config, workspace: ws, now: now, out: Console.stdout)
         extractor.force = force
         extractor.dryRun = dryRun
-        extractor.emitRecords = !noRecords
-        var failed = 0
-        var stored = 0
-        var unchanged = 0
-        var records = 0
-        let progress = Progress(tool: "extract")
-        for (i, unit) in units.enumerated() {
-            progress.update(done: i, total: units.count, what: "units", extra: "\(records) records")
-            switch Self.extractOne(extractor, unit) {
-            case .success(let r):
-                switch r.status {
-                case .stored: stored += 1
-                case .unchanged: unchanged += 1
-                case .planned: Console.info(tool: "extract", "would store \(unit.id) as \(r.rawPath ?? "")")
-                case .failed: failed += 1
-                }
-                records += r.records
-            case .failure(let error):
-                if error.kind == .brokenPipe || error.kind == .usage { throw error }
-                // A failed unit is reported and the others go on.
-                failed += 1
-                var e = error
-                if e.location == nil { e.location = SourceLocation(file: unit.path, unit: unit.id) }
-                Console.error(tool: "extract", e)
+        extractor.records = noRecords ? .none : records
+        if config.sources.contains(where: { $0.kind == "http" }) {
+            extractor.transport = AsyncHTTPTransport()
+            extractor.onRetry = { unit, why, wait in
+                Console.info(tool: "extract", "\(unit): \(why); retrying in \(Fetcher.seconds(wait))")
             }
+        }
+        var tally = Tally()
+        let progress = Progress(tool: "extract")
+        if let unitsFile {
+            try extract(try readUnits(unitsFile), extractor, &tally, progress)
+        } else if discover || !Self.stdinHasData() {
+            // Source by source, so that fan-out sources see the units their parent stored just before.
+            var context = DiscoveryContext(workspace: ws, now: now, window: try window.window(now: now))
+            context.onRejected = { e in Console.error(tool: "extract", e) }
+            for source in config.sources where sources.isEmpty || sources.contains(source.name) {
+                let units = try Discovery.units(of: source, in: config, context: context, ledger: extractor.ledger)
+                if try !extract(units, extractor, &tally, progress) { break }
+            }
+        } else {
+            try extract(try readUnits("-"), extractor, &tally, progress)
         }
         try Console.flushStdout()
         progress.finish()
         if !dryRun {
-            Console.info(tool: "extract", "\(units.count) units: \(stored) stored, \(unchanged) unchanged, \(failed) failed; \(records) records")
+            var line = "\(tally.units) units: \(tally.stored) stored, \(tally.unchanged) unchanged, \(tally.failed) failed"
+            if tally.notAttempted > 0 { line += ", \(tally.notAttempted) not attempted" }
+            line += "; \(tally.records) records"
+            if extractor.requests > 0 { line += "; \(extractor.requests) HTTP requests" }
+            Console.info(tool: "extract", line)
         }
-        if failed > 0 { throw PaddockError(.temporary, "\(failed) of \(units.count) units failed", hint: "run extract again to retry them") }
+        if let reason = extractor.stopReason {
+            throw PaddockError(.temporary, "stopped early: \(reason); \(tally.notAttempted) units not attempted",
+                               hint: "the upstream looks down; run extract again later (stored units are not fetched again)")
+        }
+        if tally.failed > 0 {
+            let kind: PaddockError.Kind = tally.retryable == tally.failed ? .temporary : .data
+            throw PaddockError(kind, "\(tally.failed) of \(tally.units) units failed",
+                               hint: kind == .temporary ? "run extract again to retry them" : "see the errors above; units that broke their contract need a look")
+        }
+    }
+
+    /// Extracts `units` in order; false when the run must stop (circuit breaker open).
+    @discardableResult
+    func extract(_ units: [WorkUnit], _ extractor: Extractor, _ tally: inout Tally, _ progress: Progress) throws -> Bool {
+        for (i, unit) in units.enumerated() {
+            if extractor.stopReason != nil {
+                tally.notAttempted += units.count - i
+                tally.units += units.count - i
+                return false
+            }
+            progress.update(done: i, total: units.count, what: "units", extra: "\(tally.records) records")
+            tally.units += 1
+            switch Self.extractOne(extractor, unit) {
+            case .success(let r):
+                switch r.status {
+                case .stored: tally.stored += 1
+                case .unchanged: tally.unchanged += 1
+                case .planned: Console.info(tool: "extract", "would fetch \(unit.id)\(r.rawPath.map { " (stored as \($0))" } ?? "")")
+                case .failed:
+                    tally.failed += 1
+                    if r.error?.kind == .temporary { tally.retryable += 1 }
+                    if let e = r.error { Console.error(tool: "extract", e) }
+                }
+                tally.records += r.records
+            case .failure(let error):
+                if error.kind == .brokenPipe || error.kind == .usage || error.kind == .config { throw error }
+                // A failed unit is reported and the others go on.
+                tally.failed += 1
+                if error.kind == .temporary { tally.retryable += 1 }
+                var e = error
+                if e.location == nil { e.location = SourceLocation(file: unit.origin, unit: unit.id) }
+                Console.error(tool: "extract", e)
+            }
+        }
+        return extractor.stopReason == nil
     }
 
     static func extractOne(_ extractor: Extractor, _ unit: WorkUnit) -> Result<UnitOutcome, PaddockError> {

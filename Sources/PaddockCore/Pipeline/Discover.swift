@@ -1,17 +1,32 @@
-/// A unit of work a source offers: here, one file of a landing tree.
+/// A unit of work a source offers: one file of a landing tree, or one request of an http source.
 public struct WorkUnit: Sendable, Equatable {
-    /// Stable id: `<source>/<path relative to the source root>`.
+    public enum Kind: String, Sendable { case file, http }
+    public struct Param: Sendable, Equatable {
+        public var name: String
+        public var value: String
+        public init(_ name: String, _ value: String) { self.name = name; self.value = value }
+    }
+
+    /// Stable id: `<source>/<path relative to the source root>` or `<source>/<rendered id template>`.
     public var id: String
     public var source: String
-    /// The file's path as the tools open it.
+    public var kind: Kind = .file
+    /// The file's path as the tools open it (files), or "" (http).
     public var path: String
     /// Path relative to the source root.
     public var relativePath: String
     public var format: String
+    /// Files: size in bytes, modification time (whole seconds since the epoch), sha256; -1 / "" when unknown.
     public var size: Int
-    /// Modification time, whole seconds since the epoch.
     public var mtime: Int
     public var sha256: String
+    /// Http: the URL without credentials, the parameter values, and the unit's date (ISO) when dated.
+    public var url: String = ""
+    public var params: [Param] = []
+    public var date: String?
+    /// Http: validators of the copy stored last (from the ledger), for conditional requests.
+    public var etag: String?
+    public var lastModified: String?
 
     public init(id: String, source: String, path: String, relativePath: String, format: String, size: Int, mtime: Int, sha256: String) {
         self.id = id
@@ -24,17 +39,61 @@ public struct WorkUnit: Sendable, Equatable {
         self.sha256 = sha256
     }
 
+    /// An http unit.
+    public init(id: String, source: String, url: String, format: String, params: [Param], date: String?) {
+        self.init(id: id, source: source, path: "", relativePath: "", format: format, size: -1, mtime: -1, sha256: "")
+        kind = .http
+        self.url = url
+        self.params = params
+        self.date = date
+    }
+
+    public func param(_ name: String) -> String? { params.first { $0.name == name }?.value }
+
+    /// Where errors about this unit point: the file, or the URL.
+    public var origin: String { kind == .file ? path : url }
+
     /// The unit as one NDJSON line (keys in a fixed order).
     public func ndjson() -> String {
         var w: [UInt8] = []
         w.appendStatic("{\"id\":"); JSONWriter.appendString(id, to: &w)
         w.appendStatic(",\"source\":"); JSONWriter.appendString(source, to: &w)
-        w.appendStatic(",\"kind\":\"file\",\"path\":"); JSONWriter.appendString(path, to: &w)
-        w.appendStatic(",\"format\":"); JSONWriter.appendString(format, to: &w)
-        w.appendStatic(",\"fingerprint\":{\"size\":"); w.appendString(String(size))
-        w.appendStatic(",\"mtime\":"); w.appendString(String(mtime))
-        w.appendStatic(",\"sha256\":"); JSONWriter.appendString(sha256, to: &w)
-        w.appendStatic("}}\n")
+        switch kind {
+        case .file:
+            w.appendStatic(",\"kind\":\"file\",\"path\":"); JSONWriter.appendString(path, to: &w)
+            w.appendStatic(",\"format\":"); JSONWriter.appendString(format, to: &w)
+            w.appendStatic(",\"fingerprint\":{\"size\":"); w.appendString(String(size))
+            w.appendStatic(",\"mtime\":"); w.appendString(String(mtime))
+            w.appendStatic(",\"sha256\":"); JSONWriter.appendString(sha256, to: &w)
+            w.appendStatic("}}\n")
+        case .http:
+            w.appendStatic(",\"kind\":\"http\",\"url\":"); JSONWriter.appendString(url, to: &w)
+            w.appendStatic(",\"format\":"); JSONWriter.appendString(format, to: &w)
+            w.appendStatic(",\"params\":{")
+            for (i, p) in params.enumerated() {
+                if i > 0 { w.appendByte(UInt8(ascii: ",")) }
+                JSONWriter.appendString(p.name, to: &w)
+                w.appendByte(UInt8(ascii: ":"))
+                JSONWriter.appendString(p.value, to: &w)
+            }
+            w.appendByte(UInt8(ascii: "}"))
+            if let date { w.appendStatic(",\"date\":"); JSONWriter.appendString(date, to: &w) }
+            var fp: [(String, String)] = []
+            if let etag { fp.append(("etag", etag)) }
+            if let lastModified { fp.append(("last_modified", lastModified)) }
+            if !sha256.isEmpty { fp.append(("sha256", sha256)) }
+            if !fp.isEmpty {
+                w.appendStatic(",\"fingerprint\":{")
+                for (i, (k, v)) in fp.enumerated() {
+                    if i > 0 { w.appendByte(UInt8(ascii: ",")) }
+                    JSONWriter.appendString(k, to: &w)
+                    w.appendByte(UInt8(ascii: ":"))
+                    JSONWriter.appendString(v, to: &w)
+                }
+                w.appendByte(UInt8(ascii: "}"))
+            }
+            w.appendStatic("}\n")
+        }
         return String(decoding: w, as: UTF8.self)
     }
 
@@ -50,7 +109,21 @@ public struct WorkUnit: Sendable, Equatable {
             }
             return v
         }
-        return WorkUnit(id: try text("/id"), source: try text("/source"), path: try text("/path"),
+        let id = try text("/id")
+        for s in id.split(separator: "/", omittingEmptySubsequences: false) where s.isEmpty || s == "." || s == ".." {
+            throw PaddockError(.data, "unit id '\(id)' is not a safe relative path", at: SourceLocation(file: file, line: lineNumber))
+        }
+        if r.pointer("/kind")?.string == "http" {
+            var params: [Param] = []
+            r.pointer("/params")?.forEachMember { k, v in params.append(Param(k.string ?? "", v.string ?? "")) }
+            var u = WorkUnit(id: id, source: try text("/source"), url: try text("/url"), format: (try? text("/format")) ?? "json",
+                             params: params, date: r.pointer("/date")?.string)
+            u.etag = r.pointer("/fingerprint/etag")?.string
+            u.lastModified = r.pointer("/fingerprint/last_modified")?.string
+            u.sha256 = r.pointer("/fingerprint/sha256")?.string ?? ""
+            return u
+        }
+        return WorkUnit(id: id, source: try text("/source"), path: try text("/path"),
                         relativePath: "", format: (try? text("/format")) ?? "",
                         size: Int((try? text("/fingerprint/size")) ?? "") ?? -1,
                         mtime: Int((try? text("/fingerprint/mtime")) ?? "") ?? -1,
@@ -58,33 +131,261 @@ public struct WorkUnit: Sendable, Equatable {
     }
 }
 
-/// Lists the units of a pipeline's `files` sources: every file under the root matching a pattern,
-/// in bytewise path order, with size, mtime and sha256.
-public enum Discovery {
-    public static func units(of config: PipelineConfig, only: String? = nil) throws(PaddockError) -> [WorkUnit] {
-        var units: [WorkUnit] = []
-        for source in config.sources {
-            guard source.kind == "files" else {
-                throw PaddockError(.config, "source \(source.name): kind '\(source.kind)' is not supported yet", hint: "use kind: files")
-            }
-            guard let root = source.root else { throw PaddockError(.config, "source \(source.name) has no root") }
-            if source.optional && !FileSystem.exists(root) { continue }
-            guard FileSystem.isDirectory(root) else {
-                throw PaddockError(.io, "source \(source.name): root folder \(root) does not exist", hint: "run from the repository root")
-            }
-            let globs = source.patterns.map(Glob.init)
-            for rel in try walk(root, prefix: "") where globs.contains(where: { $0.matches(rel) }) {
-                let path = root.hasSuffix("/") ? root + rel : root + "/" + rel
-                let id = "\(source.name)/\(rel)"
-                if let only, !Glob(only).matches(id) && !Glob(only).matches(rel) { continue }
-                let info = try FileSystem.fileInfo(path)
-                let digest = try Digest.sha256(file: path)
-                let format = source.format ?? guessFormat(rel)
-                units.append(WorkUnit(id: id, source: source.name, path: path, relativePath: rel, format: format,
-                                      size: info.size, mtime: info.mtime, sha256: digest.hex))
+/// A window of days (inclusive), as days since 1970-01-01.
+public struct DateWindow: Sendable, Equatable {
+    public var from: Int
+    public var to: Int
+    public init(from: Int, to: Int) { self.from = from; self.to = to }
+
+    /// Parses `2024-08-01`, `today` or `today-N` against `now`.
+    public static func day(_ text: String, now: Timestamp) -> Int? {
+        let today = Int((Double(now.seconds) / 86400).rounded(.down))
+        if text == "today" { return today }
+        if text.hasPrefix("today-"), let n = Int(text.dropFirst(6)), n >= 0 { return today - n }
+        if text.hasPrefix("today+"), let n = Int(text.dropFirst(6)), n >= 0 { return today + n }
+        guard text.utf8.count == 10, let t = Timestamp(parsing: text) else { return nil }
+        return t.seconds / 86400
+    }
+
+    public static func iso(_ day: Int) -> String { Timestamp(seconds: day * 86400).date }
+
+    /// `%Y`, `%m` and `%d` of `day`.
+    public static func format(_ day: Int, _ pattern: String) -> String {
+        let iso = Self.iso(day)
+        return pattern.replacing("%Y", with: String(iso.prefix(4))).replacing("%m", with: String(iso.dropFirst(5).prefix(2)))
+            .replacing("%d", with: String(iso.suffix(2)))
+    }
+}
+
+/// What discovery needs beyond the config: the run's time, the date window asked for, the environment.
+public struct DiscoveryContext: Sendable {
+    public var workspace: Workspace
+    public var now: Timestamp
+    /// From --from/--to or --days-back; nil: each source's own dates.from/to.
+    public var window: DateWindow?
+    public var environment: [String: String]
+    /// Called for a unit that cannot be made (an unsafe id from a server); discovery goes on.
+    public var onRejected: (@Sendable (PaddockError) -> Void)?
+
+    public init(workspace: Workspace, now: Timestamp, window: DateWindow? = nil, environment: [String: String] = Workspace.environment()) {
+        self.workspace = workspace
+        self.now = now
+        self.window = window
+        self.environment = environment
+    }
+}
+
+/// The ledger of one pipeline, read once: for each unit, its newest stored copy (and its newest failure).
+/// Memory grows with the number of units (a few hundred bytes each), not with their payloads.
+public struct LedgerIndex: Sendable {
+    public struct Entry: Sendable {
+        public var rawPaths: [String]
+        public var sha256: String
+        public var etag: String?
+        public var lastModified: String?
+        public var fetchedAt: String
+    }
+    public private(set) var stored: [String: Entry] = [:]
+    public private(set) var failed: [String: String] = [:]
+
+    public init() {}
+
+    public static func load(_ workspace: Workspace, pipeline: String) throws(PaddockError) -> LedgerIndex {
+        var index = LedgerIndex()
+        let path = workspace.indexDir(pipeline) + "/ledger.ndjson"
+        guard FileSystem.exists(path) else { return index }
+        let lines = LineReader(source: try Input.open(path))
+        var parser = JSONParser()
+        while let line = try lines.next() {
+            if line.isEmpty { continue }
+            // A line cut short by a crash (no newline at the end) is not a record of anything.
+            guard let doc = try? parser.parse(line) else { continue }
+            let r = doc.root
+            guard let unit = r.pointer("/unit")?.string else { continue }
+            switch r.pointer("/status")?.string {
+            case "stored":
+                var paths: [String] = []
+                for e in r.pointer("/raw_paths")?.elements ?? [] { if let s = e.string { paths.append(s) } }
+                if paths.isEmpty, let p = r.pointer("/raw_path")?.string { paths = [p] }
+                index.stored[unit] = Entry(rawPaths: paths, sha256: r.pointer("/sha256")?.string ?? "",
+                                           etag: r.pointer("/etag")?.string, lastModified: r.pointer("/last_modified")?.string,
+                                           fetchedAt: r.pointer("/fetched_at")?.string ?? "")
+                index.failed[unit] = nil
+            case "failed":
+                index.failed[unit] = r.pointer("/error")?.string ?? "failed"
+            default:
+                continue
             }
         }
+        return index
+    }
+
+    public mutating func record(_ unit: String, _ entry: Entry) {
+        stored[unit] = entry
+        failed[unit] = nil
+    }
+}
+
+/// Lists the units of a pipeline's sources: every file under a `files` root matching a pattern, in
+/// bytewise path order, with size, mtime and sha256; every request an `http` source makes over its
+/// parameters (dates in the window, listed values, ids from a parent source's stored records).
+public enum Discovery {
+    /// The units of the `files` sources (http sources need a context: see the other `units`).
+    public static func units(of config: PipelineConfig, only: String? = nil) throws(PaddockError) -> [WorkUnit] {
+        var units: [WorkUnit] = []
+        for source in config.sources where source.kind == "files" {
+            units += try fileUnits(source, only: only)
+        }
         return units
+    }
+
+    /// The units of every source, in declaration order; `sources` limits them to some.
+    public static func units(of config: PipelineConfig, context: DiscoveryContext, ledger: LedgerIndex,
+                             only: String? = nil, sources: Set<String>? = nil) throws(PaddockError) -> [WorkUnit] {
+        var units: [WorkUnit] = []
+        for source in config.sources where sources?.contains(source.name) ?? true {
+            units += try self.units(of: source, in: config, context: context, ledger: ledger, only: only)
+        }
+        return units
+    }
+
+    /// The units of one source.
+    public static func units(of source: SourceConfig, in config: PipelineConfig, context: DiscoveryContext, ledger: LedgerIndex,
+                             only: String? = nil) throws(PaddockError) -> [WorkUnit] {
+        switch source.kind {
+        case "files": return try fileUnits(source, only: only)
+        default:
+            let units = try httpUnits(source, in: config, context: context, ledger: ledger)
+            guard let only else { return units }
+            let g = Glob(only)
+            return units.filter { g.matches($0.id) || g.matches(String($0.id.dropFirst(source.name.count + 1))) }
+        }
+    }
+
+    static func fileUnits(_ source: SourceConfig, only: String?) throws(PaddockError) -> [WorkUnit] {
+        var units: [WorkUnit] = []
+        guard let root = source.root else { throw PaddockError(.config, "source \(source.name) has no root") }
+        if source.optional && !FileSystem.exists(root) { return [] }
+        guard FileSystem.isDirectory(root) else {
+            throw PaddockError(.io, "source \(source.name): root folder \(root) does not exist", hint: "run from the repository root")
+        }
+        let globs = source.patterns.map(Glob.init)
+        for rel in try walk(root, prefix: "") where globs.contains(where: { $0.matches(rel) }) {
+            let path = root.hasSuffix("/") ? root + rel : root + "/" + rel
+            let id = "\(source.name)/\(rel)"
+            if let only, !Glob(only).matches(id) && !Glob(only).matches(rel) { continue }
+            let info = try FileSystem.fileInfo(path)
+            let digest = try Digest.sha256(file: path)
+            let format = source.format ?? guessFormat(rel)
+            units.append(WorkUnit(id: id, source: source.name, path: path, relativePath: rel, format: format,
+                                  size: info.size, mtime: info.mtime, sha256: digest.hex))
+        }
+        return units
+    }
+
+    /// The days of a source's date parameter: the context's window, else the source's own from/to.
+    public static func days(of dates: HTTPSourceConfig.DatesConfig, source: String, context: DiscoveryContext) throws(PaddockError) -> [Int] {
+        let window: DateWindow
+        if let w = context.window {
+            window = w
+        } else {
+            guard let f = dates.from, let t = dates.to else {
+                throw PaddockError(.usage, "source \(source) needs a date window", hint: "give --from and --to, or --days-back N, or set dates.from and dates.to")
+            }
+            guard let a = DateWindow.day(f, now: context.now), let b = DateWindow.day(t, now: context.now) else {
+                throw PaddockError(.config, "source \(source): dates.from/to must be ISO dates, today or today-N")
+            }
+            window = DateWindow(from: a, to: b)
+        }
+        guard window.from <= window.to else { return [] }
+        return Array(stride(from: window.from, through: window.to, by: max(1, dates.step)))
+    }
+
+    /// The http units of a source: the product of its parameters' values, in a stable order (the date
+    /// parameter first, then the others by name; fan-out values in the order of the parent's units).
+    static func httpUnits(_ source: SourceConfig, in config: PipelineConfig, context: DiscoveryContext, ledger: LedgerIndex) throws(PaddockError) -> [WorkUnit] {
+        guard let http = source.http else { throw PaddockError(.config, "source \(source.name) has no http settings") }
+        let base = try HTTPTemplate.expandEnvironment(http.baseURL, context.environment, what: "source \(source.name) baseURL")
+        // Each row: parameter values plus the date (as a day) when dated.
+        typealias Row = (params: [WorkUnit.Param], day: Int?)
+        var rows: [Row] = [([], nil)]
+        let order = http.params.keys.sorted { a, b in
+            let da = http.params[a]!.dates != nil, db = http.params[b]!.dates != nil
+            return da != db ? da : a < b
+        }
+        for name in order {
+            let p = http.params[name]!
+            var next: [Row] = []
+            if let dates = p.dates {
+                let days = try days(of: dates, source: source.name, context: context)
+                for r in rows { for d in days { next.append((r.params + [.init(name, DateWindow.format(d, dates.format))], d)) } }
+            } else if let values = p.values {
+                for r in rows { for v in values { next.append((r.params + [.init(name, v)], r.day)) } }
+            } else if let parent = p.fromSource, let pointer = p.pointer {
+                // Fan-out: values from the records of the parent's units in scope that are stored.
+                let ps = try config.source(parent)
+                let parentUnits = try httpUnits(ps, in: config, context: context, ledger: ledger)
+                var seen = Set<String>()
+                for pu in parentUnits {
+                    guard let entry = ledger.stored[pu.id] else { continue }
+                    for value in try fanOutValues(entry.rawPaths, source: ps, pointer: pointer) where seen.insert(value).inserted {
+                        next.append((pu.params + [.init(name, value)], pu.date.flatMap { DateWindow.day($0, now: context.now) }))
+                    }
+                }
+                if rows.count > 1 || !(rows.first?.params.isEmpty ?? true) {
+                    throw PaddockError(.config, "source \(source.name): a fromSource parameter cannot be combined with other parameters")
+                }
+            }
+            rows = next
+        }
+        var units: [WorkUnit] = []
+        units.reserveCapacity(rows.count)
+        for r in rows {
+            var values: [String: String] = [:]
+            for p in r.params { values[p.name] = p.value }
+            // Values that become part of the id (a path under data/raw) must be plain; servers supply some.
+            let idTemplate = http.id ?? String(http.path.drop { $0 == "/" })
+            if let bad = HTTPTemplate.names(idTemplate).compactMap({ values[$0] }).first(where: { !HTTPTemplate.isSafeIDPart($0) }) {
+                context.onRejected?(PaddockError(.data, "source \(source.name): value '\(bad)' cannot be part of a unit id (a path under data/raw)",
+                                                 hint: "ids may hold letters, digits and -._~:@+=, only; this unit is skipped"))
+                continue
+            }
+            let id = source.name + "/" + HTTPTemplate.render(idTemplate, values) { $0 }
+            var url = base.hasSuffix("/") && http.path.hasPrefix("/") ? String(base.dropLast()) : base
+            url += HTTPTemplate.render(http.path, values, HTTPTemplate.percentEncode)
+            let query = http.query.sorted { $0.key < $1.key }.map { "\(HTTPTemplate.percentEncode($0.key))=\(HTTPTemplate.render($0.value, values, HTTPTemplate.percentEncode))" }
+            if !query.isEmpty { url += (url.contains("?") ? "&" : "?") + query.joined(separator: "&") }
+            var u = WorkUnit(id: id, source: source.name, url: url, format: source.format ?? "json", params: r.params,
+                             date: r.day.map(DateWindow.iso))
+            if let e = ledger.stored[id] {
+                u.etag = e.etag
+                u.lastModified = e.lastModified
+                u.sha256 = e.sha256
+            }
+            units.append(u)
+        }
+        return units
+    }
+
+    /// The values at `pointer` in each record of the stored payloads (records found as the source declares).
+    static func fanOutValues(_ rawPaths: [String], source: SourceConfig, pointer: String) throws(PaddockError) -> [String] {
+        var out: [String] = []
+        var parser = JSONParser()
+        for path in rawPaths {
+            let bytes = try Input.readAll(try Input.open(path))
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 8)
+            defer { buffer.deallocate() }
+            bytes.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+            let doc: JSONDocument
+            do { doc = try parser.parse(UnsafeRawBufferPointer(rebasing: buffer[0..<bytes.count])) } catch { throw error.paddockError(file: path, line: nil) }
+            let patterns = source.records.isEmpty ? [""] : source.records
+            let chosen = patterns.first { JSONRecords.exists(doc.root, $0) } ?? patterns[0]
+            let parts = chosen.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+            try JSONRecords.expand(doc.root, parts[...], pointer: "") { (node, _) throws(PaddockError) in
+                if let v = node.pointer(pointer), v.kind != .null, v.kind != .object, v.kind != .array, let s = v.string { out.append(s) }
+            }
+        }
+        return out
     }
 
     static func guessFormat(_ path: String) -> String {

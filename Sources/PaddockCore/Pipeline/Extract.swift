@@ -10,28 +10,59 @@ public struct UnitOutcome: Sendable {
     public var rawPath: String?
     public var records: Int
     public var error: PaddockError?
+    /// HTTP requests made for this unit (attempts, pages).
+    public var requests: Int = 0
 }
+
+/// Which records `extract` streams: those of every unit in scope (`all`: unchanged units are read
+/// from the raw store, not fetched), only those of units stored by this run (`new`), or none.
+public enum RecordsMode: String, Sendable, CaseIterable { case all, new, none }
 
 /// Fetches units into the immutable raw store and streams their records as NDJSON with provenance.
 ///
 /// Raw layout: `<data>/raw/<pipeline>/<unit id>/sha256-<first 16 hex>.<ext>` plus a `.meta.json`
 /// sidecar. A payload is never rewritten: new content gets a new file beside the old one. Every unit
-/// stored is appended to the ledger `<data>/index/<pipeline>/ledger.ndjson`.
+/// stored is appended to the ledger `<data>/index/<pipeline>/ledger.ndjson`, and so is every failure.
 public final class Extractor {
     public let config: PipelineConfig
     public let workspace: Workspace
     public let now: Timestamp
     public var force = false
     public var dryRun = false
-    public var emitRecords = true
+    public var records = RecordsMode.all
+    public var emitRecords: Bool {
+        get { records != .none }
+        set { records = newValue ? .all : .none }
+    }
+    /// The ledger as read at the start, updated as units are stored.
+    public private(set) var ledger: LedgerIndex
+    /// How http sources are fetched (nil: http units fail with a config error).
+    public var transport: (any HTTPTransport)?
+    public var clock: any FetchClock = SystemClock()
+    public var environment: [String: String] = Workspace.environment()
+    /// Called when a request is retried: unit id, reason, seconds of wait.
+    public var onRetry: ((String, String, Double) -> Void)?
+    private var fetchers: [String: Fetcher] = [:]
     private let out: OutputBuffer
     private var parser = JSONParser()
 
-    public init(config: PipelineConfig, workspace: Workspace, now: Timestamp, out: OutputBuffer) {
+    public init(config: PipelineConfig, workspace: Workspace, now: Timestamp, out: OutputBuffer) throws(PaddockError) {
         self.config = config
         self.workspace = workspace
         self.now = now
         self.out = out
+        ledger = try LedgerIndex.load(workspace, pipeline: config.pipeline)
+    }
+
+    /// HTTP requests made so far, over all sources.
+    public var requests: Int { fetchers.values.reduce(0) { $0 + $1.requests } }
+
+    /// Why the run must stop (an http source's circuit breaker opened), if it must.
+    public var stopReason: String? {
+        for (name, f) in fetchers.sorted(by: { $0.key < $1.key }) {
+            if let r = f.breaker.openReason { return "the circuit breaker of source \(name) opened: \(r)" }
+        }
+        return nil
     }
 
     /// The raw-store folder of a unit; refuses ids that would leave the raw store.
@@ -40,12 +71,16 @@ public final class Extractor {
         for s in segments where s.isEmpty || s == "." || s == ".." || s.contains("\0") {
             throw PaddockError(.data, "unit id '\(unit.id)' is not a safe relative path", hint: "ids may not hold empty, '.' or '..' segments")
         }
+        guard segments.first.map(String.init) == unit.source else {
+            throw PaddockError(.data, "unit id '\(unit.id)' does not start with its source '\(unit.source)'")
+        }
         return workspace.rawDir(config.pipeline) + "/" + unit.id
     }
 
     /// Extracts one unit: stores the payload (unless the same bytes are stored already) and emits its records.
     public func extract(_ unit: WorkUnit) throws(PaddockError) -> UnitOutcome {
         let source = try config.source(unit.source)
+        if unit.kind == .http || source.kind == "http" { return try extractHTTP(unit, source: source) }
         let folder = try rawFolder(for: unit)
         let digest = try Digest.sha256(file: unit.path)
         if !unit.sha256.isEmpty && unit.sha256 != digest.hex {
@@ -59,9 +94,292 @@ public final class Extractor {
         if force || !FileSystem.exists(rawPath) {
             try store(unit, from: unit.path, to: rawPath, sha256: digest.hex, bytes: digest.bytes)
             status = .stored
+        } else if ledger.stored[unit.id]?.sha256 != digest.hex {
+            // Stored by a run killed before its ledger line: the ledger catches up.
+            try appendLedger(unit: unit, rawPaths: [rawPath], sha256: digest.hex, bytes: digest.bytes, extra: [])
         }
-        let records = emitRecords ? try emit(unit: unit, source: source, rawPath: rawPath) : 0
-        return UnitOutcome(unit: unit.id, status: status, rawPath: rawPath, records: records)
+        let n = (records == .all || (records == .new && status == .stored)) ? try emit(unit: unit, source: source, rawPath: rawPath) : 0
+        return UnitOutcome(unit: unit.id, status: status, rawPath: rawPath, records: n)
+    }
+
+    // MARK: http units
+
+    private func fetcher(for source: SourceConfig, _ http: HTTPSourceConfig) throws(PaddockError) -> Fetcher {
+        if let f = fetchers[source.name] { return f }
+        guard let transport else { throw PaddockError(.config, "source \(source.name): no HTTP transport in this build") }
+        let f = Fetcher(transport: transport, policy: http.retryPolicy,
+                        limiter: RateLimiter(requestsPerSecond: http.rateLimit, clock: clock),
+                        breaker: CircuitBreaker(consecutive: http.breaker.consecutive, window: http.breaker.window, failureRate: http.breaker.failureRate),
+                        clock: clock)
+        fetchers[source.name] = f
+        return f
+    }
+
+    /// The secret of a source's auth, from the environment.
+    private func secret(_ source: SourceConfig, _ http: HTTPSourceConfig) throws(PaddockError) -> String? {
+        guard let auth = http.auth else { return nil }
+        guard let v = environment[auth.env], !v.isEmpty else {
+            throw PaddockError(.config, "source \(source.name) needs the environment variable \(auth.env) (its API key), which is not set",
+                               hint: "export \(auth.env)=...")
+        }
+        return v
+    }
+
+    /// Replaces the secret wherever it appears (URLs in messages from lower layers).
+    static func redact(_ text: String, _ secret: String?) -> String {
+        // Short secrets would match ordinary words; the URLs written down never hold one anyway.
+        guard let secret, secret.count >= 8 else { return text }
+        return text.replacing(secret, with: "REDACTED").replacing(HTTPTemplate.percentEncode(secret), with: "REDACTED")
+    }
+
+    /// True when a stored unit is asked for again: undated units always (conditionally), dated ones
+    /// within refetchDays before now, or later.
+    func isDue(_ unit: WorkUnit, _ http: HTTPSourceConfig) -> Bool {
+        guard let date = unit.date, let day = DateWindow.day(date, now: now) else { return true }
+        let today = Int((Double(now.seconds) / 86400).rounded(.down))
+        return day >= today - http.refetchDays
+    }
+
+    /// Checks a body before it is stored: complete and parseable for its format, contract pointers present.
+    func validate(_ body: [UInt8], format: String, contract: [String]) -> (reason: String, retry: Bool)? {
+        switch format {
+        case "json":
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(body.count, 1), alignment: 8)
+            defer { buffer.deallocate() }
+            body.withUnsafeBytes { if body.count > 0 { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: body.count) } }
+            let doc: JSONDocument
+            do {
+                doc = try parser.parse(UnsafeRawBufferPointer(rebasing: buffer[0..<body.count]))
+            } catch {
+                return ("invalid JSON in the response (\(error.paddockError(file: "body", line: nil).message))", true)
+            }
+            for pointer in contract where !JSONRecords.exists(doc.root, pointer) {
+                return ("the response breaks its contract: it has no \(pointer)", false)
+            }
+        case "ndjson":
+            var ok = true
+            var lineNo = 0
+            var reason = ""
+            body.withUnsafeBytes { raw in
+                var start = 0
+                for i in 0...raw.count where i == raw.count || raw[i] == 0x0A {
+                    lineNo += 1
+                    if i > start {
+                        do { _ = try parser.parse(UnsafeRawBufferPointer(rebasing: raw[start..<i])) } catch {
+                            ok = false
+                            reason = "invalid JSON on line \(lineNo) of the response"
+                            break
+                        }
+                    }
+                    start = i + 1
+                }
+            }
+            if !ok { return (reason, true) }
+        default:
+            break
+        }
+        return nil
+    }
+
+    private func extractHTTP(_ unit: WorkUnit, source: SourceConfig) throws(PaddockError) -> UnitOutcome {
+        guard let http = source.http else { throw PaddockError(.config, "source \(source.name) has no http settings") }
+        let folder = try rawFolder(for: unit)
+        let previous = ledger.stored[unit.id]
+        let location = SourceLocation(file: unit.url, unit: unit.id)
+        if dryRun {
+            let due = force || previous == nil || isDue(unit, http)
+            return UnitOutcome(unit: unit.id, status: due ? .planned : .unchanged, rawPath: previous?.rawPaths.first, records: 0)
+        }
+        func emitPrevious(_ status: UnitOutcome.Status, requests: Int, error: PaddockError? = nil) throws(PaddockError) -> UnitOutcome {
+            var n = 0
+            if let previous, records == .all {
+                for p in previous.rawPaths { n += try emit(unit: unit, source: source, rawPath: p) }
+            }
+            return UnitOutcome(unit: unit.id, status: status, rawPath: previous?.rawPaths.first, records: n, error: error, requests: requests)
+        }
+        if let previous, !force, !isDue(unit, http), !previous.rawPaths.isEmpty {
+            return try emitPrevious(.unchanged, requests: 0)
+        }
+        let fetcher = try fetcher(for: source, http)
+        let secret = try secret(source, http)
+        var headers: [(String, String)] = []
+        for (k, v) in http.headers.sorted(by: { $0.key < $1.key }) {
+            headers.append((k, try HTTPTemplate.expandEnvironment(v, environment, what: "source \(source.name) header \(k)")))
+        }
+        if let auth = http.auth, let secret, auth.query == nil {
+            headers.append((auth.header ?? "Authorization", auth.scheme.map { "\($0) \(secret)" } ?? secret))
+        }
+        let conditional = previous != nil && !force && http.pagination == nil
+        if conditional, let etag = previous?.etag { headers.append(("If-None-Match", etag)) }
+        if conditional, let lm = previous?.lastModified { headers.append(("If-Modified-Since", lm)) }
+        let format = unit.format.isEmpty ? (source.format ?? "json") : unit.format
+        fetcher.onRetry = { [weak self] why, wait in self?.onRetry?(unit.id, Self.redact(why, secret), wait) }
+
+        var rawPaths: [String] = []
+        var totalBytes = 0
+        var hashes: [String] = []
+        let requestsBefore = fetcher.requests
+        var lastResponse: FetchResponse?
+        var pageValue: String? = http.pagination.map { String($0.start) }
+        var pages = 0
+        var anyNew = false
+        repeat {
+            var url = unit.url
+            if let p = http.pagination, let v = pageValue {
+                url += (url.contains("?") ? "&" : "?") + "\(HTTPTemplate.percentEncode(p.param))=\(HTTPTemplate.percentEncode(v))"
+                if let sp = p.sizeParam { url += "&\(HTTPTemplate.percentEncode(sp))=\(p.size)" }
+            }
+            // The URL written down (sidecar, messages) carries REDACTED where the key goes.
+            var shownURL = url
+            if let auth = http.auth, let q = auth.query, let secret {
+                url += (url.contains("?") ? "&" : "?") + "\(HTTPTemplate.percentEncode(q))=\(HTTPTemplate.percentEncode(secret))"
+                shownURL += (shownURL.contains("?") ? "&" : "?") + "\(HTTPTemplate.percentEncode(q))=REDACTED"
+            }
+            let request = FetchRequest(url: url, headers: headers, timeout: http.timeout, maxBytes: http.maxBytes)
+            let outcome = fetcher.fetch(request, where: location) { body in self.validate(body, format: format, contract: http.contract) }
+            switch outcome {
+            case .notModified:
+                if previous != nil { return try emitPrevious(.unchanged, requests: fetcher.requests - requestsBefore) }
+                let e = PaddockError(.data, "HTTP 304 to a request that was not conditional", at: location)
+                try recordFailure(unit, e, attempts: 1)
+                return UnitOutcome(unit: unit.id, status: .failed, rawPath: nil, records: 0, error: e, requests: fetcher.requests - requestsBefore)
+            case .failed(var e, let attempts):
+                e.message = Self.redact(e.message, secret)
+                if e.location == nil { e.location = location }
+                try recordFailure(unit, e, attempts: attempts)
+                // The last good copy (if any) still feeds this run's tables.
+                return try emitPrevious(.failed, requests: fetcher.requests - requestsBefore, error: e)
+            case .body(let r, _):
+                let sha = Digest.sha256(r.body)
+                let ext = format == "csv" ? ".csv" : format == "ndjson" ? ".ndjson" : ".json"
+                let rawPath = "\(folder)/sha256-\(sha.prefix(16))\(ext)"
+                if force || !FileSystem.exists(rawPath) {
+                    try FileSystem.makeDirectories(folder)
+                    try storeBytes(r.body, to: rawPath)
+                    try writeSidecar(unit: unit, rawPath: rawPath, url: shownURL, response: r, sha256: sha,
+                                     attempts: fetcher.requests - requestsBefore)
+                    anyNew = true
+                }
+                rawPaths.append(rawPath)
+                hashes.append(sha)
+                totalBytes += r.body.count
+                lastResponse = r
+                pages += 1
+                guard let p = http.pagination else { pageValue = nil; break }
+                // Next page, or stop.
+                let count = recordCount(r.body, source: source)
+                switch p.style {
+                case "cursor":
+                    pageValue = cursorValue(r.body, pointer: p.cursor ?? "")
+                case "offset":
+                    pageValue = count < p.size ? nil : String(Int(pageValue ?? "0")! + p.size)
+                default:
+                    pageValue = count == 0 ? nil : String(Int(pageValue ?? "1")! + 1)
+                }
+                if count == 0 && pages > 1 {
+                    // The empty last page ends the unit and holds no records: it is not kept.
+                    rawPaths.removeLast(); hashes.removeLast()
+                }
+                if pages >= p.maxPages { pageValue = nil }
+            }
+        } while pageValue != nil
+        let sha = hashes.count == 1 ? hashes[0] : Digest.sha256(hashes.joined(separator: "\n"))
+        let etag = lastResponse?.header("etag"), lastModified = lastResponse?.header("last-modified")
+        let changed = anyNew || previous?.sha256 != sha || previous?.rawPaths != rawPaths
+        if changed || previous?.etag != etag || previous?.lastModified != lastModified {
+            var extra: [(String, String?)] = [("url", Self.redact(unit.url, secret)), ("etag", etag), ("last_modified", lastModified)]
+            extra.append(("http_status", lastResponse.map { String($0.status) }))
+            try appendLedger(unit: unit, rawPaths: rawPaths, sha256: sha, bytes: totalBytes, extra: extra)
+        }
+        let status: UnitOutcome.Status = changed ? .stored : .unchanged
+        var n = 0
+        if records == .all || (records == .new && status == .stored) {
+            for p in rawPaths { n += try emit(unit: unit, source: source, rawPath: p) }
+        }
+        return UnitOutcome(unit: unit.id, status: status, rawPath: rawPaths.first, records: n, requests: fetcher.requests - requestsBefore)
+    }
+
+    private func recordCount(_ body: [UInt8], source: SourceConfig) -> Int {
+        var n = 0
+        body.withUnsafeBytes { raw in
+            guard let doc = try? parser.parse(raw) else { return }
+            let patterns = source.records.isEmpty ? [""] : source.records
+            let chosen = patterns.first { JSONRecords.exists(doc.root, $0) } ?? patterns[0]
+            let parts = chosen.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+            try? JSONRecords.expand(doc.root, parts[...], pointer: "") { (_, _) throws(PaddockError) in n += 1 }
+        }
+        return n
+    }
+
+    private func cursorValue(_ body: [UInt8], pointer: String) -> String? {
+        body.withUnsafeBytes { raw -> String? in
+            guard let doc = try? parser.parse(raw), let v = doc.root.pointer(pointer), v.kind != .null, let s = v.string, !s.isEmpty else { return nil }
+            return s
+        }
+    }
+
+    /// Writes a payload atomically (temp, fsync, rename, fsync of the folder), read-only.
+    private func storeBytes(_ bytes: [UInt8], to path: String) throws(PaddockError) {
+        let sink = try AtomicFileSink(path: path, noReplace: !force, mode: 0o444)
+        try withBytes(bytes) { (b) throws(PaddockError) in try sink.write(b) }
+        if force { FileSystem.remove(path) }
+        try sink.commit()
+    }
+
+    private func writeSidecar(unit: WorkUnit, rawPath: String, url: String, response: FetchResponse, sha256: String, attempts: Int) throws(PaddockError) {
+        var meta: [UInt8] = []
+        meta.appendStatic("{\"unit\":"); JSONWriter.appendString(unit.id, to: &meta)
+        meta.appendStatic(",\"source\":"); JSONWriter.appendString(unit.source, to: &meta)
+        meta.appendStatic(",\"url\":"); JSONWriter.appendString(url, to: &meta)
+        meta.appendStatic(",\"status\":"); meta.appendString(String(response.status))
+        meta.appendStatic(",\"fetched_at\":"); JSONWriter.appendString(now.iso8601, to: &meta)
+        meta.appendStatic(",\"bytes\":"); meta.appendString(String(response.body.count))
+        meta.appendStatic(",\"sha256\":"); JSONWriter.appendString(sha256, to: &meta)
+        for (k, h) in [("etag", "etag"), ("last_modified", "last-modified"), ("content_type", "content-type")] {
+            if let v = response.header(h) { meta.appendStatic(","); JSONWriter.appendString(k, to: &meta); meta.appendStatic(":"); JSONWriter.appendString(v, to: &meta) }
+        }
+        meta.appendStatic(",\"attempts\":"); meta.appendString(String(attempts))
+        meta.appendStatic("}\n")
+        try AtomicFileSink.write(meta, to: rawPath + ".meta.json")
+    }
+
+    /// A ledger line for a stored unit; the in-memory index follows.
+    private func appendLedger(unit: WorkUnit, rawPaths: [String], sha256: String, bytes: Int, extra: [(String, String?)]) throws(PaddockError) {
+        var line: [UInt8] = []
+        line.appendStatic("{\"unit\":"); JSONWriter.appendString(unit.id, to: &line)
+        line.appendStatic(",\"raw_path\":"); JSONWriter.appendString(rawPaths.first ?? "", to: &line)
+        if rawPaths.count > 1 {
+            line.appendStatic(",\"raw_paths\":[")
+            for (i, p) in rawPaths.enumerated() {
+                if i > 0 { line.appendByte(UInt8(ascii: ",")) }
+                JSONWriter.appendString(p, to: &line)
+            }
+            line.appendByte(UInt8(ascii: "]"))
+        }
+        line.appendStatic(",\"sha256\":"); JSONWriter.appendString(sha256, to: &line)
+        line.appendStatic(",\"bytes\":"); line.appendString(String(bytes))
+        line.appendStatic(",\"fetched_at\":"); JSONWriter.appendString(now.iso8601, to: &line)
+        for (k, v) in extra {
+            guard let v else { continue }
+            line.appendStatic(","); JSONWriter.appendString(k, to: &line); line.appendStatic(":"); JSONWriter.appendString(v, to: &line)
+        }
+        line.appendStatic(",\"status\":\"stored\"}\n")
+        try Ledger.append(line, to: workspace.indexDir(config.pipeline) + "/ledger.ndjson")
+        let e = extra.reduce(into: [String: String]()) { if let v = $1.1 { $0[$1.0] = v } }
+        ledger.record(unit.id, LedgerIndex.Entry(rawPaths: rawPaths, sha256: sha256, etag: e["etag"], lastModified: e["last_modified"],
+                                                 fetchedAt: now.iso8601))
+    }
+
+    /// A ledger line for a unit that failed, with the reason and whether a later run may succeed.
+    private func recordFailure(_ unit: WorkUnit, _ error: PaddockError, attempts: Int) throws(PaddockError) {
+        var line: [UInt8] = []
+        line.appendStatic("{\"unit\":"); JSONWriter.appendString(unit.id, to: &line)
+        line.appendStatic(",\"fetched_at\":"); JSONWriter.appendString(now.iso8601, to: &line)
+        line.appendStatic(",\"error\":"); JSONWriter.appendString(error.message, to: &line)
+        line.appendStatic(",\"retryable\":"); line.appendStatic(error.kind == .temporary ? "true" : "false")
+        line.appendStatic(",\"attempts\":"); line.appendString(String(attempts))
+        line.appendStatic(",\"status\":\"failed\"}\n")
+        try Ledger.append(line, to: workspace.indexDir(config.pipeline) + "/ledger.ndjson")
     }
 
     /// Appends an object's members as `"key":value,` each (the caller closes the object).
@@ -107,14 +425,7 @@ public final class Extractor {
         meta.appendStatic(",\"sha256\":"); JSONWriter.appendString(sha256, to: &meta)
         meta.appendStatic("}\n")
         try AtomicFileSink.write(meta, to: rawPath + ".meta.json")
-        var line: [UInt8] = []
-        line.appendStatic("{\"unit\":"); JSONWriter.appendString(unit.id, to: &line)
-        line.appendStatic(",\"raw_path\":"); JSONWriter.appendString(rawPath, to: &line)
-        line.appendStatic(",\"sha256\":"); JSONWriter.appendString(sha256, to: &line)
-        line.appendStatic(",\"bytes\":"); line.appendString(String(bytes))
-        line.appendStatic(",\"fetched_at\":"); JSONWriter.appendString(now.iso8601, to: &line)
-        line.appendStatic(",\"status\":\"stored\"}\n")
-        try Ledger.append(line, to: workspace.indexDir(config.pipeline) + "/ledger.ndjson")
+        try appendLedger(unit: unit, rawPaths: [rawPath], sha256: sha256, bytes: bytes, extra: [])
     }
 
     /// Streams the records of a stored payload, each with `_unit`, `_raw` and `_line` or `_pointer`.

@@ -127,6 +127,16 @@ extension PipelineConfig {
     /// Checks the cross-references a decoder cannot: table sources, check tables and columns, field types.
     func validate(path: String) throws(PaddockError) {
         let loc = SourceLocation(file: path)
+        var names = Set<String>()
+        for s in sources {
+            guard names.insert(s.name).inserted else { throw PaddockError(.config, "source \(s.name) is declared twice", at: loc) }
+            guard HTTPTemplate.isSafeIDPart(s.name) else { throw PaddockError(.config, "source name '\(s.name)' must be a plain name", at: loc) }
+            switch s.kind {
+            case "files": break
+            case "http": try s.http?.validate(source: s.name, in: self, at: loc)
+            default: throw PaddockError(.config, "source \(s.name): unknown kind '\(s.kind)'", at: loc, hint: "use files or http")
+            }
+        }
         for t in tables {
             for src in t.sources where !sources.contains(where: { $0.name == src }) {
                 throw PaddockError(.config, "table \(t.name) reads source '\(src)', which is not declared", at: loc)
@@ -242,7 +252,8 @@ extension PipelineConfig {
     }
 }
 
-/// Where a pipeline's units of work come from. `files`: a root folder and glob patterns.
+/// Where a pipeline's units of work come from. `files`: a root folder and glob patterns; `http`: a
+/// base URL and a path template over parameters (see `HTTPSourceConfig` and docs/sources.md).
 public struct SourceConfig: Decodable, Sendable {
     public var name: String
     public var kind: String
@@ -263,6 +274,8 @@ public struct SourceConfig: Decodable, Sendable {
     /// CSV payload options.
     public var delimiter: String?
     public var encoding: String?
+    /// For `http`: everything about requests (nil for `files`).
+    public var http: HTTPSourceConfig?
 
     enum CodingKeys: String, CodingKey { case name, kind, root, patterns, format, records, carry, optional, delimiter, encoding }
 
@@ -282,6 +295,7 @@ public struct SourceConfig: Decodable, Sendable {
         optional = try c.decodeIfPresent(Bool.self, forKey: .optional) ?? false
         delimiter = try c.decodeIfPresent(String.self, forKey: .delimiter)
         encoding = try c.decodeIfPresent(String.self, forKey: .encoding)
+        http = kind == "http" ? try HTTPSourceConfig(from: decoder) : nil
     }
 }
 

@@ -1,0 +1,273 @@
+import Foundation
+import Testing
+
+/// extract against scripts/fixture_api.py on 127.0.0.1, started and stopped by each test: faults
+/// injected on the wire, a dead upstream, a rate limit, a kill mid-run, re-runs with nothing new,
+/// fan-out, unsafe ids from a server, and API keys kept out of everything written.
+@Suite(.serialized)
+struct HTTPSourceTests {
+    /// Starts the fixture API with the given options; `$API_URL` points at it; it stops with the script.
+    static let startAPI = """
+    export PADDOCK_CONFIG_DIR=Tests/fixtures/config PADDOCK_PROGRESS=0
+    now=2025-06-01T00:00:00Z
+    start_api() {
+      rm -f "$TMP/port"
+      python3 scripts/fixture_api.py --port-file "$TMP/port" --log "$TMP/api.log" "$@" > /dev/null 2> "$TMP/api.err" &
+      api_pid=$!
+      for _ in $(seq 1 200); do [ -s "$TMP/port" ] && break; sleep 0.05; done
+      export API_URL="http://127.0.0.1:$(cat "$TMP/port")"
+    }
+    stop_api() { kill -9 "$api_pid" 2>/dev/null; wait "$api_pid" 2>/dev/null || true; }
+    trap stop_api EXIT
+    check() { python3 "$FIXTURES/http/check_raw.py" "$DATA_DIR" "$1" "$TMP/units.ndjson" "$TMP/api.log"; }
+
+    """
+
+    @Test("429 with Retry-After, 500s, resets, slow answers, truncated bodies and invalid JSON: every unit is stored once, byte-identical, or reported failed; a re-run fetches only the failed ones")
+    func faultInjection() throws {
+        let r = try ToolRunner.runInScratch(Self.startAPI + """
+        cat > "$TMP/script.json" <<'EOF'
+        {"/matches/2024-08-16": ["429", "ok"], "/matches/2024-08-17": ["500", "500", "ok"],
+         "/matches/2024-08-18": ["reset", "ok"], "/matches/2024-08-19": ["slow", "ok"],
+         "/matches/2024-08-20": ["truncate", "ok"], "/matches/2024-08-21": ["invalid", "ok"],
+         "/matches/2024-08-22": ["503", "503", "503", "503", "503", "503"],
+         "/matches/2024-08-23": ["nokey"],
+         "/matches/2024-08-24": ["truncate", "truncate", "truncate", "truncate", "truncate", "truncate"],
+         "/matches/2024-08-25": ["invalid", "reset", "500", "ok"]}
+        EOF
+        start_api --script "$TMP/script.json" --retry-after 1
+        discover --pipeline api --now $now > "$TMP/units.ndjson"
+        extract --pipeline api --now $now < "$TMP/units.ndjson" > "$TMP/records1.ndjson" 2> "$TMP/err1"
+        echo "first run: exit $?"
+        check api
+        grep -c '"_unit"' "$TMP/records1.ndjson"
+        grep 'error:' "$TMP/err1" | sed 's/127.0.0.1:[0-9]*/HOST/'
+        tail -1 "$TMP/err1"
+        grep -c 'retrying in' "$TMP/err1"
+        # The 429 was answered with Retry-After: 1, and the retry waited for it.
+        python3 -c '
+        import json, sys
+        ts = [json.loads(l)["t"] for l in open(sys.argv[1]) if "2024-08-16" in l]
+        print("retry-after honoured:", ts[1] - ts[0] >= 0.95)' "$TMP/api.log"
+        # Second run: the faults are spent; only the three failed units are requested again.
+        lines=$(wc -l < "$TMP/api.log")
+        extract --pipeline api --now $now < "$TMP/units.ndjson" > "$TMP/records2.ndjson" 2> "$TMP/err2"
+        echo "second run: exit $?"
+        tail -1 "$TMP/err2"
+        tail -n +$((lines + 1)) "$TMP/api.log" | python3 -c 'import json, sys; print(sorted(json.loads(l)["path"] for l in sys.stdin))'
+        check api
+        grep -c '"_unit"' "$TMP/records2.ndjson"
+        """)
+        #expect(r.stdout == """
+        first run: exit 2
+        units 16: stored 13, failed 3, problems 0
+        failed: matches/2024-08-22 (retryable)
+        failed: matches/2024-08-23 (not retryable)
+        failed: matches/2024-08-24 (retryable)
+        20
+        extract: error: http://HOST/matches/2024-08-22: HTTP 503 (Retry-After 1 s) (gave up after 6 tries)
+        extract: error: http://HOST/matches/2024-08-23: the response breaks its contract: it has no /matches
+        extract: error: http://HOST/matches/2024-08-24: the response was cut short or malformed (gave up after 6 tries)
+        extract: error: 3 of 16 units failed
+        extract: hint: see the errors above; units that broke their contract need a look
+        20
+        retry-after honoured: True
+        second run: exit 0
+        extract: 16 units: 3 stored, 13 unchanged, 0 failed; 27 records; 3 HTTP requests
+        ['/matches/2024-08-22', '/matches/2024-08-23', '/matches/2024-08-24']
+        units 16: stored 16, failed 0, problems 0
+        27
+
+        """, "\(r.stderr)")
+    }
+
+    @Test("random faults on half of the requests (seeded): the store holds only complete bodies, and re-runs converge")
+    func randomFaults() throws {
+        let r = try ToolRunner.runInScratch(Self.startAPI + """
+        start_api --fault-rate 0.5 --seed 11 --slow 2 --retry-after 0
+        discover --pipeline api --now $now > "$TMP/units.ndjson"
+        for run in 1 2 3 4 5; do
+          extract --pipeline api --now $now --records none < "$TMP/units.ndjson" 2> "$TMP/err$run"
+          status=$?
+          check api | head -1 | sed "s/^/run $run: exit $status, /"
+          [ $status = 0 ] && break
+        done
+        check api | grep -c '^problem:' || true
+        """)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.last == "0", "\(r.stdout)\(r.stderr)")
+        // Every run's store is consistent; the last run finishes.
+        for line in lines.dropLast() {
+            #expect(line.hasSuffix("problems 0"), "\(r.stdout)")
+            #expect(line.contains("exit 0") || line.contains("exit 75"), "\(r.stdout)")
+        }
+        #expect(lines.dropLast().last?.contains("exit 0, units 16: stored 16, failed 0") == true, "\(r.stdout)")
+    }
+
+    @Test("a dead upstream: the circuit breaker stops the run after 3 consecutive failures, exit 75, and says how many units were not attempted")
+    func circuitBreaker() throws {
+        let r = try ToolRunner.runInScratch(Self.startAPI + """
+        export API_KEY=test-key-0123
+        start_api --always 503 --retry-after 0
+        extract --pipeline api_strict --now $now --discover > /dev/null 2> "$TMP/err"
+        echo "answering 503: exit $?, $(wc -l < "$TMP/api.log") requests"
+        grep -v 'retrying in' "$TMP/err" | sed 's/127.0.0.1:[0-9]*/HOST/'
+        stop_api
+        # Nothing listening at all.
+        extract --pipeline api_strict --now $now --discover --data-dir "$TMP/d2" > /dev/null 2> "$TMP/err2"
+        echo "refused: exit $?"
+        grep -c 'Connection refused' "$TMP/err2"
+        tail -2 "$TMP/err2"
+        """)
+        #expect(r.stdout == """
+        answering 503: exit 75, 3 requests
+        extract: error: http://HOST/matches/2024-08-16: HTTP 503 (Retry-After 0 s); the circuit breaker opened (3 consecutive failed requests)
+        extract: 46 units: 0 stored, 0 unchanged, 1 failed, 45 not attempted; 0 records; 3 HTTP requests
+        extract: error: stopped early: the circuit breaker of source matches opened: 3 consecutive failed requests; 45 units not attempted
+        extract: hint: the upstream looks down; run extract again later (stored units are not fetched again)
+        refused: exit 75
+        3
+        extract: error: stopped early: the circuit breaker of source matches opened: 3 consecutive failed requests; 45 units not attempted
+        extract: hint: the upstream looks down; run extract again later (stored units are not fetched again)
+
+        """, "\(r.stderr)")
+    }
+
+    @Test("rateLimit 8/s: the request rate the server sees stays within the limit plus 10%")
+    func rateLimit() throws {
+        let r = try ToolRunner.runInScratch(Self.startAPI + """
+        export API_KEY=test-key-0123
+        start_api
+        extract --pipeline api_strict --now $now --discover --records none 2> "$TMP/err"
+        echo "exit $?"
+        python3 -c '
+        import json, sys
+        ts = sorted(json.loads(l)["t"] for l in open(sys.argv[1]))
+        rate = (len(ts) - 1) / (ts[-1] - ts[0])
+        # Also the busiest one-second stretch.
+        peak = max(sum(1 for u in ts if t <= u < t + 1.0) for t in ts)
+        print(len(ts), "requests;", "mean rate within 8.8/s:", rate <= 8.8, "; busiest second within 9:", peak <= 9)
+        print("rate", round(rate, 2), file=sys.stderr)' "$TMP/api.log"
+        """)
+        #expect(r.stdout == "exit 0\n46 requests; mean rate within 8.8/s: True ; busiest second within 9: True\n", "\(r.stderr)")
+    }
+
+    @Test("SIGKILL mid-run, then run again: the remaining units are fetched, finished ones are not downloaded again")
+    func killAndResume() throws {
+        let r = try ToolRunner.runInScratch(Self.startAPI + """
+        export API_KEY=test-key-0123
+        start_api
+        discover --pipeline api_strict --now $now > "$TMP/units.ndjson"
+        extract --pipeline api_strict --now $now --records none < "$TMP/units.ndjson" 2> /dev/null &
+        pid=$!
+        sleep 2.5
+        kill -9 $pid
+        wait $pid 2>/dev/null
+        done1=$(grep -c '"status":"stored"' "$DATA_DIR/index/api_strict/ledger.ndjson")
+        echo "killed with $done1 of 46 stored: $([ "$done1" -gt 5 ] && [ "$done1" -lt 40 ] && echo mid-run)"
+        grep '"status":"stored"' "$DATA_DIR/index/api_strict/ledger.ndjson" | python3 -c 'import json, sys; print("\\n".join("/matches/" + json.loads(l)["unit"].split("/")[-1] for l in sys.stdin))' > "$TMP/finished"
+        lines=$(wc -l < "$TMP/api.log")
+        extract --pipeline api_strict --now $now --records none < "$TMP/units.ndjson" 2> "$TMP/err2"
+        echo "resumed: exit $?"
+        tail -n +$((lines + 1)) "$TMP/api.log" | python3 -c '
+        import json, sys
+        finished = set(open(sys.argv[1]).read().split())
+        again = [json.loads(l)["path"] for l in sys.stdin]
+        print(len(again), "requests;", "finished units asked again:", len([p for p in again if p in finished]))' "$TMP/finished"
+        check api_strict
+        """)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        try #require(lines.count == 4, "\(r.stdout)\(r.stderr)")
+        #expect(lines[0].hasSuffix("mid-run"), "\(r.stdout)")
+        #expect(lines[1] == "resumed: exit 0")
+        // The unit in flight at the kill may be asked again; none that were finished.
+        #expect(lines[2].hasSuffix("finished units asked again: 0"), "\(r.stdout)")
+        #expect(lines[3] == "units 46: stored 46, failed 0, problems 0")
+    }
+
+    @Test("nothing new: dated units outside refetchDays are not requested; undated ones get conditional requests answered 304; exit 0")
+    func nothingNew() throws {
+        let r = try ToolRunner.runInScratch(Self.startAPI + """
+        start_api --files Tests/fixtures/http/files
+        extract --pipeline api --now $now --discover --records none 2> /dev/null
+        extract --pipeline api_files --now $now --discover > "$TMP/r1.ndjson" 2> /dev/null
+        lines=$(wc -l < "$TMP/api.log")
+        extract --pipeline api --now $now --discover --records none 2> "$TMP/err"
+        echo "dated: exit $?: $(tail -1 "$TMP/err")"
+        extract --pipeline api_files --now $now --discover > "$TMP/r2.ndjson" 2> "$TMP/err"
+        echo "undated: exit $?: $(tail -1 "$TMP/err")"
+        tail -n +$((lines + 1)) "$TMP/api.log" | python3 -c '
+        import json, sys
+        es = [json.loads(l) for l in sys.stdin]
+        print(len(es), "requests:", sorted(set((e["path"], e["status"], e["conditional"]) for e in es)))'
+        cmp "$TMP/r1.ndjson" "$TMP/r2.ndjson" && echo "same records"
+        # Within refetchDays of --now, dated units are asked again, conditionally.
+        extract --pipeline api --now 2024-08-31T12:00:00Z --discover --records none 2> "$TMP/err"
+        echo "recent: exit $?: $(tail -1 "$TMP/err")"
+        """)
+        #expect(r.stdout == """
+        dated: exit 0: extract: 16 units: 0 stored, 16 unchanged, 0 failed; 0 records
+        undated: exit 0: extract: 3 units: 0 stored, 3 unchanged, 0 failed; 7 records; 3 HTTP requests
+        3 requests: [('/files/a.json', 304, True), ('/files/b.json', 304, True), ('/files/index.json', 304, True)]
+        same records
+        recent: exit 0: extract: 16 units: 0 stored, 16 unchanged, 0 failed; 0 records; 4 HTTP requests
+
+        """, "\(r.stderr)")
+    }
+
+    @Test("fan-out: ids from a parent's records become units; an id that would leave data/raw is rejected; duplicates are fetched once")
+    func fanOutAndTraversal() throws {
+        let r = try ToolRunner.runInScratch(Self.startAPI + """
+        start_api --files Tests/fixtures/http/files
+        extract --pipeline api_files --now $now --discover > "$TMP/records.ndjson" 2> "$TMP/err"
+        echo "exit $?"
+        sed 's/127.0.0.1:[0-9]*/HOST/' "$TMP/err"
+        find "$DATA_DIR/raw" -type f -not -name '*.meta.json' | sed "s|$DATA_DIR/||" | sed 's/sha256-[0-9a-f]*/sha256-H/' | sort
+        test ! -e /tmp/paddock-escape.json && echo "nothing outside data/raw"
+        discover --pipeline api_files --now $now --source items 2>&1 | sed -E 's/127.0.0.1:[0-9]+/HOST/; s/,"fingerprint":[{][^}]*[}]//'
+        """)
+        #expect(r.stdout == """
+        exit 0
+        extract: error: source items: value '../../../../tmp/paddock-escape.json' cannot be part of a unit id (a path under data/raw)
+        extract: hint: ids may hold letters, digits and -._~:@+=, only; this unit is skipped
+        extract: 3 units: 3 stored, 0 unchanged, 0 failed; 7 records; 3 HTTP requests
+        raw/api_files/index/index.json/sha256-H.json
+        raw/api_files/items/a.json/sha256-H.json
+        raw/api_files/items/b.json/sha256-H.json
+        nothing outside data/raw
+        discover: error: source items: value '../../../../tmp/paddock-escape.json' cannot be part of a unit id (a path under data/raw)
+        discover: hint: ids may hold letters, digits and -._~:@+=, only; this unit is skipped
+        {"id":"items/a.json","source":"items","kind":"http","url":"http://HOST/files/a.json","format":"json","params":{"name":"index.json","id":"a.json"}}
+        {"id":"items/b.json","source":"items","kind":"http","url":"http://HOST/files/b.json","format":"json","params":{"name":"index.json","id":"b.json"}}
+        discover: error: 1 unit rejected (unsafe ids)
+
+        """, "\(r.stderr)")
+    }
+
+    @Test("an API key given as a query parameter is sent, and appears in no file, sidecar, ledger line or message")
+    func secretsStaySecret() throws {
+        let r = try ToolRunner.runInScratch(Self.startAPI + """
+        export API_KEY=s3cr3t-Key-123
+        echo '{"/matches/2024-08-17": ["500", "ok"]}' > "$TMP/script.json"
+        start_api --require-key --script "$TMP/script.json"
+        extract --pipeline api_strict --now $now --from 2024-08-16 --to 2024-08-18 --discover > "$TMP/records.ndjson" 2> "$TMP/err"
+        echo "exit $?"
+        grep -c '"auth": true' "$TMP/api.log"
+        grep -rl 's3cr3t' "$DATA_DIR" "$TMP/records.ndjson" "$TMP/err" | wc -l
+        grep -o 'key=[A-Za-z]*' "$DATA_DIR/raw/api_strict/matches/2024-08-16/"*.meta.json | head -1
+        unset API_KEY
+        extract --pipeline api_strict --now $now --from 2024-08-16 --to 2024-08-18 --discover --force 2>&1 > /dev/null
+        echo "exit $?"
+        """)
+        #expect(r.stdout == """
+        exit 0
+        4
+        0
+        key=REDACTED
+        extract: error: source matches needs the environment variable API_KEY (its API key), which is not set
+        extract: hint: export API_KEY=...
+        exit 2
+
+        """, "\(r.stderr)")
+    }
+}
