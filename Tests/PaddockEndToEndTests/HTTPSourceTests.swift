@@ -270,4 +270,35 @@ struct HTTPSourceTests {
 
         """, "\(r.stderr)")
     }
+
+    @Test("page pagination: pages fetched until an empty one, each stored, records from all; --gaps lists the dates with no raw data")
+    func pagesAndGaps() throws {
+        let r = try ToolRunner.runInScratch(Self.startAPI + """
+        start_api
+        extract --pipeline api_pages --now $now --discover 2> "$TMP/err" | python3 -c 'import json, sys; rs = [json.loads(l) for l in sys.stdin]; print(len(rs), "records from", len({r["_raw"] for r in rs}), "payloads")'
+        tail -1 "$TMP/err"
+        python3 -c 'import json, sys; e = json.loads(open(sys.argv[1]).readline()); print(len(e["raw_paths"]), "raw_paths in the ledger")' "$DATA_DIR/index/api_pages/ledger.ndjson"
+        python3 -c 'import json, sys; print([json.loads(l)["query"] for l in open(sys.argv[1])])' "$TMP/api.log"
+        # Gaps: of 2024-08-16..20, only the 17th and 19th are stored.
+        extract --pipeline api --now $now --from 2024-08-17 --to 2024-08-17 --discover --records none 2> /dev/null
+        extract --pipeline api --now $now --from 2024-08-19 --to 2024-08-19 --discover --records none 2> /dev/null
+        discover --pipeline api --now $now --from 2024-08-16 --to 2024-08-20 --gaps | python3 -c 'import json, sys; print("gaps:", [json.loads(l)["date"] for l in sys.stdin])'
+        discover --pipeline api --now 2024-08-25T08:00:00Z --days-back 9 --new 2>&1 | python3 -c 'import sys; print("new or due:", sys.stdin.read().strip().splitlines()[-1])'
+        discover --pipeline api --from 2024-08-20 --to 2024-08-16 2>&1; echo "exit $?"
+        discover --pipeline api --days-back 3 --from 2024-08-16 2>&1; echo "exit $?"
+        """)
+        #expect(r.stdout == """
+        25 records from 3 payloads
+        extract: 1 units: 1 stored, 0 unchanged, 0 failed; 25 records; 4 HTTP requests
+        3 raw_paths in the ledger
+        ['page=1&per_page=10', 'page=2&per_page=10', 'page=3&per_page=10', 'page=4&per_page=10']
+        gaps: ['2024-08-16', '2024-08-18', '2024-08-20']
+        new or due: discover: 8 of 10 units are new or due
+        discover: error: --from 2024-08-20 is after --to 2024-08-16
+        exit 64
+        discover: error: --days-back cannot be combined with --from or --to
+        exit 64
+
+        """, "\(r.stderr)")
+    }
 }
