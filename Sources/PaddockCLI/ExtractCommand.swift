@@ -9,16 +9,28 @@ public struct ExtractCommand: ParsableCommand {
         abstract: "Fetch units into the immutable raw store and stream their records as NDJSON with provenance.",
         discussion: """
         Reads units (discover's NDJSON) from --units FILE ('-' for stdin), or discovers them itself with \
-        --discover. With neither, units are read from stdin when it is a pipe or a file, and discovered \
-        otherwise. Each payload is copied atomically to \
-        <data>/raw/<pipeline>/<unit id>/sha256-<hash>.<ext> with a .meta.json sidecar and a line in the \
-        ledger <data>/index/<pipeline>/ledger.ndjson. Payloads already stored with the same bytes are not \
-        copied again. Every record goes to stdout with _unit, _raw and _line (CSV, NDJSON) or _pointer (JSON).
+        --discover (source by source, so fan-out sources see what their parent just stored). With \
+        neither, units are read from stdin when it is a pipe or a file, and discovered otherwise.
+
+        Files are copied, http units fetched (rate limit, retries with backoff and Retry-After, circuit \
+        breaker, conditional requests, validation against the source's contract), each payload stored \
+        atomically as <data>/raw/<pipeline>/<unit id>/sha256-<hash>.<ext> with a .meta.json sidecar and a \
+        line in the ledger <data>/index/<pipeline>/ledger.ndjson. Unchanged units are not fetched again: \
+        files with the same bytes, http units stored and older than the source's refetchDays (others are \
+        asked conditionally). A unit that fails is reported and recorded, and the others go on.
+
+        Records go to stdout with _unit, _raw and _line (CSV, NDJSON) or _pointer (JSON). See \
+        docs/sources.md.
 
         EXAMPLES
           extract --pipeline football > records.ndjson
           discover --pipeline football | extract --pipeline football | normalize --pipeline football --table matches
+          extract --pipeline events --days-back 3 --discover --records new
           extract --pipeline football --dry-run
+
+        Exit 75 when some units failed in a way worth retrying (run again: stored units are not fetched \
+        again) or the circuit breaker stopped the run; exit 2 when a unit failed in a way a retry will \
+        not fix (a broken contract, a 404).
 
         \(Help.exitCodes)
         """

@@ -301,4 +301,20 @@ struct HTTPSourceTests {
 
         """, "\(r.stderr)")
     }
+
+    @Test("newOnly: entities are fetched once, when first seen; later runs do not list them")
+    func enrichment() throws {
+        let r = try ToolRunner.runInScratch(Self.startAPI + """
+        start_api --files Tests/fixtures/http/files
+        extract --pipeline api_enrich --now $now --discover --records none 2>&1 | grep -v '^extract: \\(error\\|hint\\)'
+        discover --pipeline api_enrich --now $now 2> /dev/null | python3 -c 'import json, sys; print([json.loads(l)["id"] for l in sys.stdin])'
+        extract --pipeline api_enrich --now $now --discover --records none 2>&1 | grep -v '^extract: \\(error\\|hint\\)'
+        """)
+        #expect(r.stdout == """
+        extract: 3 units: 3 stored, 0 unchanged, 0 failed; 0 records; 3 HTTP requests
+        ['index/index.json']
+        extract: 1 units: 0 stored, 1 unchanged, 0 failed; 0 records; 1 HTTP requests
+
+        """, "\(r.stderr)")
+    }
 }
