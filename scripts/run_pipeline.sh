@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # Runs one pipeline end to end: discover -> extract | normalize -> dq-check -> publish.
 #
-#   scripts/run_pipeline.sh --pipeline NAME [--mode daily|backfill|manual] [--tables T,...]
+#   scripts/run_pipeline.sh --pipeline NAME [--mode daily|backfill|manual] [--from D --to D | --days-back N]
+#                           [--tables T,...] [--force] [--dry-run] [--allow-partial] [--window-days N]
 #                           [--now TIME] [--run-id ID] [--resume RUN_ID]
+#
+# Modes: daily takes the last N days (--days-back, default $PADDOCK_DAILY_DAYS or 3), asked again because
+# results get amended; backfill takes --from..--to in windows of --window-days (default 31), each
+# recorded when done, so --resume goes on from the window that was cut; manual takes what it is given.
+# Preflight first: the tools run, the data folder is writable with $PADDOCK_MIN_FREE_MB (default 200)
+# free, and each http source's host answers.
 #
 # One run at a time per data folder: a second run exits 75 and names the run holding the lock.
 # Each run is recorded in $DATA_DIR/index/pipeline_runs.csv; a failure also goes to
@@ -18,7 +25,7 @@ usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-pipeline="" now="" run_id="" mode="manual" tables="" resume=""
+pipeline="" now="" run_id="" mode="manual" tables="" resume="" from="" to="" days_back="" force="" dry_run="" allow_partial="" window_days=31
 while [[ $# -gt 0 ]]; do
   case $1 in
     --pipeline) pipeline=${2:?--pipeline needs a value}; shift 2 ;;
@@ -27,12 +34,24 @@ while [[ $# -gt 0 ]]; do
     --mode) mode=${2:?--mode needs a value}; shift 2 ;;
     --tables) tables=${2:?--tables needs a value}; shift 2 ;;
     --resume) resume=${2:?--resume needs a run id}; shift 2 ;;
+    --from) from=${2:?--from needs a date}; shift 2 ;;
+    --to) to=${2:?--to needs a date}; shift 2 ;;
+    --days-back) days_back=${2:?--days-back needs a number}; shift 2 ;;
+    --window-days) window_days=${2:?--window-days needs a number}; shift 2 ;;
+    --force) force="--force"; shift ;;
+    --dry-run) dry_run=1; shift ;;
+    --allow-partial) allow_partial=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run_pipeline: error: unknown argument '$1'" >&2; usage >&2; exit 64 ;;
   esac
 done
 [[ -n $pipeline ]] || { echo "run_pipeline: error: --pipeline is required" >&2; usage >&2; exit 64; }
 case $mode in daily|backfill|manual) ;; *) echo "run_pipeline: error: --mode must be daily, backfill or manual" >&2; exit 64 ;; esac
+if [[ $mode == backfill && ( -z $from || -z $to ) && -z $resume ]]; then
+  echo "run_pipeline: error: --mode backfill needs --from and --to" >&2; exit 64
+fi
+[[ $mode == daily && -z $from && -z $days_back ]] && days_back=${PADDOCK_DAILY_DAYS:-3}
+[[ $window_days =~ ^[1-9][0-9]*$ ]] || { echo "run_pipeline: error: --window-days must be a positive integer" >&2; exit 64; }
 
 export DATA_DIR=${DATA_DIR:-data}
 index="$DATA_DIR/index"
@@ -59,6 +78,12 @@ if [[ -n $resume ]]; then
   [[ -f "$DATA_DIR/runs/$pipeline/$run_id/state" ]] || { log "error: no run $run_id of $pipeline to resume"; exit 64; }
   # The resumed run keeps its time (deterministic outputs) and starts at the step that failed.
   now=$(sed -n 's/^now=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
+  from=$(sed -n 's/^from=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
+  to=$(sed -n 's/^to=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
+  days_back=$(sed -n 's/^days_back=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
+  mode=$(sed -n 's/^mode=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
+  tables=$(sed -n 's/^tables=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
+  window_days=$(sed -n 's/^window_days=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
 fi
 now=${now:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}
 run_id=${run_id:-$(echo "$now" | tr -d ':-')}
@@ -75,7 +100,16 @@ t_start=$EPOCHREALTIME t0=$EPOCHREALTIME steps=""
 [[ -n $resume && -f $timings ]] && steps=$(sed 's/^{//; s/}$//' "$timings")
 done_steps=$( [[ -n $resume ]] && sed -n 's/^done=//p' "$run_dir/state" || true)
 steps_run=""
-{ echo "now=$now"; echo "done=$done_steps"; } > "$run_dir/state"
+save_state() {
+  { echo "now=$now"; echo "done=$done_steps"; echo "mode=$mode"; echo "from=$from"; echo "to=$to"
+    echo "days_back=$days_back"; echo "tables=$tables"; echo "window_days=$window_days"; } > "$run_dir/state"
+}
+save_state
+
+# The date window, as discover and extract take it.
+win=""
+[[ -n $from ]] && win="--from '$from' --to '${to:-today}'"
+[[ -n $days_back ]] && win="--days-back '$days_back'"
 
 # Records the seconds since the last call as the duration of step $1, and the step as done.
 step_done() {
@@ -84,8 +118,8 @@ step_done() {
   t0=$t1
   echo "{$steps}" > "$timings"
   done_steps+="${done_steps:+ }$1"
-  steps_run+="${steps_run:+ }$1"
-  { echo "now=$now"; echo "done=$done_steps"; } > "$run_dir/state"
+  [[ $1 == fetch_* ]] || steps_run+="${steps_run:+ }$1"
+  save_state
 }
 is_done() { [[ " $done_steps " == *" $1 "* ]]; }
 
@@ -106,6 +140,11 @@ run_step() {
   local rc=0
   bash -c "$1" 2> "$run_dir/$name.stderr" || rc=$?
   cat "$run_dir/$name.stderr" >&2
+  if [[ $rc -eq 75 && $name == fetch* && -n $allow_partial ]]; then
+    log "step $name: some units failed (exit 75); going on with what is stored (--allow-partial)"
+    partial=1
+    rc=0
+  fi
   if [[ $rc -ne 0 ]]; then
     log "step $name failed (exit $rc); resume with: scripts/run_pipeline.sh --pipeline $pipeline --resume $run_id"
     record fail "$name" 0
@@ -124,13 +163,71 @@ run_step() {
 log "pipeline $pipeline, run $run_id, data in $DATA_DIR"
 [[ -n $resume ]] && log "resuming after: ${done_steps:-nothing}"
 
+partial=""
+# Preflight: what a run needs before it starts.
+preflight() {
+  local problem=""
+  bin/discover --help > /dev/null 2>&1 || problem="the tools do not run (bin/discover --help failed); run make build"
+  if [[ -z $problem ]] && ! { touch "$DATA_DIR/.preflight" && rm -f "$DATA_DIR/.preflight"; } 2>/dev/null; then
+    problem="$DATA_DIR is not writable"
+  fi
+  local free_mb
+  free_mb=$(df -Pk "$DATA_DIR" | awk 'NR == 2 { print int($4 / 1024) }')
+  if [[ -z $problem && $free_mb -lt ${PADDOCK_MIN_FREE_MB:-200} ]]; then
+    problem="only $free_mb MB free in $DATA_DIR (PADDOCK_MIN_FREE_MB=${PADDOCK_MIN_FREE_MB:-200})"
+  fi
+  if [[ -n $problem ]]; then log "error: preflight: $problem"; record fail preflight 0; exit 2; fi
+  # http sources: the host of each baseURL answers (${VAR:-default} expanded as the tools do).
+  local cfg="${PADDOCK_CONFIG_DIR:-config}/pipelines/$pipeline.yaml" url host port
+  while read -r url; do
+    url=$(eval "echo \"$url\"" 2>/dev/null) || continue
+    [[ $url =~ ^https?://([^/:]+)(:([0-9]+))? ]] || continue
+    host=${BASH_REMATCH[1]} port=${BASH_REMATCH[3]:-$([[ $url == https* ]] && echo 443 || echo 80)}
+    if ! timeout 5 bash -c "exec 3<>/dev/tcp/$host/$port" 2>/dev/null; then
+      log "error: preflight: $host:$port (an http source of $pipeline) does not answer"
+      record fail preflight 0
+      exit 75
+    fi
+  done < <(sed -n 's/^ *baseURL: *//p' "$cfg" | sed 's/^"\(.*\)"$/\1/')
+  log "preflight: ok (the tools run, the data folder is writable with enough free space, http sources answer)"
+}
+[[ -n $dry_run ]] || preflight
+
+if [[ -n $dry_run ]]; then
+  log "dry run: what extract would fetch"
+  eval "bin/extract --pipeline '$pipeline' --now '$now' --discover --dry-run $win $force" >&2
+  exit 0
+fi
+
+# Fetch: every unit of the window into the raw store (source by source, so fan-out sources see what
+# their parents stored). Backfill takes the range in windows, each recorded when done.
+if ! is_done fetch; then
+  if [[ $mode == backfill ]]; then
+    start=$(date -u -d "$from" +%s) end=$(date -u -d "$to" +%s)
+    n=$(( (end - start) / 86400 / window_days + 1 ))
+    i=0
+    for (( t = start; t <= end; t += window_days * 86400 )); do
+      i=$((i + 1))
+      a=$(date -u -d "@$t" +%Y-%m-%d)
+      b=$(date -u -d "@$(( t + (window_days - 1) * 86400 < end ? t + (window_days - 1) * 86400 : end ))" +%Y-%m-%d)
+      is_done "fetch_$a" && continue
+      log "backfill: window $i of $n ($a..$b)"
+      run_step "fetch_$a" "bin/extract --pipeline '$pipeline' --now '$now' --discover --records none --from '$a' --to '$b' $force"
+    done
+    step_done fetch
+  else
+    log "fetch"
+    run_step fetch "bin/extract --pipeline '$pipeline' --now '$now' --discover --records none $win $force"
+  fi
+fi
+
 if ! is_done discover; then
   log "discover"
-  run_step discover "bin/discover --pipeline '$pipeline' --now '$now' > '$run_dir/units.ndjson'"
+  run_step discover "bin/discover --pipeline '$pipeline' --now '$now' $win > '$run_dir/units.ndjson'"
   log "  $(wc -l < "$run_dir/units.ndjson") units"
 fi
 
-# One extract pass per table, piped straight into normalize. Payloads already stored are not copied again.
+# One extract pass per table, piped straight into normalize: the records come from the raw store.
 if ! is_done extract_normalize; then
   all_tables=$(bin/normalize --pipeline "$pipeline" --list-tables)
   for table in ${tables//,/ }; do
@@ -140,7 +237,7 @@ if ! is_done extract_normalize; then
   selected=${tables//,/ }
   for table in ${selected:-$all_tables}; do
     cmd+="; echo 'run_pipeline: extract | normalize --table $table' >&2"
-    cmd+="; bin/extract --pipeline '$pipeline' --now '$now' --units '$run_dir/units.ndjson'"
+    cmd+="; bin/extract --pipeline '$pipeline' --now '$now' --units '$run_dir/units.ndjson' --stored-only"
     cmd+=" | bin/normalize --pipeline '$pipeline' --table '$table' --output '$derived/$table.ndjson' --stats '$run_dir/$table.stats.json'"
   done
   run_step extract_normalize "$cmd"
@@ -157,7 +254,7 @@ run_step publish "bin/publish --pipeline '$pipeline' --now '$now' --run-id '$run
 
 manifest="$DATA_DIR/processed/$pipeline/latest_successful_run.json"
 rows=$(python3 -c 'import json,sys; print(sum(t["rows"] for t in json.load(open(sys.argv[1]))["tables"]))' "$manifest" 2>/dev/null || echo 0)
-record ok "" "$rows"
+record "$([[ -n $partial ]] && echo partial || echo ok)" "" "$rows"
 # Prometheus textfile collector: written whole to a temp file, then renamed.
 metrics_dir=${PADDOCK_METRICS_DIR:-$index/metrics}
 mkdir -p "$metrics_dir"

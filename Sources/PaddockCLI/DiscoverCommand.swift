@@ -56,6 +56,7 @@ public struct DiscoverCommand: ParsableCommand {
         }
         var context = DiscoveryContext(workspace: options.workspace, now: now, window: try window.window(now: now))
         let rejected = RejectCounter()
+        context.onWarning = { Console.warning(tool: "discover", $0) }
         context.onRejected = { e in rejected.add(); Console.error(tool: "discover", e) }
         let ledger = try LedgerIndex.load(options.workspace, pipeline: config.pipeline)
         let units = try Discovery.units(of: config, context: context, ledger: ledger, only: only,

@@ -57,6 +57,9 @@ public struct ExtractCommand: ParsableCommand {
     @Option(name: .customLong("records"), help: "Records to stream: all (every unit in scope; unchanged ones from the raw store), new (units stored by this run) or none.")
     public var records: RecordsMode = .all
 
+    @Flag(name: .customLong("stored-only"), help: "Fetch nothing: stream the records of the copies already in the raw store.")
+    public var storedOnly = false
+
     @Flag(name: .customLong("no-records"), help: "Store payloads but do not emit records (--records none).")
     public var noRecords = false
 
@@ -78,7 +81,8 @@ public struct ExtractCommand: ParsableCommand {
         extractor.force = force
         extractor.dryRun = dryRun
         extractor.records = noRecords ? .none : records
-        if config.sources.contains(where: { $0.kind == "http" }) {
+        extractor.storedOnly = storedOnly
+        if !storedOnly && config.sources.contains(where: { $0.kind == "http" }) {
             extractor.transport = AsyncHTTPTransport()
             extractor.onRetry = { unit, why, wait in
                 Console.info(tool: "extract", "\(unit): \(why); retrying in \(Fetcher.seconds(wait))")
@@ -91,7 +95,8 @@ public struct ExtractCommand: ParsableCommand {
         } else if discover || !Self.stdinHasData() {
             // Source by source, so that fan-out sources see the units their parent stored just before.
             var context = DiscoveryContext(workspace: ws, now: now, window: try window.window(now: now))
-            context.onRejected = { e in Console.error(tool: "extract", e) }
+            context.onWarning = { Console.warning(tool: "extract", $0) }
+        context.onRejected = { e in Console.error(tool: "extract", e) }
             for source in config.sources where sources.isEmpty || sources.contains(source.name) {
                 let units = try Discovery.units(of: source, in: config, context: context, ledger: extractor.ledger)
                 if try !extract(units, extractor, &tally, progress) { break }

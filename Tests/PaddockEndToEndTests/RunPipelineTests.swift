@@ -29,7 +29,7 @@ struct RunPipelineTests {
         first: exit 0
         run_id,pipeline,mode,steps_run,status,failed_step,rows_published,env
         second,football,manual,,fail,lock,0,dev
-        20250601T000000Z,football,daily,discover;extract_normalize;dq_check;publish,ok,,380,dev
+        20250601T000000Z,football,daily,fetch;discover;extract_normalize;dq_check;publish,ok,,380,dev
         second            football   manual    fail     lock              0
         20250601T000000Z  football   daily     ok                         380
         paddock_last_success_timestamp_seconds{pipeline="football"}
@@ -60,7 +60,7 @@ struct RunPipelineTests {
         cp config/pipelines/football.yaml "$TMP/config/pipelines/football.yaml"
         scripts/run_pipeline.sh --pipeline football --resume 20250601T000000Z 2> "$TMP/err2"
         echo "resume: exit $?"
-        grep -c "resuming after: discover extract_normalize" "$TMP/err2"
+        grep -c "resuming after: fetch discover extract_normalize" "$TMP/err2"
         grep -c "run_pipeline: discover" "$TMP/err2"
         cut -d, -f1,6,7,8,9 "$DATA_DIR/index/pipeline_runs.csv"
         # A clean run elsewhere publishes the same table bytes.
@@ -78,7 +78,7 @@ struct RunPipelineTests {
         1
         0
         run_id,steps_run,status,failed_step,rows_published
-        20250601T000000Z,discover;extract_normalize,fail,dq_check,0
+        20250601T000000Z,fetch;discover;extract_normalize,fail,dq_check,0
         20250601T000000Z,dq_check;publish,ok,,380
         same bytes
 

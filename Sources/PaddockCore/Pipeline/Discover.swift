@@ -65,7 +65,19 @@ public struct WorkUnit: Sendable, Equatable {
             w.appendStatic(",\"fingerprint\":{\"size\":"); w.appendString(String(size))
             w.appendStatic(",\"mtime\":"); w.appendString(String(mtime))
             w.appendStatic(",\"sha256\":"); JSONWriter.appendString(sha256, to: &w)
-            w.appendStatic("}}\n")
+            w.appendByte(UInt8(ascii: "}"))
+            if !params.isEmpty {
+                w.appendStatic(",\"params\":{")
+                for (i, p) in params.enumerated() {
+                    if i > 0 { w.appendByte(UInt8(ascii: ",")) }
+                    JSONWriter.appendString(p.name, to: &w)
+                    w.appendByte(UInt8(ascii: ":"))
+                    JSONWriter.appendString(p.value, to: &w)
+                }
+                w.appendByte(UInt8(ascii: "}"))
+            }
+            if let date { w.appendStatic(",\"date\":"); JSONWriter.appendString(date, to: &w) }
+            w.appendStatic("}\n")
         case .http:
             w.appendStatic(",\"kind\":\"http\",\"url\":"); JSONWriter.appendString(url, to: &w)
             w.appendStatic(",\"format\":"); JSONWriter.appendString(format, to: &w)
@@ -166,6 +178,8 @@ public struct DiscoveryContext: Sendable {
     public var environment: [String: String]
     /// Called for a unit that cannot be made (an unsafe id from a server); discovery goes on.
     public var onRejected: (@Sendable (PaddockError) -> Void)?
+    /// Called for something worth saying that does not fail discovery (a file still being written).
+    public var onWarning: (@Sendable (String) -> Void)?
 
     public init(workspace: Workspace, now: Timestamp, window: DateWindow? = nil, environment: [String: String] = Workspace.environment()) {
         self.workspace = workspace
@@ -253,7 +267,7 @@ public enum Discovery {
     public static func units(of source: SourceConfig, in config: PipelineConfig, context: DiscoveryContext, ledger: LedgerIndex,
                              only: String? = nil) throws(PaddockError) -> [WorkUnit] {
         switch source.kind {
-        case "files": return try fileUnits(source, only: only)
+        case "files": return try fileUnits(source, only: only, context: context)
         default:
             let units = try httpUnits(source, in: config, context: context, ledger: ledger)
             guard let only else { return units }
@@ -262,25 +276,61 @@ public enum Discovery {
         }
     }
 
-    static func fileUnits(_ source: SourceConfig, only: String?) throws(PaddockError) -> [WorkUnit] {
+    static func fileUnits(_ source: SourceConfig, only: String?, context: DiscoveryContext? = nil) throws(PaddockError) -> [WorkUnit] {
         var units: [WorkUnit] = []
         guard let root = source.root else { throw PaddockError(.config, "source \(source.name) has no root") }
         if source.optional && !FileSystem.exists(root) { return [] }
         guard FileSystem.isDirectory(root) else {
             throw PaddockError(.io, "source \(source.name): root folder \(root) does not exist", hint: "run from the repository root")
         }
-        let globs = source.patterns.map(Glob.init)
-        for rel in try walk(root, prefix: "") where globs.contains(where: { $0.matches(rel) }) {
+        let patterns = source.patterns.map(NamedPattern.init)
+        var manifests: [String: [String: String]?] = [:]
+        for rel in try walk(root, prefix: "") {
+            guard let (pattern, parts) = patterns.lazy.compactMap({ p in p.match(rel).map { (p, $0) } }).first else { continue }
+            _ = pattern
             let path = root.hasSuffix("/") ? root + rel : root + "/" + rel
             let id = "\(source.name)/\(rel)"
             if let only, !Glob(only).matches(id) && !Glob(only).matches(rel) { continue }
+            // Named date parts ({yyyy}, {mm}, {dd}) date the unit: the window keeps the files whose
+            // period (a year, a month or a day) overlaps it.
+            let period = NamedPattern.period(parts)
+            if let w = context?.window, let period, period.to < w.from || period.from > w.to { continue }
             let info = try FileSystem.fileInfo(path)
             let digest = try Digest.sha256(file: path)
+            // A folder's manifest.json (rpscrape trees) lists its files with their sha256: a file that
+            // differs is still being written, or damaged, and waits for a later run.
+            let folder = FileSystem.parent(of: path)
+            if manifests[folder] == nil { manifests[folder] = .some(try Self.manifest(in: folder)) }
+            if let listed = manifests[folder]??[FileSystem.lastComponent(of: path)], listed != digest.hex {
+                context?.onWarning?("\(path): sha256 differs from its folder's manifest.json; skipped until they agree (still being written?)")
+                continue
+            }
             let format = source.format ?? guessFormat(rel)
-            units.append(WorkUnit(id: id, source: source.name, path: path, relativePath: rel, format: format,
-                                  size: info.size, mtime: info.mtime, sha256: digest.hex))
+            var u = WorkUnit(id: id, source: source.name, path: path, relativePath: rel, format: format,
+                             size: info.size, mtime: info.mtime, sha256: digest.hex)
+            u.params = parts
+            u.date = period.map { DateWindow.iso($0.from) }
+            units.append(u)
         }
         return units
+    }
+
+    /// name -> sha256 of the files a folder's manifest.json lists (nil without a manifest).
+    static func manifest(in folder: String) throws(PaddockError) -> [String: String]? {
+        let path = folder + "/manifest.json"
+        guard FileSystem.exists(path) else { return nil }
+        let bytes = try Input.readAll(try Input.open(path))
+        var parser = JSONParser()
+        var out: [String: String] = [:]
+        let ok = bytes.withUnsafeBytes { raw -> Bool in
+            guard let doc = try? parser.parse(raw) else { return false }
+            for f in doc.root.pointer("/files")?.elements ?? [] {
+                if let name = f.pointer("/name")?.string, let sha = f.pointer("/sha256")?.string { out[name] = sha }
+            }
+            return true
+        }
+        guard ok else { throw PaddockError(.parse, "invalid JSON in manifest", at: SourceLocation(file: path)) }
+        return out
     }
 
     /// The days of a source's date parameter: the context's window, else the source's own from/to.
@@ -452,5 +502,95 @@ public struct Glob: Sendable {
         }
         guard let d = s.first, c == UInt8(ascii: "?") || c == d else { return false }
         return segmentMatch(p.dropFirst(), s.dropFirst())
+    }
+}
+
+/// A files pattern with named parts: `{region}/{code}/{yyyy}-{mm}/runners_*.csv`. Each `{name}` matches
+/// within one path segment like `*` and captures its text; `*`, `?` and `**` work as in `Glob`.
+/// Captures need the pattern's segments to line up with the path's, so a pattern with `**` captures
+/// nothing.
+public struct NamedPattern: Sendable {
+    let glob: Glob
+    let segments: [String]
+    let hasNames: Bool
+
+    public init(_ pattern: String) {
+        var starred = ""
+        var inName = false
+        for c in pattern {
+            if c == "{" { inName = true; starred.append("*"); continue }
+            if c == "}" && inName { inName = false; continue }
+            if !inName { starred.append(c) }
+        }
+        glob = Glob(starred)
+        segments = pattern.split(separator: "/").map(String.init)
+        hasNames = pattern.contains("{") && !pattern.contains("**")
+    }
+
+    /// The named parts when `path` matches (empty without names), nil otherwise.
+    public func match(_ path: String) -> [WorkUnit.Param]? {
+        guard glob.matches(path) else { return nil }
+        guard hasNames else { return [] }
+        let pathSegs = path.split(separator: "/").map(String.init)
+        guard pathSegs.count == segments.count else { return [] }
+        var out: [WorkUnit.Param] = []
+        for (p, s) in zip(segments, pathSegs) where p.contains("{") {
+            guard let caps = Self.capture(Array(p), Array(s)) else { return [] }
+            out += caps
+        }
+        return out
+    }
+
+    /// Captures `{name}` parts of one segment: each takes the shortest text up to the literal after it.
+    static func capture(_ p: [Character], _ s: [Character]) -> [WorkUnit.Param]? {
+        var out: [WorkUnit.Param] = []
+        var i = 0, j = 0
+        while i < p.count {
+            if p[i] == "{", let close = p[i...].firstIndex(of: "}") {
+                let name = String(p[(i + 1)..<close])
+                i = close + 1
+                // The literal that follows (up to the next name or wildcard), or the end of the segment.
+                var lit: [Character] = []
+                var k = i
+                while k < p.count && p[k] != "{" && p[k] != "*" && p[k] != "?" { lit.append(p[k]); k += 1 }
+                var end = j
+                if lit.isEmpty {
+                    end = k == p.count ? s.count : min(s.count, j + 1)
+                } else {
+                    while end + lit.count <= s.count && Array(s[end..<(end + lit.count)]) != lit { end += 1 }
+                    if end + lit.count > s.count { return nil }
+                }
+                out.append(WorkUnit.Param(name, String(s[j..<end])))
+                j = end
+            } else if p[i] == "*" {
+                // Anonymous: skip to the next literal.
+                i += 1
+                var lit: [Character] = []
+                var k = i
+                while k < p.count && p[k] != "{" && p[k] != "*" && p[k] != "?" { lit.append(p[k]); k += 1 }
+                if lit.isEmpty { j = s.count; continue }
+                while j + lit.count <= s.count && Array(s[j..<(j + lit.count)]) != lit { j += 1 }
+            } else {
+                i += 1
+                j += 1
+            }
+        }
+        return out
+    }
+
+    /// The days a unit's named date parts cover: `yyyy` a year, with `mm` a month, with `dd` a day.
+    public static func period(_ parts: [WorkUnit.Param]) -> DateWindow? {
+        func v(_ n: String) -> Int? { parts.first { $0.name == n }.flatMap { Int($0.value) } }
+        guard let y = v("yyyy") ?? v("year"), (1000...9999).contains(y) else { return nil }
+        if let m = v("mm") ?? v("month"), (1...12).contains(m) {
+            if let d = v("dd") ?? v("day"), (1...31).contains(d) {
+                let day = Timestamp.daysFromCivil(y, m, d)
+                return DateWindow(from: day, to: day)
+            }
+            let first = Timestamp.daysFromCivil(y, m, 1)
+            let next = m == 12 ? Timestamp.daysFromCivil(y + 1, 1, 1) : Timestamp.daysFromCivil(y, m + 1, 1)
+            return DateWindow(from: first, to: next - 1)
+        }
+        return DateWindow(from: Timestamp.daysFromCivil(y, 1, 1), to: Timestamp.daysFromCivil(y + 1, 1, 1) - 1)
     }
 }

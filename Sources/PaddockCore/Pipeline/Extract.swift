@@ -30,6 +30,9 @@ public final class Extractor {
     public var force = false
     public var dryRun = false
     public var records = RecordsMode.all
+    /// Never fetch: stream the records of each unit's stored copy (the ledger's newest); a unit never
+    /// stored fails as retryable.
+    public var storedOnly = false
     public var emitRecords: Bool {
         get { records != .none }
         set { records = newValue ? .all : .none }
@@ -80,6 +83,17 @@ public final class Extractor {
     /// Extracts one unit: stores the payload (unless the same bytes are stored already) and emits its records.
     public func extract(_ unit: WorkUnit) throws(PaddockError) -> UnitOutcome {
         let source = try config.source(unit.source)
+        if storedOnly {
+            _ = try rawFolder(for: unit)
+            guard let entry = ledger.stored[unit.id], !entry.rawPaths.isEmpty else {
+                return UnitOutcome(unit: unit.id, status: .failed, rawPath: nil, records: 0,
+                                   error: PaddockError(.temporary, "not in the raw store", at: SourceLocation(file: unit.origin, unit: unit.id),
+                                                       hint: "run extract without --stored-only first"))
+            }
+            var n = 0
+            if records != .none { for p in entry.rawPaths { n += try emit(unit: unit, source: source, rawPath: p) } }
+            return UnitOutcome(unit: unit.id, status: .unchanged, rawPath: entry.rawPaths.first, records: n)
+        }
         if unit.kind == .http || source.kind == "http" { return try extractHTTP(unit, source: source) }
         let folder = try rawFolder(for: unit)
         let digest = try Digest.sha256(file: unit.path)
