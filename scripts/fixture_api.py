@@ -22,6 +22,7 @@ Faults:
   --fault-rate P --seed S   each request gets a random fault (not nokey) with probability P, seeded.
   --rate-limit N     429 with Retry-After: 1 when more than N requests arrived in the last second.
   --always STATUS    answer every request with STATUS (a server that is up but broken).
+  --die-after N      exit after answering N requests (an upstream that goes away mid-run).
 """
 import argparse
 import hashlib
@@ -45,6 +46,7 @@ class State:
         self.args = args
         self.lock = threading.Lock()
         self.counts = {}
+        self.total = 0
         self.recent = []
         self.rng = random.Random(args.seed)
         self.script = json.load(open(args.script)) if args.script else {}
@@ -71,6 +73,10 @@ class State:
         with self.lock:
             n = self.counts.get(path, 0)
             self.counts[path] = n + 1
+            self.total += 1
+            if self.args.die_after and self.total > self.args.die_after:
+                self.log and self.log.flush()
+                os._exit(0)
             now = time.monotonic()
             self.recent = [t for t in self.recent if now - t < 1.0]
             self.recent.append(now)
@@ -215,6 +221,7 @@ def main():
     p.add_argument("--retry-after", default="1")
     p.add_argument("--slow", type=float, default=3.0)
     p.add_argument("--always", default="")
+    p.add_argument("--die-after", type=int, default=0)
     p.add_argument("--require-key", action="store_true")
     p.add_argument("--modified", default="1735689600", help="Last-Modified of every body, epoch seconds")
     args = p.parse_args()

@@ -84,4 +84,55 @@ struct RunPipelineTests {
 
         """, "\(r.stderr)")
     }
+
+    @Test("the HTTP server goes away in the middle of extract: the run fails at fetch, and --resume (server back) publishes the same bytes as a clean run, without asking finished units again")
+    func resumeAfterUpstreamDied() throws {
+        let r = try ToolRunner.runInScratch("""
+        now=2025-06-01T00:00:00Z
+        export PADDOCK_CONFIG_DIR=Tests/fixtures/config PADDOCK_PROGRESS=0
+        start_api() {
+          rm -f "$TMP/port"
+          python3 scripts/fixture_api.py --port-file "$TMP/port" --log "$TMP/api.log" --port "${port:-0}" "$@" > /dev/null 2>&1 &
+          api_pid=$!
+          for _ in $(seq 1 200); do [ -s "$TMP/port" ] && break; sleep 0.05; done
+          port=$(cat "$TMP/port")
+          export API_URL="http://127.0.0.1:$port"
+        }
+        trap 'kill -9 $api_pid 2>/dev/null' EXIT
+        start_api --die-after 20
+        scripts/run_pipeline.sh --pipeline api_matches --now $now 2> "$TMP/err1"
+        echo "run: exit $?"
+        grep -c "step fetch failed (exit 75); resume with: scripts/run_pipeline.sh --pipeline api_matches --resume 20250601T000000Z" "$TMP/err1"
+        grep -o "circuit breaker of source matches opened: [^;]*" "$TMP/err1" | head -1
+        wait $api_pid 2>/dev/null
+        start_api
+        scripts/run_pipeline.sh --pipeline api_matches --resume 20250601T000000Z 2> "$TMP/err2"
+        echo "resume: exit $?"
+        python3 -c '
+        import collections, json, sys
+        paths = collections.Counter(json.loads(l)["path"] for l in open(sys.argv[1]))
+        print(len(paths), "days requested;", "asked twice:", sum(1 for c in paths.values() if c > 1))' "$TMP/api.log"
+        cut -d, -f1,6,7,8 "$DATA_DIR/index/pipeline_runs.csv"
+        # A clean run elsewhere publishes the same bytes.
+        DATA_DIR="$TMP/clean" scripts/run_pipeline.sh --pipeline api_matches --now $now 2> "$TMP/err3"
+        echo "clean: exit $?"
+        for f in matches.csv.zst datapackage.json; do
+          cmp "$DATA_DIR/processed/api_matches/snapshots/20250601T000000Z/$f" "$TMP/clean/processed/api_matches/snapshots/20250601T000000Z/$f" && echo "same $f"
+        done
+        """)
+        #expect(r.stdout == """
+        run: exit 75
+        1
+        circuit breaker of source matches opened: 3 consecutive failed requests
+        resume: exit 0
+        46 days requested; asked twice: 0
+        run_id,steps_run,status,failed_step
+        20250601T000000Z,,fail,fetch
+        20250601T000000Z,fetch;discover;extract_normalize;dq_check;publish,ok,
+        clean: exit 0
+        same matches.csv.zst
+        same datapackage.json
+
+        """, "\(r.stderr)")
+    }
 }
