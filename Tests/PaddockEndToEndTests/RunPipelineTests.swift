@@ -135,4 +135,55 @@ struct RunPipelineTests {
 
         """, "\(r.stderr)")
     }
+
+    @Test("backfill of 24 months of racing in monthly windows, with progress; SIGKILL mid-run, then --resume finishes from the window that was cut and publishes the same bytes as a clean run")
+    func backfillKillResume() throws {
+        let r = try ToolRunner.runInScratch("""
+        now=2025-06-01T00:00:00Z
+        mkdir -p "$TMP/config/pipelines"
+        cp -r config/maps "$TMP/config/"
+        sed "s|root: data/landing/racing|root: $TMP/landing|" config/pipelines/racing.yaml > "$TMP/config/pipelines/racing.yaml"
+        export PADDOCK_CONFIG_DIR="$TMP/config" PADDOCK_PROGRESS_INTERVAL=0
+        python3 scripts/gen_racing.py tree --root "$TMP/landing" --months 24 --start 2023-06 --seed 9 --runners-per-month 400 > /dev/null
+        backfill="scripts/run_pipeline.sh --pipeline racing --mode backfill --from 2023-06-01 --to 2025-05-31 --window-days 31 --now $now"
+        setsid $backfill 2> "$TMP/err1" &
+        pid=$!
+        # Kill the whole run (script and tools) once a few windows are done.
+        for _ in $(seq 1 400); do
+          [ "$(grep -o 'fetch_[0-9-]*' "$DATA_DIR/runs/racing/20250601T000000Z/state" 2>/dev/null | wc -l)" -ge 4 ] && break
+          sleep 0.05
+        done
+        kill -9 -- -$pid
+        wait $pid 2>/dev/null
+        done1=$(grep -o 'fetch_[0-9-]*' "$DATA_DIR/runs/racing/20250601T000000Z/state" | wc -l)
+        echo "killed after $done1 windows: $([ "$done1" -ge 4 ] && [ "$done1" -lt 24 ] && echo mid-backfill)"
+        grep -c "run_pipeline: backfill: window [0-9]* of 24 (" "$TMP/err1" | sed 's/.*/progress lines: yes/'
+        grep -q "extract: [0-9]*/[0-9]* units" "$TMP/err1" && echo "extract progress: yes"
+        scripts/run_pipeline.sh --pipeline racing --resume 20250601T000000Z 2> "$TMP/err2"
+        echo "resume: exit $?"
+        windows2=$(grep -c "run_pipeline: backfill: window" "$TMP/err2")
+        echo "windows in the resumed run: $((windows2 + done1 == 24 || windows2 + done1 == 25 ? 1 : 0)) (done before: $done1, now: $windows2)" | sed 's/(.*)//'
+        grep -o "backfill: window [0-9]* of 24 ([0-9-]*\\.\\.[0-9-]*)" "$TMP/err2" | tail -1
+        cut -d, -f3,6,7,8 "$DATA_DIR/index/pipeline_runs.csv" | tail -1
+        DATA_DIR="$TMP/clean" $backfill 2> /dev/null
+        echo "clean: exit $?"
+        for t in races runners horses; do
+          cmp "$DATA_DIR/processed/racing/snapshots/20250601T000000Z/$t.csv.zst" "$TMP/clean/processed/racing/snapshots/20250601T000000Z/$t.csv.zst" && echo "same $t"
+        done
+        """)
+        #expect(r.stdout == """
+        killed after \(r.stdout.split(separator: "\n").first?.split(separator: " ")[2] ?? ""): mid-backfill
+        progress lines: yes
+        extract progress: yes
+        resume: exit 0
+        windows in the resumed run: 1 
+        backfill: window 24 of 24 (2025-05-14..2025-05-31)
+        backfill,fetch;discover;extract_normalize;dq_check;publish,ok,
+        clean: exit 0
+        same races
+        same runners
+        same horses
+
+        """, "\(r.stderr)")
+    }
 }
