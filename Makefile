@@ -17,11 +17,12 @@ CONSUMER_PACKAGES := duckdb pandas polars zstandard frictionless
 
 PIPELINE ?= football
 
-.PHONY: help deps build run smoke daily dq publish runs test test-venv bench bench-dq clean
+.PHONY: help deps build run smoke daily backfill fetch tables dq publish runs test test-venv bench bench-dq bench-backfill clean
 
 help:
 	@sed -n '2,4p' Makefile | sed 's/^# \{0,1\}//'
-	@echo "Other targets: build, smoke, daily, dq, publish, runs, bench, bench-dq, clean (PIPELINE=football|racing)"
+	@echo "Other targets: build, smoke, daily, backfill FROM= TO=, fetch, tables, dq, publish, runs, bench, bench-dq, bench-backfill, clean"
+	@echo "  (PIPELINE=football|racing; DATA_DIR, ENV and the rest: docs/setup.md)"
 
 # Installs what the build needs and says so; does nothing when everything is there.
 deps:
@@ -59,6 +60,28 @@ smoke: build
 daily: build
 	scripts/run_pipeline.sh --pipeline $(PIPELINE) --mode daily $(if $(NOW),--now $(NOW))
 
+# A backfill of PIPELINE over FROM..TO (YYYY-MM-DD), in windows, resumable (docs/backfill.md).
+backfill: build
+	@[ -n "$(FROM)" ] && [ -n "$(TO)" ] || { echo "make: error: make backfill needs FROM=YYYY-MM-DD TO=YYYY-MM-DD"; exit 64; }
+	scripts/run_pipeline.sh --pipeline $(PIPELINE) --mode backfill --from $(FROM) --to $(TO) $(if $(NOW),--now $(NOW))
+
+# Incremental: `make tables` fetches what is new, then rebuilds only the derived tables whose inputs
+# changed (the ledger, i.e. something new was stored, or the pipeline definition).
+LEDGER := $(DATA_DIR)/index/$(PIPELINE)/ledger.ndjson
+DERIVED := $(DATA_DIR)/derived/$(PIPELINE)
+TABLES = $(shell bin/normalize --pipeline $(PIPELINE) --list-tables 2>/dev/null)
+
+fetch: build
+	bin/extract --pipeline $(PIPELINE) --discover --records none $(if $(NOW),--now $(NOW))
+
+tables: fetch
+	@$(MAKE) --no-print-directory $(addprefix $(DERIVED)/,$(addsuffix .ndjson,$(TABLES)))
+
+$(DERIVED)/%.ndjson: $(LEDGER) config/pipelines/$(PIPELINE).yaml
+	@mkdir -p $(DERIVED)
+	bin/discover --pipeline $(PIPELINE) $(if $(NOW),--now $(NOW)) | bin/extract --pipeline $(PIPELINE) --units - --stored-only \
+	  | bin/normalize --pipeline $(PIPELINE) --table $* --output $@ --stats $(DERIVED)/$*.stats.json
+
 # Only the checks, or only the publish step, of PIPELINE's current derived tables.
 dq: build
 	bin/dq-check --pipeline $(PIPELINE) $(if $(NOW),--now $(NOW))
@@ -75,6 +98,9 @@ bench: build
 
 bench-dq: build
 	scripts/bench_dq.sh
+
+bench-backfill: build
+	scripts/bench_backfill.sh
 
 clean:
 	rm -rf .build $(VENV_TEST) data/raw data/derived data/processed data/index data/runs data/logs

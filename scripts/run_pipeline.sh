@@ -17,7 +17,8 @@
 # $PADDOCK_ON_FAILURE (a shell command; PIPELINE, RUN_ID, FAILED_STEP, EXIT_CODE are set) when given.
 # A Prometheus textfile ($PADDOCK_METRICS_DIR, default $DATA_DIR/index/metrics) holds the last success
 # time, duration and rows published. --resume RUN_ID goes on with a failed run from the step that failed.
-# Environment: DATA_DIR (default data), PADDOCK_CONFIG_DIR (default config), ENV (default dev).
+# Environment: DATA_DIR, PADDOCK_CONFIG_DIR (default config), ENV (dev, staging or prod; default dev),
+# with defaults per ENV from config/env.yaml (docs/setup.md).
 # Exit codes: those of the step that failed (1 checks failed, 2 runtime error, 64 usage, 75 retry).
 set -euo pipefail
 
@@ -50,9 +51,12 @@ case $mode in daily|backfill|manual) ;; *) echo "run_pipeline: error: --mode mus
 if [[ $mode == backfill && ( -z $from || -z $to ) && -z $resume ]]; then
   echo "run_pipeline: error: --mode backfill needs --from and --to" >&2; exit 64
 fi
-[[ $mode == daily && -z $from && -z $days_back ]] && days_back=${PADDOCK_DAILY_DAYS:-3}
 [[ $window_days =~ ^[1-9][0-9]*$ ]] || { echo "run_pipeline: error: --window-days must be a positive integer" >&2; exit 64; }
 
+# config/env.yaml for $ENV (dev by default) fills what the environment does not set.
+source "$root/scripts/env.sh"
+paddock_load_env || exit $?
+[[ $mode == daily && -z $from && -z $days_back ]] && days_back=${PADDOCK_DAILY_DAYS:-3}
 export DATA_DIR=${DATA_DIR:-data}
 index="$DATA_DIR/index"
 mkdir -p "$index"

@@ -7,13 +7,17 @@
 #   # crontab: the racing pipeline every day at 01:00
 #   0 1 * * * cd /srv/paddock && DATA_DIR=/srv/paddock/data scripts/run_scheduled_pipeline.sh racing --mode daily
 #
-# Environment: DATA_DIR (default data), LOG_DIR (default $DATA_DIR/logs), ENV (default prod here),
-# PADDOCK_ON_FAILURE (a command run on failure), PADDOCK_CONFIG_DIR.
+# Environment: ENV (default prod here) picks the section of config/env.yaml that fills DATA_DIR, LOG_DIR
+# and the rest where the environment leaves them unset; PADDOCK_ON_FAILURE (a command run on failure),
+# PADDOCK_CONFIG_DIR, and the API keys the pipeline's http sources name.
 set -uo pipefail
 [[ $# -ge 1 ]] || { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 64; }
 pipeline=$1; shift
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-export DATA_DIR=${DATA_DIR:-data} ENV=${ENV:-prod}
+export ENV=${ENV:-prod}
+source scripts/env.sh
+paddock_load_env || exit 1
+export DATA_DIR=${DATA_DIR:-data}
 log_dir=${LOG_DIR:-$DATA_DIR/logs}
 mkdir -p "$log_dir"
 log="$log_dir/$pipeline-$(date -u +%Y%m%dT%H%M%SZ).log"
