@@ -6,7 +6,8 @@ Serves on 127.0.0.1 (port 0 picks a free one; --port-file says which):
   GET /matches/{YYYY-MM-DD}   {"date": ..., "competition": ..., "matches": [...]}: the football sample's
                               matches of that day (an empty list on days without any)
   GET /files/{name}           a file of --files (default data/samples/football), byte for byte
-  GET /seasons?page=N&per_page=K   the seasons list, paginated ({"seasons": [...], "next": ...})
+  GET /seasons?page=N&per_page=K   the seasons list (25), paginated: also ?cursor=N (the "next" of the
+                              last page) or ?offset=N&limit=K; {"page", "seasons": [...], "next"}
 
 Every 200 carries an ETag (sha256 of the body) and a Last-Modified; If-None-Match and If-Modified-Since
 get 304. Each request is logged as one JSON line to --log (time, path, status, fault, sha256 of a
@@ -118,10 +119,15 @@ class Handler(BaseHTTPRequestHandler):
             return (200, data) if data is not None else (404, None)
         if parts == ["seasons"]:
             q = parse_qs(url.query)
-            page = int(q.get("page", ["1"])[0])
-            per = int(q.get("per_page", ["10"])[0])
-            items = st.seasons[(page - 1) * per: page * per]
-            doc = {"page": page, "seasons": items}
+            per = int(q.get("per_page", q.get("limit", ["10"]))[0])
+            if "offset" in q:
+                first = int(q["offset"][0])
+            else:
+                first = (int(q.get("page", q.get("cursor", ["1"]))[0]) - 1) * per
+            items = st.seasons[first: first + per]
+            doc = {"page": first // per + 1, "seasons": items}
+            if first + per < len(st.seasons):
+                doc["next"] = str(first // per + 2)
             return 200, json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
         return 404, None
 

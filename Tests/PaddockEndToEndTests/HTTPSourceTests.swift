@@ -317,4 +317,23 @@ struct HTTPSourceTests {
 
         """, "\(r.stderr)")
     }
+
+    @Test("cursor and offset pagination: every page fetched once, the last one ends it")
+    func cursorAndOffset() throws {
+        let r = try ToolRunner.runInScratch(Self.startAPI + """
+        start_api
+        extract --pipeline api_pages2 --now $now --discover 2> "$TMP/err" | python3 -c '
+        import collections, json, sys
+        c = collections.Counter(json.loads(l)["_unit"] for l in sys.stdin)
+        print(dict(sorted(c.items())))'
+        tail -1 "$TMP/err"
+        python3 -c 'import json, sys; print([json.loads(l)["query"] for l in open(sys.argv[1])])' "$TMP/api.log"
+        """)
+        #expect(r.stdout == """
+        {'by_cursor/all': 25, 'by_offset/all': 25}
+        extract: 2 units: 2 stored, 0 unchanged, 0 failed; 50 records; 6 HTTP requests
+        ['per_page=10', 'cursor=2&per_page=10', 'cursor=3&per_page=10', 'offset=0&limit=10', 'offset=10&limit=10', 'offset=20&limit=10']
+
+        """, "\(r.stderr)")
+    }
 }

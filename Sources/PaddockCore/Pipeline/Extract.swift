@@ -234,14 +234,17 @@ public final class Extractor {
         var hashes: [String] = []
         let requestsBefore = fetcher.requests
         var lastResponse: FetchResponse?
-        var pageValue: String? = http.pagination.map { String($0.start) }
+        // The first page: page/offset start at `start`; a cursor request starts without a cursor ("").
+        var pageValue: String? = http.pagination.map { $0.style == "cursor" ? "" : String($0.start) }
         var pages = 0
         var anyNew = false
         repeat {
             var url = unit.url
             if let p = http.pagination, let v = pageValue {
-                url += (url.contains("?") ? "&" : "?") + "\(HTTPTemplate.percentEncode(p.param))=\(HTTPTemplate.percentEncode(v))"
-                if let sp = p.sizeParam { url += "&\(HTTPTemplate.percentEncode(sp))=\(p.size)" }
+                var query: [String] = []
+                if !v.isEmpty { query.append("\(HTTPTemplate.percentEncode(p.param))=\(HTTPTemplate.percentEncode(v))") }
+                if let sp = p.sizeParam { query.append("\(HTTPTemplate.percentEncode(sp))=\(p.size)") }
+                if !query.isEmpty { url += (url.contains("?") ? "&" : "?") + query.joined(separator: "&") }
             }
             // The URL written down (sidecar, messages) carries REDACTED where the key goes.
             var shownURL = url
