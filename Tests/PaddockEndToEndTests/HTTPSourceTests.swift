@@ -144,7 +144,7 @@ struct HTTPSourceTests {
         import json, sys
         ts = sorted(json.loads(l)["t"] for l in open(sys.argv[1]))
         rate = (len(ts) - 1) / (ts[-1] - ts[0])
-        # Also the busiest one-second stretch (9 fit in it at exact spacing; one more for the server's own scheduling).
+        # Also the busiest one-second stretch (9 fit in it at exact spacing; one more for the scheduling of the server).
         peak = max(sum(1 for u in ts if t <= u < t + 1.0) for t in ts)
         print(len(ts), "requests;", "mean rate within 8.8/s:", rate <= 8.8, "; busiest second within 10:", peak <= 10)
         print("rate", round(rate, 2), file=sys.stderr)' "$TMP/api.log"
