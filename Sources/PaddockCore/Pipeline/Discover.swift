@@ -135,11 +135,14 @@ public struct WorkUnit: Sendable, Equatable {
             u.sha256 = r.pointer("/fingerprint/sha256")?.string ?? ""
             return u
         }
-        return WorkUnit(id: id, source: try text("/source"), path: try text("/path"),
-                        relativePath: "", format: (try? text("/format")) ?? "",
-                        size: Int((try? text("/fingerprint/size")) ?? "") ?? -1,
-                        mtime: Int((try? text("/fingerprint/mtime")) ?? "") ?? -1,
-                        sha256: (try? text("/fingerprint/sha256")) ?? "")
+        var u = WorkUnit(id: id, source: try text("/source"), path: try text("/path"),
+                         relativePath: "", format: (try? text("/format")) ?? "",
+                         size: Int((try? text("/fingerprint/size")) ?? "") ?? -1,
+                         mtime: Int((try? text("/fingerprint/mtime")) ?? "") ?? -1,
+                         sha256: (try? text("/fingerprint/sha256")) ?? "")
+        r.pointer("/params")?.forEachMember { k, v in u.params.append(Param(k.string ?? "", v.string ?? "")) }
+        u.date = r.pointer("/date")?.string
+        return u
     }
 }
 

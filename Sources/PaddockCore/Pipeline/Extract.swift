@@ -469,10 +469,12 @@ public final class Extractor {
             do {
                 let root = doc.root
                 let carry = (source.carry ?? [:]).sorted(by: { $0.key < $1.key })
-                // The first records pointer that exists in this document wins (schema versions differ).
+                // The first records pointer that exists in this document wins (schema versions differ),
+                // or, with recordsMode: all, every pointer in turn (home and away players, say).
                 let patterns = source.records.isEmpty ? [""] : source.records
-                let chosen = patterns.first { JSONRecords.exists(root, $0) } ?? patterns[0]
-                let parts = chosen.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+                let chosen = source.recordsMode == "all" ? patterns : [patterns.first { JSONRecords.exists(root, $0) } ?? patterns[0]]
+                for pattern in chosen {
+                let parts = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
                 try JSONRecords.expand(root, parts[...], pointer: "") { (node, pointer) throws(PaddockError) in
                     w.appendByte(UInt8(ascii: "{"))
                     if node.kind == .object {
@@ -485,7 +487,12 @@ public final class Extractor {
                     for (name, ref) in carry {
                         JSONWriter.appendString(name, to: &w)
                         w.appendByte(UInt8(ascii: ":"))
-                        if let v = JSONRecords.resolve(ref, root: root, recordPointer: pointer) {
+                        if ref.hasPrefix("$") {
+                            // A parameter of the unit (an http unit's event id, a file's {yyyy}).
+                            if let v = unit.param(String(ref.dropFirst())) { JSONWriter.appendString(v, to: &w) } else { w.appendStatic("null") }
+                        } else if let key = JSONRecords.resolveKey(ref, recordPointer: pointer) {
+                            JSONWriter.appendString(key, to: &w)
+                        } else if let v = JSONRecords.resolve(ref, root: root, recordPointer: pointer) {
                             JSONWriter.appendCompact(v, to: &w)
                         } else {
                             w.appendStatic("null")
@@ -498,6 +505,7 @@ public final class Extractor {
                     w.appendStatic("}\n")
                     count += 1
                     try out.recordEnded()
+                }
                 }
             }
         case "csv":
@@ -563,6 +571,16 @@ public enum JSONRecords {
         segments = segments.dropLast(up)
         let base = segments.isEmpty ? "" : "/" + segments.joined(separator: "/")
         return root.pointer(base + ref.dropFirst(digits.count))
+    }
+
+    /// A relative JSON pointer ending in `#` (`2#`): the member name (or array index) `N` levels up from
+    /// the record, so players under `/home/players/3` get their side with `2#`. Nil for other refs.
+    public static func resolveKey(_ ref: String, recordPointer: String) -> String? {
+        guard ref.hasSuffix("#"), let up = Int(ref.dropLast()), up >= 0 else { return nil }
+        let segments = recordPointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard up < segments.count else { return nil }
+        let seg = segments[segments.index(segments.endIndex, offsetBy: -(up + 1))]
+        return String(seg).replacing("~1", with: "/").replacing("~0", with: "~")
     }
 
     /// Calls `body` for every node matching `parts` below `node` (`*` matches every element or member),

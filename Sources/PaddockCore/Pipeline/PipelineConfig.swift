@@ -131,6 +131,9 @@ extension PipelineConfig {
         for s in sources {
             guard names.insert(s.name).inserted else { throw PaddockError(.config, "source \(s.name) is declared twice", at: loc) }
             guard HTTPTemplate.isSafeIDPart(s.name) else { throw PaddockError(.config, "source name '\(s.name)' must be a plain name", at: loc) }
+            guard s.recordsMode == "first" || s.recordsMode == "all" else {
+                throw PaddockError(.config, "source \(s.name): recordsMode must be first or all", at: loc)
+            }
             switch s.kind {
             case "files": break
             case "http": try s.http?.validate(source: s.name, in: self, at: loc)
@@ -266,6 +269,9 @@ public struct SourceConfig: Decodable, Sendable {
     /// For json payloads: JSON pointers to the records, `*` for every element (`/matches/*`). With several,
     /// the first that exists in a document is used (schema versions nest records differently).
     public var records: [String]
+    /// `first` (default): the first `records` pointer that exists in a document is used; `all`: every one,
+    /// in turn.
+    public var recordsMode: String
     /// Fields added to every record: a JSON pointer into the whole document (`competition: /name`) or a
     /// relative JSON pointer from the record (`round: 2/name`).
     public var carry: [String: String]?
@@ -277,7 +283,7 @@ public struct SourceConfig: Decodable, Sendable {
     /// For `http`: everything about requests (nil for `files`).
     public var http: HTTPSourceConfig?
 
-    enum CodingKeys: String, CodingKey { case name, kind, root, patterns, format, records, carry, optional, delimiter, encoding }
+    enum CodingKeys: String, CodingKey { case name, kind, root, patterns, format, records, recordsMode, carry, optional, delimiter, encoding }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -291,6 +297,7 @@ public struct SourceConfig: Decodable, Sendable {
         } else {
             records = try c.decodeIfPresent([String].self, forKey: .records) ?? []
         }
+        recordsMode = try c.decodeIfPresent(String.self, forKey: .recordsMode) ?? "first"
         carry = try c.decodeIfPresent([String: String].self, forKey: .carry)
         optional = try c.decodeIfPresent(Bool.self, forKey: .optional) ?? false
         delimiter = try c.decodeIfPresent(String.self, forKey: .delimiter)
