@@ -340,4 +340,26 @@ struct HTTPSourceTests {
 
         """, "\(r.stderr)")
     }
+
+    @Test("a body over maxBytes fails its unit (not retried, exit 2) and nothing of it is stored; a smaller one is stored")
+    func sizeLimit() throws {
+        let r = try ToolRunner.runInScratch(Self.startAPI + """
+        start_api --files Tests/fixtures/http/files
+        extract --pipeline api_small --now $now --discover --records none 2>&1 | sed 's/127.0.0.1:[0-9]*/HOST/'
+        echo "exit ${PIPESTATUS[0]}"
+        find "$DATA_DIR/raw" -type f -not -name '*.meta.json' | sed "s|$DATA_DIR/||; s/sha256-[0-9a-f]*/sha256-H/"
+        wc -l < "$TMP/api.log"
+        """)
+        #expect(r.stdout == """
+        extract: error: http://HOST/files/index.json: response larger than the limit of 40 bytes
+        extract: hint: raise the source's maxBytes if this is expected
+        extract: 2 units: 1 stored, 0 unchanged, 1 failed; 0 records; 2 HTTP requests
+        extract: error: 1 of 2 units failed
+        extract: hint: see the errors above; units that broke their contract need a look
+        exit 2
+        raw/api_small/files/b.json/sha256-H.json
+        2
+
+        """, "\(r.stderr)")
+    }
 }
