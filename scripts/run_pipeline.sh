@@ -48,8 +48,9 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n $pipeline ]] || { echo "run_pipeline: error: --pipeline is required" >&2; usage >&2; exit 64; }
 case $mode in daily|backfill|manual) ;; *) echo "run_pipeline: error: --mode must be daily, backfill or manual" >&2; exit 64 ;; esac
-if [[ $mode == backfill && ( -z $from || -z $to ) && -z $resume ]]; then
-  echo "run_pipeline: error: --mode backfill needs --from and --to" >&2; exit 64
+if [[ $mode == backfill && -z $resume ]]; then
+  [[ $from =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ && $to =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] \
+    || { echo "run_pipeline: error: --mode backfill needs --from and --to as YYYY-MM-DD" >&2; exit 64; }
 fi
 [[ $window_days =~ ^[1-9][0-9]*$ ]] || { echo "run_pipeline: error: --window-days must be a positive integer" >&2; exit 64; }
 
@@ -88,6 +89,8 @@ if [[ -n $resume ]]; then
   mode=$(sed -n 's/^mode=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
   tables=$(sed -n 's/^tables=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
   window_days=$(sed -n 's/^window_days=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
+  force=$(sed -n 's/^force=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
+  allow_partial=$(sed -n 's/^allow_partial=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
 fi
 now=${now:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}
 run_id=${run_id:-$(echo "$now" | tr -d ':-')}
@@ -104,9 +107,11 @@ t_start=$EPOCHREALTIME t0=$EPOCHREALTIME steps=""
 [[ -n $resume && -f $timings ]] && steps=$(sed 's/^{//; s/}$//' "$timings")
 done_steps=$( [[ -n $resume ]] && sed -n 's/^done=//p' "$run_dir/state" || true)
 steps_run=""
-save_state() {
+save_state() {  # written whole, then renamed: a kill never leaves half a state
   { echo "now=$now"; echo "done=$done_steps"; echo "mode=$mode"; echo "from=$from"; echo "to=$to"
-    echo "days_back=$days_back"; echo "tables=$tables"; echo "window_days=$window_days"; } > "$run_dir/state"
+    echo "days_back=$days_back"; echo "tables=$tables"; echo "window_days=$window_days"
+    echo "force=$force"; echo "allow_partial=$allow_partial"; } > "$run_dir/state.tmp"
+  mv -f "$run_dir/state.tmp" "$run_dir/state"
 }
 save_state
 
@@ -184,7 +189,12 @@ preflight() {
   # http sources: the host of each baseURL answers (${VAR:-default} expanded as the tools do).
   local cfg="${PADDOCK_CONFIG_DIR:-config}/pipelines/$pipeline.yaml" url host port
   while read -r url; do
-    url=$(eval "echo \"$url\"" 2>/dev/null) || continue
+    # ${VAR} and ${VAR:-default}, expanded here without eval (a config file is not a script).
+    while [[ $url =~ \$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\} ]]; do
+      local var=${BASH_REMATCH[1]} def=${BASH_REMATCH[3]} val
+      val=${!var:-$def}
+      url=${url/"${BASH_REMATCH[0]}"/$val}
+    done
     [[ $url =~ ^https?://([^/:]+)(:([0-9]+))? ]] || continue
     host=${BASH_REMATCH[1]} port=${BASH_REMATCH[3]:-$([[ $url == https* ]] && echo 443 || echo 80)}
     if ! timeout 5 bash -c "exec 3<>/dev/tcp/$host/$port" 2>/dev/null; then
@@ -241,7 +251,7 @@ if ! is_done extract_normalize; then
   selected=${tables//,/ }
   for table in ${selected:-$all_tables}; do
     cmd+="; echo 'run_pipeline: extract | normalize --table $table' >&2"
-    cmd+="; bin/extract --pipeline '$pipeline' --now '$now' --units '$run_dir/units.ndjson' --stored-only"
+    cmd+="; bin/extract --pipeline '$pipeline' --now '$now' --units '$run_dir/units.ndjson' --stored-only${allow_partial:+ --allow-missing}"
     cmd+=" | bin/normalize --pipeline '$pipeline' --table '$table' --output '$derived/$table.ndjson' --stats '$run_dir/$table.stats.json'"
   done
   run_step extract_normalize "$cmd"

@@ -55,9 +55,9 @@ public struct DiscoverCommand: ParsableCommand {
             throw PaddockError(.usage, "pipeline \(config.pipeline) has no source '\(s)'", hint: "sources: \(config.sources.map(\.name).joined(separator: ", "))")
         }
         var context = DiscoveryContext(workspace: options.workspace, now: now, window: try window.window(now: now))
-        let rejected = RejectCounter()
+        // A value a server supplies that cannot be part of an id skips that unit only (as extract does).
+        context.onRejected = { e in Console.warning(tool: "discover", "\(e.message); skipped") }
         context.onWarning = { Console.warning(tool: "discover", $0) }
-        context.onRejected = { e in rejected.add(); Console.error(tool: "discover", e) }
         let ledger = try LedgerIndex.load(options.workspace, pipeline: config.pipeline)
         let units = try Discovery.units(of: config, context: context, ledger: ledger, only: only,
                                         sources: sources.isEmpty ? nil : Set(sources))
@@ -74,9 +74,6 @@ public struct DiscoverCommand: ParsableCommand {
         if new || gaps {
             Console.info(tool: "discover", "\(kept) of \(units.count) units are \(gaps ? "gaps (no stored raw data)" : "new or due")")
         }
-        if rejected.count > 0 {
-            throw PaddockError(.data, "\(rejected.count) unit\(rejected.count == 1 ? "" : "s") rejected (unsafe ids)")
-        }
     }
 
     /// What extract would fetch: never stored, a file with other bytes, an http unit still due.
@@ -92,8 +89,3 @@ public struct DiscoverCommand: ParsableCommand {
     }
 }
 
-/// Counts from a @Sendable callback.
-final class RejectCounter: @unchecked Sendable {
-    private(set) var count = 0
-    func add() { count += 1 }
-}

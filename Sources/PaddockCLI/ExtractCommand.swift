@@ -60,6 +60,9 @@ public struct ExtractCommand: ParsableCommand {
     @Flag(name: .customLong("stored-only"), help: "Fetch nothing: stream the records of the copies already in the raw store.")
     public var storedOnly = false
 
+    @Flag(name: .customLong("allow-missing"), help: "With --stored-only: skip units never stored (counted as missing) instead of failing.")
+    public var allowMissing = false
+
     @Flag(name: .customLong("no-records"), help: "Store payloads but do not emit records (--records none).")
     public var noRecords = false
 
@@ -67,7 +70,7 @@ public struct ExtractCommand: ParsableCommand {
 
     /// Counts of one run, for the summary and the exit code.
     struct Tally {
-        var units = 0, stored = 0, unchanged = 0, failed = 0, retryable = 0, records = 0, notAttempted = 0
+        var units = 0, stored = 0, unchanged = 0, failed = 0, retryable = 0, records = 0, notAttempted = 0, missing = 0
     }
 
     public func run() throws {
@@ -82,6 +85,8 @@ public struct ExtractCommand: ParsableCommand {
         extractor.dryRun = dryRun
         extractor.records = noRecords ? .none : records
         extractor.storedOnly = storedOnly
+        extractor.allowMissing = allowMissing
+        if allowMissing && !storedOnly { throw PaddockError(.usage, "--allow-missing goes with --stored-only") }
         if !storedOnly && config.sources.contains(where: { $0.kind == "http" }) {
             extractor.transport = AsyncHTTPTransport()
             extractor.onRetry = { unit, why, wait in
@@ -96,7 +101,7 @@ public struct ExtractCommand: ParsableCommand {
             // Source by source, so that fan-out sources see the units their parent stored just before.
             var context = DiscoveryContext(workspace: ws, now: now, window: try window.window(now: now))
             context.onWarning = { Console.warning(tool: "extract", $0) }
-        context.onRejected = { e in Console.error(tool: "extract", e) }
+        context.onRejected = { e in Console.warning(tool: "extract", "\(e.message); skipped") }
             for source in config.sources where sources.isEmpty || sources.contains(source.name) {
                 let units = try Discovery.units(of: source, in: config, context: context, ledger: extractor.ledger)
                 if try !extract(units, extractor, &tally, progress) { break }
@@ -109,6 +114,7 @@ public struct ExtractCommand: ParsableCommand {
         if !dryRun {
             var line = "\(tally.units) units: \(tally.stored) stored, \(tally.unchanged) unchanged, \(tally.failed) failed"
             if tally.notAttempted > 0 { line += ", \(tally.notAttempted) not attempted" }
+            if tally.missing > 0 { line += ", \(tally.missing) not stored (skipped)" }
             line += "; \(tally.records) records"
             if extractor.requests > 0 { line += "; \(extractor.requests) HTTP requests" }
             Console.info(tool: "extract", line)
@@ -140,6 +146,7 @@ public struct ExtractCommand: ParsableCommand {
                 switch r.status {
                 case .stored: tally.stored += 1
                 case .unchanged: tally.unchanged += 1
+                case .missing: tally.missing += 1
                 case .planned: Console.info(tool: "extract", "would fetch \(unit.id)\(r.rawPath.map { " (stored as \($0))" } ?? "")")
                 case .failed:
                     tally.failed += 1

@@ -16,7 +16,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
     /// - Parameter connectTimeout: seconds to establish a connection.
     public init(connectTimeout: Double = 10) {
         var config = HTTPClient.Configuration()
-        config.redirectConfiguration = .follow(max: 5, allowCycles: false)
+        // Redirects are not followed: a custom auth header would go wherever Location points.
+        config.redirectConfiguration = .disallow
         config.timeout = .init(connect: .milliseconds(Int64(connectTimeout * 1000)))
         config.httpVersion = .http1Only
         // Retries belong to the fetch policy (backoff, breaker); the pool must not retry a refused
@@ -60,12 +61,28 @@ public final class AsyncHTTPTransport: HTTPTransport {
         for (name, value) in request.headers { r.headers.add(name: name, value: value) }
         if !r.headers.contains(name: "User-Agent") { r.headers.add(name: "User-Agent", value: "paddock-extract/1") }
         let timeout = TimeAmount.milliseconds(Int64(request.timeout * 1000))
+        let maxBytes = request.maxBytes
+        let prepared = r
+        let nanos = UInt64(max(0.001, request.timeout) * 1e9)
         do {
-            let response = try await client.execute(r, timeout: timeout)
-            var body = try await response.body.collect(upTo: request.maxBytes)
-            let bytes = body.readBytes(length: body.readableBytes) ?? []
-            let headers = response.headers.map { ($0.name, $0.value) }
-            return .success(FetchResponse(status: Int(response.status.code), headers: headers, body: bytes))
+            // The deadline covers the whole exchange: AsyncHTTPClient's own ends with the headers, and a
+            // server that stalls in the body would otherwise hold the run forever.
+            return try await withThrowingTaskGroup(of: Result<FetchResponse, TransportFailure>.self) { group in
+                group.addTask {
+                    let response = try await client.execute(prepared, timeout: timeout)
+                    var body = try await response.body.collect(upTo: maxBytes)
+                    let bytes = body.readBytes(length: body.readableBytes) ?? []
+                    let headers = response.headers.map { ($0.name, $0.value) }
+                    return .success(FetchResponse(status: Int(response.status.code), headers: headers, body: bytes))
+                }
+                group.addTask {
+                    try await Task.sleep(nanoseconds: nanos)
+                    return .failure(.timeout)
+                }
+                let first = try await group.next() ?? .failure(.timeout)
+                group.cancelAll()
+                return first
+            }
         } catch {
             return .failure(classify(error, maxBytes: request.maxBytes))
         }

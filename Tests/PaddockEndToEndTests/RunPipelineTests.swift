@@ -198,4 +198,35 @@ struct RunPipelineTests {
         """)
         #expect(r.stdout == "first: 1 tables built\nagain: 0 tables built\nafter a new store: 1 tables built\n", "\(r.stderr)")
     }
+
+    @Test("--allow-partial: a day that keeps failing does not stop the run; the rest is published and the run is recorded as partial")
+    func allowPartial() throws {
+        let r = try ToolRunner.runInScratch("""
+        now=2025-06-01T00:00:00Z
+        export PADDOCK_CONFIG_DIR=Tests/fixtures/config PADDOCK_PROGRESS=0
+        echo '{"/matches/2024-08-17": ["500", "500", "500", "500"]}' > "$TMP/script.json"
+        python3 scripts/fixture_api.py --port-file "$TMP/port" --log "$TMP/api.log" --script "$TMP/script.json" > /dev/null 2>&1 &
+        api_pid=$!
+        trap 'kill -9 $api_pid 2>/dev/null' EXIT
+        for _ in $(seq 1 200); do [ -s "$TMP/port" ] && break; sleep 0.05; done
+        export API_URL="http://127.0.0.1:$(cat "$TMP/port")"
+        scripts/run_pipeline.sh --pipeline api_matches --now $now 2> "$TMP/err0"
+        echo "without: exit $?"
+        scripts/run_pipeline.sh --pipeline api_matches --now $now --run-id partial --allow-partial 2> "$TMP/err1"
+        echo "with --allow-partial: exit $?"
+        grep -c "going on with what is stored (--allow-partial)" "$TMP/err1"
+        grep "not stored (skipped)" "$TMP/err1" | head -1
+        cut -d, -f1,7,8,9 "$DATA_DIR/index/pipeline_runs.csv"
+        """)
+        #expect(r.stdout == """
+        without: exit 75
+        with --allow-partial: exit 0
+        1
+        extract: 46 units: 0 stored, 45 unchanged, 0 failed, 1 not stored (skipped); 54 records
+        run_id,status,failed_step,rows_published
+        20250601T000000Z,fail,fetch,0
+        partial,partial,,54
+
+        """, "\(r.stderr)")
+    }
 }

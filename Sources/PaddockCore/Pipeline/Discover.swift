@@ -404,8 +404,6 @@ public enum Discovery {
                 continue
             }
             let id = source.name + "/" + HTTPTemplate.render(idTemplate, values) { $0 }
-            // Enrichment: entities asked for once, when first seen.
-            if http.params.values.contains(where: { $0.newOnly }), ledger.stored[id] != nil { continue }
             var url = base.hasSuffix("/") && http.path.hasPrefix("/") ? String(base.dropLast()) : base
             url += HTTPTemplate.render(http.path, values, HTTPTemplate.percentEncode)
             let query = http.query.sorted { $0.key < $1.key }.map { "\(HTTPTemplate.percentEncode($0.key))=\(HTTPTemplate.render($0.value, values, HTTPTemplate.percentEncode))" }

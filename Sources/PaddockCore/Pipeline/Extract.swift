@@ -4,7 +4,7 @@ import Glibc
 
 /// What happened to one unit during extraction.
 public struct UnitOutcome: Sendable {
-    public enum Status: String, Sendable { case stored, unchanged, failed, planned }
+    public enum Status: String, Sendable { case stored, unchanged, failed, planned, missing }
     public var unit: String
     public var status: Status
     public var rawPath: String?
@@ -33,6 +33,8 @@ public final class Extractor {
     /// Never fetch: stream the records of each unit's stored copy (the ledger's newest); a unit never
     /// stored fails as retryable.
     public var storedOnly = false
+    /// With storedOnly: a unit never stored is skipped (reported as missing) instead of failing.
+    public var allowMissing = false
     public var emitRecords: Bool {
         get { records != .none }
         set { records = newValue ? .all : .none }
@@ -86,6 +88,7 @@ public final class Extractor {
         if storedOnly {
             _ = try rawFolder(for: unit)
             guard let entry = ledger.stored[unit.id], !entry.rawPaths.isEmpty else {
+                if allowMissing { return UnitOutcome(unit: unit.id, status: .missing, rawPath: nil, records: 0) }
                 return UnitOutcome(unit: unit.id, status: .failed, rawPath: nil, records: 0,
                                    error: PaddockError(.temporary, "not in the raw store", at: SourceLocation(file: unit.origin, unit: unit.id),
                                                        hint: "run extract without --stored-only first"))
@@ -149,6 +152,7 @@ public final class Extractor {
     /// True when a stored unit is asked for again: undated units always (conditionally), dated ones
     /// within refetchDays before now, or later.
     func isDue(_ unit: WorkUnit, _ http: HTTPSourceConfig) -> Bool {
+        if http.fetchOnce { return false }
         guard let date = unit.date, let day = DateWindow.day(date, now: now) else { return true }
         let today = Int((Double(now.seconds) / 86400).rounded(.down))
         return day >= today - http.refetchDays
@@ -297,7 +301,13 @@ public final class Extractor {
                     // The empty last page ends the unit and holds no records: it is not kept.
                     rawPaths.removeLast(); hashes.removeLast()
                 }
-                if pages >= p.maxPages { pageValue = nil }
+                if pages >= p.maxPages && pageValue != nil {
+                    // Stopping here would record a truncated unit as complete.
+                    let e = PaddockError(.data, "more than maxPages (\(p.maxPages)) pages", at: location,
+                                         hint: "raise pagination.maxPages, or check that the server's paging ends")
+                    try recordFailure(unit, e, attempts: fetcher.requests - requestsBefore)
+                    return try emitPrevious(.failed, requests: fetcher.requests - requestsBefore, error: e)
+                }
             }
         } while pageValue != nil
         let sha = hashes.count == 1 ? hashes[0] : Digest.sha256(hashes.joined(separator: "\n"))
@@ -321,9 +331,11 @@ public final class Extractor {
         body.withUnsafeBytes { raw in
             guard let doc = try? parser.parse(raw) else { return }
             let patterns = source.records.isEmpty ? [""] : source.records
-            let chosen = patterns.first { JSONRecords.exists(doc.root, $0) } ?? patterns[0]
-            let parts = chosen.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-            try? JSONRecords.expand(doc.root, parts[...], pointer: "") { (_, _) throws(PaddockError) in n += 1 }
+            let chosen = source.recordsMode == "all" ? patterns : [patterns.first { JSONRecords.exists(doc.root, $0) } ?? patterns[0]]
+            for pattern in chosen {
+                let parts = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+                try? JSONRecords.expand(doc.root, parts[...], pointer: "") { (_, _) throws(PaddockError) in n += 1 }
+            }
         }
         return n
     }

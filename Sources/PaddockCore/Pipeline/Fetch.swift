@@ -257,13 +257,14 @@ public final class Fetcher {
                     return .failed(PaddockError(.data, "response larger than the limit of \(n) bytes", at: location,
                                                 hint: "raise the source's maxBytes if this is expected"), attempts: attempt)
                 case .invalid(let why):
-                    return .failed(PaddockError(.config, "cannot request \(request.url): \(why)", at: location), attempts: attempt)
+                    return .failed(PaddockError(.config, "cannot make the request: \(why)", at: location), attempts: attempt)
                 }
             case .success(let r):
                 switch r.status {
                 case 200..<300:
                     if let problem = validate(r.body) {
-                        breaker.record(success: false)
+                        // A broken contract is an answer, not an outage: the breaker is for outages.
+                        breaker.record(success: !problem.retry)
                         lastProblem = problem.reason
                         if !problem.retry {
                             return .failed(PaddockError(.data, problem.reason, at: location, hint: "see docs/api_contract.md"), attempts: attempt)
@@ -289,8 +290,10 @@ public final class Fetcher {
                 default:
                     // Other 4xx: the request itself is wrong (or gone); retrying will not help.
                     breaker.record(success: true)
-                    return .failed(PaddockError(.data, "HTTP \(r.status) for \(request.url)", at: location,
-                                                hint: r.status == 401 || r.status == 403 ? "check the source's credentials" : nil), attempts: attempt)
+                    let hint = r.status == 401 || r.status == 403 ? "check the source's credentials"
+                        : (300..<400).contains(r.status) ? "redirects are not followed (credentials could go to another host); point baseURL at the final location"
+                        : nil
+                    return .failed(PaddockError(.data, "HTTP \(r.status)", at: location, hint: hint), attempts: attempt)
                 }
             }
             guard attempt < policy.tries else { break }

@@ -107,13 +107,13 @@ public struct HTTPSourceConfig: Decodable, Sendable {
         public var window: Int
         public var failureRate: Double
 
-        public init() { consecutive = 5; window = 20; failureRate = 0.5 }
+        public init() { consecutive = 10; window = 20; failureRate = 0.5 }
 
         enum CodingKeys: String, CodingKey { case consecutive, window, failureRate }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            consecutive = try c.decodeIfPresent(Int.self, forKey: .consecutive) ?? 5
+            consecutive = try c.decodeIfPresent(Int.self, forKey: .consecutive) ?? 10
             window = try c.decodeIfPresent(Int.self, forKey: .window) ?? 20
             failureRate = try c.decodeIfPresent(Double.self, forKey: .failureRate) ?? 0.5
         }
@@ -186,6 +186,9 @@ public struct HTTPSourceConfig: Decodable, Sendable {
         return p
     }
 
+    /// Enrichment: units fetched once, when first seen, and never asked again.
+    public var fetchOnce: Bool { params.values.contains { $0.newOnly } }
+
     /// The name of the date parameter, if any.
     public var dateParam: String? { params.first { $0.value.dates != nil }?.key }
 
@@ -222,6 +225,24 @@ public struct HTTPSourceConfig: Decodable, Sendable {
         }
         if let p = pagination, p.style == "cursor", p.cursor == nil {
             throw PaddockError(.config, "source \(source): cursor pagination needs cursor: (a JSON pointer to the next cursor)", at: loc)
+        }
+        // Every parameter must reach the id, or two units would share one raw folder and ledger line.
+        let idNames = Set(HTTPTemplate.names(id ?? path))
+        for name in params.keys.sorted() where !idNames.contains(name) {
+            throw PaddockError(.config, "source \(source): parameter \(name) is not in the unit id", at: loc,
+                               hint: "add {\(name)} to id: (default: the path), so that each unit has an id of its own")
+        }
+        if breaker.consecutive <= tries {
+            throw PaddockError(.config, "source \(source): breaker.consecutive (\(breaker.consecutive)) must be more than tries (\(tries))", at: loc,
+                               hint: "otherwise one unit that fails every try stops the whole run")
+        }
+        if let p = pagination {
+            if p.style == "offset" && p.sizeParam == nil {
+                throw PaddockError(.config, "source \(source): offset pagination needs sizeParam (the page size must be asked for, not guessed)", at: loc)
+            }
+            if let f = config.sources.first(where: { $0.name == source })?.format, f != "json" {
+                throw PaddockError(.config, "source \(source): pagination works on json responses only", at: loc)
+            }
         }
         if rateLimit < 0 || timeout <= 0 || tries < 1 || maxBytes < 1 {
             throw PaddockError(.config, "source \(source): rateLimit, timeout, tries and maxBytes must be positive", at: loc)
@@ -291,7 +312,10 @@ public enum HTTPTemplate {
         var rest = Substring(s)
         while let start = rest.range(of: "${") {
             out += rest[..<start.lowerBound]
-            guard let close = rest[start.upperBound...].firstIndex(of: "}") else { break }
+            guard let close = rest[start.upperBound...].firstIndex(of: "}") else {
+                rest = rest[start.lowerBound...]
+                break
+            }
             let inner = rest[start.upperBound..<close]
             var name = Substring(inner), fallback: Substring? = nil
             if let sep = inner.range(of: ":-") {
