@@ -18,6 +18,7 @@ Faults:
                      the list ends). Faults: ok, 429 (Retry-After: --retry-after), 500, 503, reset (the
                      connection closes without an answer), slow (--slow seconds before answering),
                      truncate (Content-Length of the whole body, half of it sent, then close),
+                     stall (the headers and half the body, then --slow seconds of silence, then close),
                      invalid (a complete 200 whose body is cut in half: invalid JSON), nokey (a 200 whose
                      JSON lacks its main key).
   --fault-rate P --seed S   each request gets a random fault (not nokey) with probability P, seeded.
@@ -191,7 +192,7 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         headers = [("Content-Type", "application/json"), ("ETag", etag), ("Last-Modified", last_modified)]
-        if fault == "truncate":
+        if fault in ("truncate", "stall"):
             entry["status"] = 200
             st.write_log(entry)
             self.send_response(200)
@@ -201,6 +202,8 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body[: len(body) // 2])
             self.wfile.flush()
+            if fault == "stall":
+                time.sleep(st.args.slow)
             self.close_connection = True
             return
         if fault == "invalid":

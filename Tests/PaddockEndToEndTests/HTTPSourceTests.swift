@@ -23,7 +23,7 @@ struct HTTPSourceTests {
 
     """
 
-    @Test("429 with Retry-After, 500s, resets, slow answers, truncated bodies and invalid JSON: every unit is stored once, byte-identical, or reported failed; a re-run fetches only the failed ones")
+    @Test("429 with Retry-After, 500s, resets, slow answers, bodies cut short or stalled, and invalid JSON: every unit is stored once, byte-identical, or reported failed; a re-run fetches only the failed ones")
     func faultInjection() throws {
         let r = try ToolRunner.runInScratch(Self.startAPI + """
         cat > "$TMP/script.json" <<'EOF'
@@ -33,7 +33,7 @@ struct HTTPSourceTests {
          "/matches/2024-08-22": ["503", "503", "503", "503", "503", "503"],
          "/matches/2024-08-23": ["nokey"],
          "/matches/2024-08-24": ["truncate", "truncate", "truncate", "truncate", "truncate", "truncate"],
-         "/matches/2024-08-25": ["invalid", "reset", "500", "ok"]}
+         "/matches/2024-08-25": ["invalid", "reset", "500", "ok"], "/matches/2024-08-26": ["stall", "ok"]}
         EOF
         start_api --script "$TMP/script.json" --retry-after 1
         discover --pipeline api --now $now > "$TMP/units.ndjson"
@@ -70,7 +70,7 @@ struct HTTPSourceTests {
         extract: error: http://HOST/matches/2024-08-24: the response was cut short or malformed (gave up after 6 tries)
         extract: error: 3 of 16 units failed
         extract: hint: see the errors above; units that broke their contract need a look
-        20
+        21
         retry-after honoured: True
         second run: exit 0
         extract: 16 units: 3 stored, 13 unchanged, 0 failed; 27 records; 3 HTTP requests
