@@ -6,6 +6,13 @@ Serves on 127.0.0.1 (port 0 picks a free one; --port-file says which):
   GET /matches/{YYYY-MM-DD}   {"date": ..., "competition": ..., "matches": [...]}: the football sample's
                               matches of that day (an empty list on days without any)
   GET /files/{name}           a file of --files (default data/samples/football), byte for byte
+  GET /events/{YYYY-MM-DD}    {"events": [...]}: the day's events of the generated season (--events), as
+                              the server's clock (--now) sees them: notstarted, inprogress, finished,
+                              postponed or canceled, with the scores so far
+  GET /event/{id}/lineups     {"confirmed", "home": {"players": [...]}, "away": {...}}; 404 before the
+                              hour ahead of kick-off, and for postponed or canceled events
+  GET /event/{id}/incidents   {"incidents": [...]}, newest first; 404 before kick-off
+  POST /_control/advance?days=N   moves the clock forward (scores corrected after the fact appear)
   GET /seasons?page=N&per_page=K   the seasons list (25), paginated: also ?cursor=N (the "next" of the
                               last page) or ?offset=N&limit=K; {"page", "seasons": [...], "next"}
 
@@ -24,9 +31,12 @@ Faults:
   --fault-rate P --seed S   each request gets a random fault (not nokey) with probability P, seeded.
   --rate-limit N     429 with Retry-After: 1 when more than N requests arrived in the last second.
   --always STATUS    answer every request with STATUS (a server that is up but broken).
+  --plant-goal-mismatch ID   event ID's home score is one more than its goals (a planted DQ fault).
   --die-after N      exit after answering N requests (an upstream that goes away mid-run).
 """
 import argparse
+import datetime as dt
+import gzip
 import hashlib
 import json
 import os
@@ -68,6 +78,17 @@ class State:
                 for m in doc.get("matches", []):
                     self.matches.setdefault(m.get("date", ""), []).append(m)
         self.seasons = [{"id": i, "name": f"{2000 + i}-{(2001 + i) % 100:02d}"} for i in range(25)]
+        self.season = None
+        if args.events and os.path.exists(args.events):
+            with gzip.open(args.events) as f:
+                self.season = json.load(f)
+            self.by_id = {e["id"]: e for e in self.season["events"]}
+            self.by_date = {}
+            for e in self.season["events"]:
+                self.by_date.setdefault(e["date"], []).append(e)
+            self.teams = {t["id"]: t for t in self.season["teams"]}
+            self.people = {p["id"]: p for squad in self.season["players"].values() for p in squad}
+        self.now = int(dt.datetime.fromisoformat(args.now.replace("Z", "+00:00")).timestamp())
         # Bodies change only when the fixture data does: one Last-Modified for all.
         self.modified = int(args.modified)
 
@@ -99,6 +120,61 @@ class State:
                 self.log.write(json.dumps(entry, sort_keys=True) + "\n")
 
 
+def event_state(st, e):
+    """(status type, code, visible incidents with running scores, home goals, away goals, first-half goals)."""
+    now = st.now
+    if e["fate"] in ("canceled", "postponed"):
+        return e["fate"], 70 if e["fate"] == "canceled" else 60, [], None
+    if now < e["startTimestamp"]:
+        return "notstarted", 0, [], None
+    finished = now >= e["startTimestamp"] + 7200
+    minute = (now - e["startTimestamp"]) // 60
+    rescinded = e["correction"]["rescind"] if e["correction"] and now >= e["correction"]["after"] else None
+    shown = []
+    home = away = home1 = away1 = 0
+    for i, x in enumerate(e["incidents"]):
+        if not finished and (x["time"] > minute or x.get("addedTime") == 999 and x["time"] == 90):
+            continue
+        y = dict(x)
+        for k in ("player", "playerIn", "playerOut", "assist1"):
+            if k in y:
+                y[k] = st.people[y[k]]
+        if y["incidentType"] == "goal":
+            if i == rescinded:
+                y["rescinded"] = True
+            else:
+                if y["isHome"]:
+                    home += 1
+                    home1 += y["time"] <= 45
+                else:
+                    away += 1
+                    away1 += y["time"] <= 45
+            y["homeScore"], y["awayScore"] = home, away
+        shown.append(y)
+    shown.reverse()  # newest first
+    return ("finished", 100, shown, (home, away, home1, away1)) if finished else ("inprogress", 6 if minute <= 45 else 7, shown, (home, away, home1, away1))
+
+
+def event_view(st, e):
+    status, code, _, score = event_state(st, e)
+    v = {"id": e["id"], "slug": e["slug"], "startTimestamp": e["startTimestamp"],
+         "status": {"code": code, "type": status},
+         "tournament": st.season["tournament"],
+         "homeTeam": st.teams[e["home"]], "awayTeam": st.teams[e["away"]],
+         "homeScore": {}, "awayScore": {}}
+    if score:
+        home, away, home1, away1 = score
+        if st.args.plant_goal_mismatch == e["id"]:
+            home += 1
+        v["homeScore"] = {"current": home, "period1": home1}
+        v["awayScore"] = {"current": away, "period1": away1}
+        if status == "finished":
+            v["homeScore"]["normaltime"] = home
+            v["awayScore"]["normaltime"] = away
+            v["winnerCode"] = 1 if home > away else 2 if away > home else 3
+    return v
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "paddock-fixture-api/1"
@@ -118,6 +194,25 @@ class Handler(BaseHTTPRequestHandler):
         if len(parts) == 2 and parts[0] == "files":
             data = st.files.get(parts[1])
             return (200, data) if data is not None else (404, None)
+        if st.season is not None and len(parts) == 2 and parts[0] == "events":
+            doc = {"events": [event_view(st, e) for e in st.by_date.get(parts[1], [])]}
+            return 200, json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
+        if st.season is not None and len(parts) == 3 and parts[0] == "event" and parts[2] in ("lineups", "incidents"):
+            e = st.by_id.get(int(parts[1])) if parts[1].isdigit() else None
+            if e is None or e["fate"] != "played":
+                return 404, None
+            if parts[2] == "lineups":
+                if st.now < e["startTimestamp"] - 3600:
+                    return 404, None
+                doc = {"confirmed": True}
+                for side in ("home", "away"):
+                    doc[side] = {"players": [{"player": st.people[x["player"]], "jerseyNumber": x["jerseyNumber"],
+                                              "substitute": x["substitute"]} for x in e["lineups"][side]]}
+            else:
+                if st.now < e["startTimestamp"]:
+                    return 404, None
+                doc = {"incidents": event_state(st, e)[2]}
+            return 200, json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
         if parts == ["seasons"]:
             q = parse_qs(url.query)
             per = int(q.get("per_page", q.get("limit", ["10"]))[0])
@@ -139,6 +234,17 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def do_POST(self):
+        st = self.server.state
+        url = urlparse(self.path)
+        if url.path == "/_control/advance":
+            days = float(parse_qs(url.query).get("days", ["1"])[0])
+            with st.lock:
+                st.now += int(days * 86400)
+            self.send(200, json.dumps({"now": st.now}).encode())
+            return
+        self.send(404, b'{"error":"not found"}')
 
     def do_GET(self):
         st = self.server.state
@@ -231,6 +337,9 @@ def main():
     p.add_argument("--slow", type=float, default=3.0)
     p.add_argument("--always", default="")
     p.add_argument("--die-after", type=int, default=0)
+    p.add_argument("--events", default="data/samples/events/season.json.gz", help="the generated season (scripts/gen_events.py)")
+    p.add_argument("--now", default="2024-12-31T23:59:59Z", help="the server's clock for the events (ISO 8601)")
+    p.add_argument("--plant-goal-mismatch", type=int, default=0, metavar="ID")
     p.add_argument("--require-key", action="store_true")
     p.add_argument("--modified", default="1735689600", help="Last-Modified of every body, epoch seconds")
     args = p.parse_args()
