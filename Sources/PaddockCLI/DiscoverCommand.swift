@@ -83,7 +83,10 @@ public struct DiscoverCommand: ParsableCommand {
         case .file:
             return entry.sha256 != unit.sha256
         case .http:
-            guard let http = try? config.source(unit.source).http, let date = unit.date, let day = DateWindow.day(date, now: now) else { return false }
+            guard let http = try? config.source(unit.source).http else { return false }
+            if http.changeDriven { return entry.parentFingerprint != unit.parentFingerprint }
+            if http.fetchOnce { return false }
+            guard let date = unit.date, let day = DateWindow.day(date, now: now) else { return false }
             return day >= Int((Double(now.seconds) / 86400).rounded(.down)) - http.refetchDays
         }
     }

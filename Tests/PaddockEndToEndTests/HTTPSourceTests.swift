@@ -361,4 +361,42 @@ struct HTTPSourceTests {
 
         """, "\(r.stderr)")
     }
+
+    @Test("events fan-out driven by change: lineups and incidents only for started events; a day later, only for events that changed or are new")
+    func changeDrivenFanOut() throws {
+        let r = try ToolRunner.runInScratch(Self.startAPI + """
+        start_api --now 2024-08-17T16:00:00Z
+        extract --pipeline events_src --now 2024-08-17T16:00:00Z --discover > /dev/null 2> "$TMP/err1"
+        tail -1 "$TMP/err1"
+        curl -s -X POST "$API_URL/_control/advance?days=1" > /dev/null
+        lines=$(wc -l < "$TMP/api.log")
+        # Before the events are fetched again, discovery sees the parents as stored: only they are due.
+        discover --pipeline events_src --now 2024-08-18T16:00:00Z --new 2>&1 > /dev/null
+        extract --pipeline events_src --now 2024-08-18T16:00:00Z --discover > /dev/null 2> "$TMP/err2"
+        tail -1 "$TMP/err2"
+        tail -n +$((lines + 1)) "$TMP/api.log" | python3 -c '
+        import collections, json, sys
+        per = collections.Counter()
+        asked = collections.defaultdict(set)
+        for l in sys.stdin:
+            e = json.loads(l)
+            parts = e["path"].split("/")
+            endpoint = "events" if parts[1] == "events" else parts[3]
+            per[(endpoint, e["status"])] += 1
+            if endpoint != "events":
+                asked[endpoint].add(int(parts[2]))
+        print("requests per endpoint:", sorted(per.items()))
+        print("finished before, unchanged, asked again:", any(12000001 in v for v in asked.values()))
+        print("children asked:", {k: sorted(v) for k, v in sorted(asked.items())})'
+        """)
+        #expect(r.stdout == """
+        extract: 10 units: 10 stored, 0 unchanged, 0 failed; 196 records; 10 HTTP requests
+        discover: 2 of 10 units are new or due
+        extract: 22 units: 17 stored, 5 unchanged, 0 failed; 511 records; 20 HTTP requests
+        requests per endpoint: [(('events', 200), 2), (('incidents', 200), 9), (('lineups', 200), 6), (('lineups', 304), 3)]
+        finished before, unchanged, asked again: False
+        children asked: {'incidents': [12000002, 12000003, 12000004, 12000005, 12000006, 12000007, 12000008, 12000009, 12000010], 'lineups': [12000002, 12000003, 12000004, 12000005, 12000006, 12000007, 12000008, 12000009, 12000010]}
+
+        """, "\(r.stderr)")
+    }
 }

@@ -27,6 +27,8 @@ public struct WorkUnit: Sendable, Equatable {
     /// Http: validators of the copy stored last (from the ledger), for conditional requests.
     public var etag: String?
     public var lastModified: String?
+    /// Http fan-out with changedOnly: a hash of the parent record's values that decide a refetch.
+    public var parentFingerprint: String?
 
     public init(id: String, source: String, path: String, relativePath: String, format: String, size: Int, mtime: Int, sha256: String) {
         self.id = id
@@ -90,6 +92,7 @@ public struct WorkUnit: Sendable, Equatable {
             }
             w.appendByte(UInt8(ascii: "}"))
             if let date { w.appendStatic(",\"date\":"); JSONWriter.appendString(date, to: &w) }
+            if let parentFingerprint { w.appendStatic(",\"parent_fingerprint\":"); JSONWriter.appendString(parentFingerprint, to: &w) }
             var fp: [(String, String)] = []
             if let etag { fp.append(("etag", etag)) }
             if let lastModified { fp.append(("last_modified", lastModified)) }
@@ -133,6 +136,7 @@ public struct WorkUnit: Sendable, Equatable {
             u.etag = r.pointer("/fingerprint/etag")?.string
             u.lastModified = r.pointer("/fingerprint/last_modified")?.string
             u.sha256 = r.pointer("/fingerprint/sha256")?.string ?? ""
+            u.parentFingerprint = r.pointer("/parent_fingerprint")?.string
             return u
         }
         var u = WorkUnit(id: id, source: try text("/source"), path: try text("/path"),
@@ -201,6 +205,7 @@ public struct LedgerIndex: Sendable {
         public var etag: String?
         public var lastModified: String?
         public var fetchedAt: String
+        public var parentFingerprint: String? = nil
     }
     public private(set) var stored: [String: Entry] = [:]
     public private(set) var failed: [String: String] = [:]
@@ -226,7 +231,8 @@ public struct LedgerIndex: Sendable {
                 if paths.isEmpty, let p = r.pointer("/raw_path")?.string { paths = [p] }
                 index.stored[unit] = Entry(rawPaths: paths, sha256: r.pointer("/sha256")?.string ?? "",
                                            etag: r.pointer("/etag")?.string, lastModified: r.pointer("/last_modified")?.string,
-                                           fetchedAt: r.pointer("/fetched_at")?.string ?? "")
+                                           fetchedAt: r.pointer("/fetched_at")?.string ?? "",
+                                           parentFingerprint: r.pointer("/parent_fp")?.string)
                 index.failed[unit] = nil
             case "failed":
                 index.failed[unit] = r.pointer("/error")?.string ?? "failed"
@@ -360,8 +366,8 @@ public enum Discovery {
         guard let http = source.http else { throw PaddockError(.config, "source \(source.name) has no http settings") }
         let base = try HTTPTemplate.expandEnvironment(http.baseURL, context.environment, what: "source \(source.name) baseURL")
         // Each row: parameter values plus the date (as a day) when dated.
-        typealias Row = (params: [WorkUnit.Param], day: Int?)
-        var rows: [Row] = [([], nil)]
+        typealias Row = (params: [WorkUnit.Param], day: Int?, parentFP: String?)
+        var rows: [Row] = [([], nil, nil)]
         let order = http.params.keys.sorted { a, b in
             let da = http.params[a]!.dates != nil, db = http.params[b]!.dates != nil
             return da != db ? da : a < b
@@ -371,9 +377,9 @@ public enum Discovery {
             var next: [Row] = []
             if let dates = p.dates {
                 let days = try days(of: dates, source: source.name, context: context)
-                for r in rows { for d in days { next.append((r.params + [.init(name, DateWindow.format(d, dates.format))], d)) } }
+                for r in rows { for d in days { next.append((r.params + [.init(name, DateWindow.format(d, dates.format))], d, r.parentFP)) } }
             } else if let values = p.values {
-                for r in rows { for v in values { next.append((r.params + [.init(name, v)], r.day)) } }
+                for r in rows { for v in values { next.append((r.params + [.init(name, v)], r.day, r.parentFP)) } }
             } else if let parent = p.fromSource, let pointer = p.pointer {
                 // Fan-out: values from the records of the parent's units in scope that are stored.
                 let ps = try config.source(parent)
@@ -381,8 +387,9 @@ public enum Discovery {
                 var seen = Set<String>()
                 for pu in parentUnits {
                     guard let entry = ledger.stored[pu.id] else { continue }
-                    for value in try fanOutValues(entry.rawPaths, source: ps, pointer: pointer) where seen.insert(value).inserted {
-                        next.append((pu.params + [.init(name, value)], pu.date.flatMap { DateWindow.day($0, now: context.now) }))
+                    for (value, fp) in try fanOutValues(entry.rawPaths, source: ps, pointer: pointer, filter: p.filter, fingerprint: p.changedOnly)
+                    where seen.insert(value).inserted {
+                        next.append((pu.params + [.init(name, value)], pu.date.flatMap { DateWindow.day($0, now: context.now) }, fp))
                     }
                 }
                 if rows.count > 1 || !(rows.first?.params.isEmpty ?? true) {
@@ -410,6 +417,7 @@ public enum Discovery {
             if !query.isEmpty { url += (url.contains("?") ? "&" : "?") + query.joined(separator: "&") }
             var u = WorkUnit(id: id, source: source.name, url: url, format: source.format ?? "json", params: r.params,
                              date: r.day.map(DateWindow.iso))
+            u.parentFingerprint = r.parentFP
             if let e = ledger.stored[id] {
                 u.etag = e.etag
                 u.lastModified = e.lastModified
@@ -421,8 +429,10 @@ public enum Discovery {
     }
 
     /// The values at `pointer` in each record of the stored payloads (records found as the source declares).
-    static func fanOutValues(_ rawPaths: [String], source: SourceConfig, pointer: String) throws(PaddockError) -> [String] {
-        var out: [String] = []
+    static func fanOutValues(_ rawPaths: [String], source: SourceConfig, pointer: String, filter: [String: [String]] = [:],
+                             fingerprint: [String] = []) throws(PaddockError) -> [(String, String?)] {
+        var out: [(String, String?)] = []
+        let conditions = filter.sorted { $0.key < $1.key }
         var parser = JSONParser()
         for path in rawPaths {
             let bytes = try Input.readAll(try Input.open(path))
@@ -435,7 +445,14 @@ public enum Discovery {
             let chosen = patterns.first { JSONRecords.exists(doc.root, $0) } ?? patterns[0]
             let parts = chosen.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
             try JSONRecords.expand(doc.root, parts[...], pointer: "") { (node, _) throws(PaddockError) in
-                if let v = node.pointer(pointer), v.kind != .null, v.kind != .object, v.kind != .array, let s = v.string { out.append(s) }
+                for (p, accepted) in conditions {
+                    guard let v = node.pointer(p)?.string, accepted.contains(v) else { return }
+                }
+                guard let v = node.pointer(pointer), v.kind != .null, v.kind != .object, v.kind != .array, let s = v.string else { return }
+                // The parent's values that decide whether the child is asked again, hashed.
+                let fp = fingerprint.isEmpty ? nil
+                    : String(Digest.sha256(fingerprint.map { node.pointer($0)?.compactJSON ?? "null" }.joined(separator: "\u{1F}")).prefix(16))
+                out.append((s, fp))
             }
         }
         return out

@@ -153,6 +153,8 @@ public final class Extractor {
     /// within refetchDays before now, or later.
     func isDue(_ unit: WorkUnit, _ http: HTTPSourceConfig) -> Bool {
         if http.fetchOnce { return false }
+        // Change-driven children: asked again exactly when their parent record changed.
+        if http.changeDriven { return ledger.stored[unit.id]?.parentFingerprint != unit.parentFingerprint }
         guard let date = unit.date, let day = DateWindow.day(date, now: now) else { return true }
         let today = Int((Double(now.seconds) / 86400).rounded(.down))
         return day >= today - http.refetchDays
@@ -260,7 +262,16 @@ public final class Extractor {
             let outcome = fetcher.fetch(request, where: location) { body in self.validate(body, format: format, contract: http.contract) }
             switch outcome {
             case .notModified:
-                if previous != nil { return try emitPrevious(.unchanged, requests: fetcher.requests - requestsBefore) }
+                if let previous {
+                    if previous.parentFingerprint != unit.parentFingerprint {
+                        // Unchanged, but asked because the parent changed: remember the parent as it is now.
+                        try appendLedger(unit: unit, rawPaths: previous.rawPaths, sha256: previous.sha256,
+                                         bytes: previous.rawPaths.reduce(0) { $0 + ((try? FileSystem.fileInfo($1).size) ?? 0) },
+                                         extra: [("url", Self.redact(unit.url, secret)), ("etag", previous.etag),
+                                                 ("last_modified", previous.lastModified), ("http_status", "304")])
+                    }
+                    return try emitPrevious(.unchanged, requests: fetcher.requests - requestsBefore)
+                }
                 let e = PaddockError(.data, "HTTP 304 to a request that was not conditional", at: location)
                 try recordFailure(unit, e, attempts: 1)
                 return UnitOutcome(unit: unit.id, status: .failed, rawPath: nil, records: 0, error: e, requests: fetcher.requests - requestsBefore)
@@ -313,7 +324,7 @@ public final class Extractor {
         let sha = hashes.count == 1 ? hashes[0] : Digest.sha256(hashes.joined(separator: "\n"))
         let etag = lastResponse?.header("etag"), lastModified = lastResponse?.header("last-modified")
         let changed = anyNew || previous?.sha256 != sha || previous?.rawPaths != rawPaths
-        if changed || previous?.etag != etag || previous?.lastModified != lastModified {
+        if changed || previous?.etag != etag || previous?.lastModified != lastModified || previous?.parentFingerprint != unit.parentFingerprint {
             var extra: [(String, String?)] = [("url", Self.redact(unit.url, secret)), ("etag", etag), ("last_modified", lastModified)]
             extra.append(("http_status", lastResponse.map { String($0.status) }))
             try appendLedger(unit: unit, rawPaths: rawPaths, sha256: sha, bytes: totalBytes, extra: extra)
@@ -392,11 +403,12 @@ public final class Extractor {
             guard let v else { continue }
             line.appendStatic(","); JSONWriter.appendString(k, to: &line); line.appendStatic(":"); JSONWriter.appendString(v, to: &line)
         }
+        if let fp = unit.parentFingerprint { line.appendStatic(",\"parent_fp\":"); JSONWriter.appendString(fp, to: &line) }
         line.appendStatic(",\"status\":\"stored\"}\n")
         try Ledger.append(line, to: workspace.indexDir(config.pipeline) + "/ledger.ndjson")
         let e = extra.reduce(into: [String: String]()) { if let v = $1.1 { $0[$1.0] = v } }
         ledger.record(unit.id, LedgerIndex.Entry(rawPaths: rawPaths, sha256: sha256, etag: e["etag"], lastModified: e["last_modified"],
-                                                 fetchedAt: now.iso8601))
+                                                 fetchedAt: now.iso8601, parentFingerprint: unit.parentFingerprint))
     }
 
     /// A ledger line for a unit that failed, with the reason and whether a later run may succeed.

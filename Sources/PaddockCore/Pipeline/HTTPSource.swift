@@ -55,8 +55,14 @@ public struct HTTPSourceConfig: Decodable, Sendable {
         public var pointer: String?
         /// With fromSource: only values for which this source has no stored unit yet (enrichment).
         public var newOnly: Bool
+        /// With fromSource: only parent records whose value at each pointer is one of the listed ones
+        /// (`where: {/status/type: [finished, inprogress]}`).
+        public var filter: [String: [String]]
+        /// With fromSource: a child unit is asked again only when these values of its parent record
+        /// changed since it was stored (`changedOnly: [/status/type, /homeScore/current]`); never otherwise.
+        public var changedOnly: [String]
 
-        enum CodingKeys: String, CodingKey { case dates, values, fromSource, pointer, newOnly }
+        enum CodingKeys: String, CodingKey { case dates, values, fromSource, pointer, newOnly, filter = "where", changedOnly }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -71,6 +77,8 @@ public struct HTTPSourceConfig: Decodable, Sendable {
             fromSource = try c.decodeIfPresent(String.self, forKey: .fromSource)
             pointer = try c.decodeIfPresent(String.self, forKey: .pointer)
             newOnly = try c.decodeIfPresent(Bool.self, forKey: .newOnly) ?? false
+            filter = try c.decodeIfPresent([String: [String]].self, forKey: .filter) ?? [:]
+            changedOnly = try c.decodeIfPresent([String].self, forKey: .changedOnly) ?? []
         }
     }
 
@@ -189,6 +197,9 @@ public struct HTTPSourceConfig: Decodable, Sendable {
     /// Enrichment: units fetched once, when first seen, and never asked again.
     public var fetchOnce: Bool { params.values.contains { $0.newOnly } }
 
+    /// Children asked again only when their parent record changed (see `ParamConfig.changedOnly`).
+    public var changeDriven: Bool { params.values.contains { !$0.changedOnly.isEmpty } }
+
     /// The name of the date parameter, if any.
     public var dateParam: String? { params.first { $0.value.dates != nil }?.key }
 
@@ -203,6 +214,9 @@ public struct HTTPSourceConfig: Decodable, Sendable {
             let kinds = [p.dates != nil, p.values != nil, p.fromSource != nil].filter { $0 }.count
             guard kinds == 1 else {
                 throw PaddockError(.config, "source \(source): parameter \(name) needs exactly one of dates, values or fromSource", at: loc)
+            }
+            if p.fromSource == nil && (!p.filter.isEmpty || !p.changedOnly.isEmpty || p.newOnly) {
+                throw PaddockError(.config, "source \(source): parameter \(name): where, changedOnly and newOnly go with fromSource", at: loc)
             }
             if let parent = p.fromSource {
                 guard let ps = config.sources.first(where: { $0.name == parent }), ps.kind == "http" else {
