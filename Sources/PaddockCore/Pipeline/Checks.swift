@@ -242,7 +242,8 @@ public struct CheckRunner {
                 var bad = false
                 switch s.type {
                 case .group_count:
-                    bad = Int(row.values[0]) != Int(g.rows)
+                    // With `where:`, only the group rows that match it are counted (goals of one side).
+                    bad = Int(row.values[0]) != Int(s.config.whereColumn == nil ? g.rows : g.matching)
                 case .group_exists:
                     // Only groups with a result (any row with `if_any` present) must have `min` matching rows.
                     let eligible = s.config.ifAny == nil ? g.rows > 0 : g.present > 0
@@ -254,7 +255,7 @@ public struct CheckRunner {
                 }
                 if bad {
                     var values = row.values
-                    if s.type == .group_count { values.append(String(g.rows)) }
+                    if s.type == .group_count { values.append(String(s.config.whereColumn == nil ? g.rows : g.matching)) }
                     if s.type == .group_exists { values = [String(g.matching)] }
                     try fail(s, FailingRow(line: row.line, key: row.key, values: values, unit: row.unit))
                 }
@@ -297,7 +298,7 @@ public struct CheckRunner {
         var needed = table.primaryKey + (table.fields.contains { $0.name == "source_unit" } ? ["source_unit"] : [])
         for st in states {
             let c = st.config
-            needed += c.columns + c.nullRateColumns + [c.seasonColumn, c.compareColumn, c.dateColumn ?? "date", c.timeColumn].compactMap { $0 }
+            needed += c.columns + c.nullRateColumns + [c.seasonColumn, c.compareColumn, c.dateColumn ?? "date", c.timeColumn, c.onlyColumn].compactMap { $0 }
             if st.type == .schema { needed += st.table.fields.map(\.name) }
         }
         for c in collectors { needed += c.columns + [c.whereColumn, c.presentColumn].compactMap { $0 } }
@@ -309,6 +310,10 @@ public struct CheckRunner {
         let compareSlots = states.map { $0.config.compareColumn.map(row.slot) }
         let dateSlots = states.map { $0.type == .unresulted ? row.slot($0.config.dateColumn ?? "date") : -1 }
         let timeSlots = states.map { $0.config.timeColumn.map(row.slot) }
+        let onlySlots = states.map { $0.config.onlyColumn.map(row.slot) }
+        let onlyBytes = states.map { Array(($0.config.onlyEquals ?? "").utf8) }
+        let nowText = Array(now.iso8601.utf8)
+        let compareConstants: [[UInt8]?] = states.map { s in s.config.compareValue.map { $0 == "now" ? nowText : Array($0.utf8) } }
         let allowed = states.map { ($0.config.values ?? []).map { Array($0.utf8) } }
         let schemaSlots = states.map { $0.type == .schema ? $0.table.fields.map { row.slot($0.name) } : [] }
         let collectorSlots = collectors.map { $0.columns.map(row.slot) }
@@ -342,6 +347,8 @@ public struct CheckRunner {
             }
             for k in 0..<states.count {
                 let s = states[k]
+                // `only:` keeps the rows this check is about (finished events, say).
+                if let o = onlySlots[k], row.isNull(o) || !row.equals(o, onlyBytes[k]) { continue }
                 s.rows += 1
                 let slots = s.slots
                 var bad = false
@@ -379,7 +386,11 @@ public struct CheckRunner {
                         }
                     }
                 case .compare:
-                    if !row.isNull(slots[0]) && !row.isNull(slots[1]) {
+                    if let constant = compareConstants[k] {
+                        if !row.isNull(slots[0]) {
+                            bad = !Self.compare(row.text(slots[0]), String(decoding: constant, as: UTF8.self), s.config.op ?? "!=")
+                        }
+                    } else if !row.isNull(slots[0]) && !row.isNull(slots[1]) {
                         bad = !Self.compare(row.text(slots[0]), row.text(slots[1]), s.config.op ?? "!=")
                     }
                 case .date_in_season:

@@ -202,6 +202,9 @@ extension PipelineConfig {
                     throw PaddockError(.config, "check \(c.name): table \(name) has no column '\(col)'", at: loc)
                 }
             }
+            if let only = c.onlyColumn, !t.fields.contains(where: { $0.name == only }) {
+                throw PaddockError(.config, "check \(c.name): only: names '\(only)', which is not a column of \(t.name)", at: loc)
+            }
             switch CheckType(rawValue: c.type)! {
             case .relationships:
                 try other(c.to, "to: (the referenced table)", c.toColumns)
@@ -226,8 +229,8 @@ extension PipelineConfig {
                     throw PaddockError(.config, "check \(c.name): freshness needs max_age: and one column, or of: extraction", at: loc)
                 }
             case .compare:
-                guard c.columns.count == 2, let op = c.op, ["!=", "=", "<", "<=", ">", ">="].contains(op) else {
-                    throw PaddockError(.config, "check \(c.name): compare needs two columns and op: one of != = < <= > >=", at: loc)
+                guard c.columns.count == (c.compareValue == nil ? 2 : 1), let op = c.op, ["!=", "=", "<", "<=", ">", ">="].contains(op) else {
+                    throw PaddockError(.config, "check \(c.name): compare needs two columns (or one and value:) and op: one of != = < <= > >=", at: loc)
                 }
             case .date_in_season:
                 guard c.columns.count == 1, let season = c.seasonColumn, t.fields.contains(where: { $0.name == season }) else {
@@ -694,12 +697,18 @@ public struct CheckConfig: Decodable, Sendable {
     public var nullRateColumns: [String]
     /// Thresholds on the failing rows (`> 0`, `>= 10`, `> 1%`); default: the severity's `> 0`.
     public var errorIf: String?
+    /// Only the rows of `table` whose `onlyColumn` equals `onlyEquals` are checked (`only: {column: status, equals: finished}`).
+    public var onlyColumn: String?
+    public var onlyEquals: String?
+    /// compare: a constant instead of the second column; `now` is `--now` as ISO 8601.
+    public var compareValue: String?
     public var warnIf: String?
 
     enum CodingKeys: String, CodingKey {
         case name, table, type, columns, column, severity, min, max, values, description, pattern, to, field, fields
         case group_table, group_key, compare, `where`, if_any, result_column, date, time, grace, max_age, error_if, warn_if
         case from = "start", until = "end", except_days, op, season, season_starts, season_ends, max_change, null_rate, of
+        case only, value
     }
     enum WhereKeys: String, CodingKey { case column, equals }
 
@@ -739,6 +748,12 @@ public struct CheckConfig: Decodable, Sendable {
             whereColumn = try w.decode(String.self, forKey: .column)
             whereEquals = try FieldConfig.scalarText(w, .equals)
         }
+        if c.contains(.only) {
+            let w = try c.nestedContainer(keyedBy: WhereKeys.self, forKey: .only)
+            onlyColumn = try w.decode(String.self, forKey: .column)
+            onlyEquals = try FieldConfig.scalarText(w, .equals)
+        }
+        compareValue = try FieldConfig.scalarText(c, .value)
         ifAny = try c.decodeIfPresent(String.self, forKey: .if_any)
         resultColumn = try c.decodeIfPresent(String.self, forKey: .result_column)
         dateColumn = try c.decodeIfPresent(String.self, forKey: .date)
