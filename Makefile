@@ -17,11 +17,11 @@ CONSUMER_PACKAGES := duckdb pandas polars zstandard frictionless
 
 PIPELINE ?= football
 
-.PHONY: help deps build run smoke daily backfill fetch tables dq publish runs test test-venv bench bench-dq bench-backfill clean
+.PHONY: help deps build run run-events smoke daily backfill fetch tables dq publish runs test test-venv bench bench-dq bench-backfill clean
 
 help:
 	@sed -n '2,4p' Makefile | sed 's/^# \{0,1\}//'
-	@echo "Other targets: build, smoke, daily, backfill FROM= TO=, fetch, tables, dq, publish, runs, bench, bench-dq, bench-backfill, clean"
+	@echo "Other targets: build, run-events, smoke, daily, backfill FROM= TO=, fetch, tables, dq, publish, runs, bench, bench-dq, bench-backfill, clean"
 	@echo "  (PIPELINE=football|racing; DATA_DIR, ENV and the rest: docs/setup.md)"
 
 # Installs what the build needs and says so; does nothing when everything is there.
@@ -39,6 +39,10 @@ build: deps
 
 run: build
 	scripts/run_pipeline.sh --pipeline football $(if $(NOW),--now $(NOW))
+
+# The events pipeline against the local fixture API (started and stopped by the script).
+run-events: build
+	scripts/run_events_demo.sh $(if $(NOW),--now $(NOW))
 
 # Python consumers (DuckDB, pandas, polars) for the tests that read published snapshots.
 test-venv:

@@ -235,9 +235,11 @@ if ! is_done fetch; then
   fi
 fi
 
+# The tables are built from everything the sources hold (each source's own window), not only from the
+# window just fetched: a daily run publishes the whole season so far, not three days of it.
 if ! is_done discover; then
   log "discover"
-  run_step discover "bin/discover --pipeline '$pipeline' --now '$now' $win > '$run_dir/units.ndjson'"
+  run_step discover "bin/discover --pipeline '$pipeline' --now '$now' > '$run_dir/units.ndjson'"
   log "  $(wc -l < "$run_dir/units.ndjson") units"
 fi
 

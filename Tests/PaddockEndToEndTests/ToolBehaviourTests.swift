@@ -36,7 +36,7 @@ struct ToolBehaviourTests {
         let r = try ToolRunner.run("\(tool) --pipeline nope", scratch: scratch)
         #expect(r.status == 64)
         #expect(r.stderr.contains("\(tool): error: no pipeline 'nope'"))
-        #expect(r.stderr.contains("pipelines: football"))
+        #expect(r.stderr.contains("pipelines: events, football, racing"), "\(r.stderr)")
     }
 
     /// A reader that goes away early (`| head -1`) ends the writer quietly, with exit 0 and no message.
