@@ -85,7 +85,7 @@ struct EventsPipelineTests {
         ls "$DATA_DIR/raw/events/lineups" | wc -l
         """)
         #expect(r.stdout == """
-        extract: error: http://HOST/event/12000002/lineups: the response breaks its contract: it has no /home/players
+        extract: error: http://HOST/event/12000002/lineups: the response for lineups/12000002 breaks its contract: it has no /home/players
         extract: hint: see docs/api_contract.md
         extract: 22 units: 21 stored, 0 unchanged, 1 failed; 0 records; 22 HTTP requests
         extract: error: 1 of 22 units failed

@@ -66,7 +66,7 @@ struct HTTPSourceTests {
         failed: matches/2024-08-24 (retryable)
         20
         extract: error: http://HOST/matches/2024-08-22: HTTP 503 (Retry-After 1 s) (gave up after 6 tries)
-        extract: error: http://HOST/matches/2024-08-23: the response breaks its contract: it has no /matches
+        extract: error: http://HOST/matches/2024-08-23: the response for matches/2024-08-23 breaks its contract: it has no /matches
         extract: error: http://HOST/matches/2024-08-24: the response was cut short or malformed (gave up after 6 tries)
         extract: error: 3 of 16 units failed
         extract: hint: see the errors above; units that broke their contract need a look

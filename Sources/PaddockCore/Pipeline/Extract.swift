@@ -161,7 +161,7 @@ public final class Extractor {
     }
 
     /// Checks a body before it is stored: complete and parseable for its format, contract pointers present.
-    func validate(_ body: [UInt8], format: String, contract: [String]) -> (reason: String, retry: Bool)? {
+    func validate(_ body: [UInt8], format: String, contract: [String], unit: String = "") -> (reason: String, retry: Bool)? {
         switch format {
         case "json":
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(body.count, 1), alignment: 8)
@@ -174,7 +174,7 @@ public final class Extractor {
                 return ("invalid JSON in the response (\(error.paddockError(file: "body", line: nil).message))", true)
             }
             for pointer in contract where !JSONRecords.exists(doc.root, pointer) {
-                return ("the response breaks its contract: it has no \(pointer)", false)
+                return ("the response\(unit.isEmpty ? "" : " for \(unit)") breaks its contract: it has no \(pointer)", false)
             }
         case "ndjson":
             var ok = true
@@ -259,7 +259,7 @@ public final class Extractor {
                 shownURL += (shownURL.contains("?") ? "&" : "?") + "\(HTTPTemplate.percentEncode(q))=REDACTED"
             }
             let request = FetchRequest(url: url, headers: headers, timeout: http.timeout, maxBytes: http.maxBytes)
-            let outcome = fetcher.fetch(request, where: location) { body in self.validate(body, format: format, contract: http.contract) }
+            let outcome = fetcher.fetch(request, where: location) { body in self.validate(body, format: format, contract: http.contract, unit: unit.id) }
             switch outcome {
             case .notModified:
                 if let previous {
