@@ -71,14 +71,10 @@ struct EventsPipelineTests {
 
     @Test("a response without a required key: a contract failure naming the key and the unit, nothing stored for it, the others go on, exit 2")
     func contract() throws {
-        let r = try ToolRunner.runInScratch("""
+        let r = try ToolRunner.runInScratch(ToolRunner.fixtureAPI + """
         export PADDOCK_PROGRESS=0
         echo '{"/event/12000002/lineups": ["nokey", "nokey"]}' > "$TMP/script.json"
-        python3 scripts/fixture_api.py --port-file "$TMP/port" --now 2024-08-18T23:00:00Z --script "$TMP/script.json" > /dev/null 2>&1 &
-        api=$!
-        trap 'kill -9 $api 2>/dev/null' EXIT
-        for _ in $(seq 1 200); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-        export EVENTS_API_URL="http://127.0.0.1:$(cat "$TMP/port")"
+        start_api --now 2024-08-18T23:00:00Z --script "$TMP/script.json"
         extract --pipeline events --now 2024-08-18T23:00:00Z --discover --records none 2>&1 | sed 's/127.0.0.1:[0-9]*/HOST/'
         echo "exit ${PIPESTATUS[0]}"
         test ! -e "$DATA_DIR/raw/events/lineups/12000002" && echo "nothing stored for lineups/12000002"
@@ -99,13 +95,9 @@ struct EventsPipelineTests {
 
     @Test("a daily run after the API moved a day on: events of the last 3 days asked again, lineups and incidents only for events new or changed")
     func incrementalDaily() throws {
-        let r = try ToolRunner.runInScratch("""
+        let r = try ToolRunner.runInScratch(ToolRunner.fixtureAPI + """
         export PADDOCK_PROGRESS=0
-        python3 scripts/fixture_api.py --port-file "$TMP/port" --now 2024-08-25T16:00:00Z --log "$TMP/api.log" > /dev/null 2>&1 &
-        api=$!
-        trap 'kill -9 $api 2>/dev/null' EXIT
-        for _ in $(seq 1 200); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-        export EVENTS_API_URL="http://127.0.0.1:$(cat "$TMP/port")"
+        start_api --now 2024-08-25T16:00:00Z
         scripts/run_pipeline.sh --pipeline events --now 2024-08-25T16:00:00Z 2> /dev/null; echo "first: exit $?"
         curl -s -X POST "$EVENTS_API_URL/_control/advance?days=1" > /dev/null
         lines=$(wc -l < "$TMP/api.log")

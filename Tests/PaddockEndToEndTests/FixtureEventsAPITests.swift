@@ -7,12 +7,9 @@ import Testing
 struct FixtureEventsAPITests {
     @Test("events, lineups and incidents in the API's shape, by the server's clock; corrections and a planted mismatch")
     func eventsAPI() throws {
-        let r = try ToolRunner.runInScratch("""
-        python3 scripts/fixture_api.py --port-file "$TMP/port" --now 2024-08-17T16:00:00Z --plant-goal-mismatch 12000007 > /dev/null 2> "$TMP/api.err" &
-        api_pid=$!
-        trap 'kill -9 $api_pid 2>/dev/null' EXIT
-        for _ in $(seq 1 200); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-        python3 "$FIXTURES/http/check_events_api.py" "http://127.0.0.1:$(cat "$TMP/port")" data/samples/events/season.json.gz 12000007
+        let r = try ToolRunner.runInScratch(ToolRunner.fixtureAPI + """
+        start_api --now 2024-08-17T16:00:00Z --plant-goal-mismatch 12000007
+        python3 "$FIXTURES/http/check_events_api.py" "$API_URL" data/samples/events/season.json.gz 12000007
         # The season file is what the generator makes from its seed.
         python3 scripts/gen_events.py --out "$TMP/season.json.gz" > /dev/null && cmp "$TMP/season.json.gz" data/samples/events/season.json.gz && echo "season reproducible"
         """)

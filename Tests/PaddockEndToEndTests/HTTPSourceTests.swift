@@ -7,18 +7,9 @@ import Testing
 @Suite(.serialized)
 struct HTTPSourceTests {
     /// Starts the fixture API with the given options; `$API_URL` points at it; it stops with the script.
-    static let startAPI = """
+    static let startAPI = ToolRunner.fixtureAPI + """
     export PADDOCK_CONFIG_DIR=Tests/fixtures/config PADDOCK_PROGRESS=0
     now=2025-06-01T00:00:00Z
-    start_api() {
-      rm -f "$TMP/port"
-      python3 scripts/fixture_api.py --port-file "$TMP/port" --log "$TMP/api.log" "$@" > /dev/null 2> "$TMP/api.err" &
-      api_pid=$!
-      for _ in $(seq 1 200); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-      export API_URL="http://127.0.0.1:$(cat "$TMP/port")"
-    }
-    stop_api() { kill -9 "$api_pid" 2>/dev/null; wait "$api_pid" 2>/dev/null || true; }
-    trap stop_api EXIT
     check() { python3 "$FIXTURES/http/check_raw.py" "$DATA_DIR" "$1" "$TMP/units.ndjson" "$TMP/api.log"; }
 
     """

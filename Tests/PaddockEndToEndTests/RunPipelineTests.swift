@@ -87,18 +87,9 @@ struct RunPipelineTests {
 
     @Test("the HTTP server goes away in the middle of extract: the run fails at fetch, and --resume (server back) publishes the same bytes as a clean run, without asking finished units again")
     func resumeAfterUpstreamDied() throws {
-        let r = try ToolRunner.runInScratch("""
+        let r = try ToolRunner.runInScratch(ToolRunner.fixtureAPI + """
         now=2025-06-01T00:00:00Z
         export PADDOCK_CONFIG_DIR=Tests/fixtures/config PADDOCK_PROGRESS=0
-        start_api() {
-          rm -f "$TMP/port"
-          python3 scripts/fixture_api.py --port-file "$TMP/port" --log "$TMP/api.log" --port "${port:-0}" "$@" > /dev/null 2>&1 &
-          api_pid=$!
-          for _ in $(seq 1 200); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-          port=$(cat "$TMP/port")
-          export API_URL="http://127.0.0.1:$port"
-        }
-        trap 'kill -9 $api_pid 2>/dev/null' EXIT
         start_api --die-after 20
         scripts/run_pipeline.sh --pipeline api_matches --now $now 2> "$TMP/err1"
         echo "run: exit $?"
@@ -201,15 +192,11 @@ struct RunPipelineTests {
 
     @Test("--allow-partial: a day that keeps failing does not stop the run; the rest is published and the run is recorded as partial")
     func allowPartial() throws {
-        let r = try ToolRunner.runInScratch("""
+        let r = try ToolRunner.runInScratch(ToolRunner.fixtureAPI + """
         now=2025-06-01T00:00:00Z
         export PADDOCK_CONFIG_DIR=Tests/fixtures/config PADDOCK_PROGRESS=0
         echo '{"/matches/2024-08-17": ["500", "500", "500", "500"]}' > "$TMP/script.json"
-        python3 scripts/fixture_api.py --port-file "$TMP/port" --log "$TMP/api.log" --script "$TMP/script.json" > /dev/null 2>&1 &
-        api_pid=$!
-        trap 'kill -9 $api_pid 2>/dev/null' EXIT
-        for _ in $(seq 1 200); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-        export API_URL="http://127.0.0.1:$(cat "$TMP/port")"
+        start_api --script "$TMP/script.json"
         scripts/run_pipeline.sh --pipeline api_matches --now $now 2> "$TMP/err0"
         echo "without: exit $?"
         scripts/run_pipeline.sh --pipeline api_matches --now $now --run-id partial --allow-partial 2> "$TMP/err1"

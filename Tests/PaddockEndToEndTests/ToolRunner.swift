@@ -19,6 +19,23 @@ struct ToolRunner {
         ProcessInfo.processInfo.environment["PADDOCK_BIN"] ?? repoRoot + "/.build/release"
     }()
 
+    /// Bash functions for the tests that need scripts/fixture_api.py: `start_api [options...]` starts it on
+    /// 127.0.0.1 (again on the same port after a stop), logging to `$TMP/api.log`, and exports `API_URL`
+    /// and `EVENTS_API_URL`; `stop_api` kills it, and so does the end of the script.
+    static let fixtureAPI = """
+    start_api() {
+      rm -f "$TMP/port"
+      python3 scripts/fixture_api.py --port-file "$TMP/port" --log "$TMP/api.log" --port "${API_PORT:-0}" "$@" > /dev/null 2> "$TMP/api.err" &
+      api_pid=$!
+      for _ in $(seq 1 200); do [ -s "$TMP/port" ] && break; sleep 0.05; done
+      API_PORT=$(cat "$TMP/port")
+      export API_URL="http://127.0.0.1:$API_PORT" EVENTS_API_URL="http://127.0.0.1:$API_PORT"
+    }
+    stop_api() { kill -9 "$api_pid" 2>/dev/null; wait "$api_pid" 2>/dev/null || true; }
+    trap stop_api EXIT
+
+    """
+
     /// A fresh scratch folder for one test.
     static func makeScratch() throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paddock-e2e-\(UUID().uuidString)").path

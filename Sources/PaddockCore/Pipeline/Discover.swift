@@ -68,48 +68,36 @@ public struct WorkUnit: Sendable, Equatable {
             w.appendStatic(",\"mtime\":"); w.appendString(String(mtime))
             w.appendStatic(",\"sha256\":"); JSONWriter.appendString(sha256, to: &w)
             w.appendByte(UInt8(ascii: "}"))
-            if !params.isEmpty {
-                w.appendStatic(",\"params\":{")
-                for (i, p) in params.enumerated() {
-                    if i > 0 { w.appendByte(UInt8(ascii: ",")) }
-                    JSONWriter.appendString(p.name, to: &w)
-                    w.appendByte(UInt8(ascii: ":"))
-                    JSONWriter.appendString(p.value, to: &w)
-                }
-                w.appendByte(UInt8(ascii: "}"))
-            }
+            if !params.isEmpty { appendObject(",\"params\":", params.map { ($0.name, $0.value) }, to: &w) }
             if let date { w.appendStatic(",\"date\":"); JSONWriter.appendString(date, to: &w) }
             w.appendStatic("}\n")
         case .http:
             w.appendStatic(",\"kind\":\"http\",\"url\":"); JSONWriter.appendString(url, to: &w)
             w.appendStatic(",\"format\":"); JSONWriter.appendString(format, to: &w)
-            w.appendStatic(",\"params\":{")
-            for (i, p) in params.enumerated() {
-                if i > 0 { w.appendByte(UInt8(ascii: ",")) }
-                JSONWriter.appendString(p.name, to: &w)
-                w.appendByte(UInt8(ascii: ":"))
-                JSONWriter.appendString(p.value, to: &w)
-            }
-            w.appendByte(UInt8(ascii: "}"))
+            appendObject(",\"params\":", params.map { ($0.name, $0.value) }, to: &w)
             if let date { w.appendStatic(",\"date\":"); JSONWriter.appendString(date, to: &w) }
             if let parentFingerprint { w.appendStatic(",\"parent_fingerprint\":"); JSONWriter.appendString(parentFingerprint, to: &w) }
             var fp: [(String, String)] = []
             if let etag { fp.append(("etag", etag)) }
             if let lastModified { fp.append(("last_modified", lastModified)) }
             if !sha256.isEmpty { fp.append(("sha256", sha256)) }
-            if !fp.isEmpty {
-                w.appendStatic(",\"fingerprint\":{")
-                for (i, (k, v)) in fp.enumerated() {
-                    if i > 0 { w.appendByte(UInt8(ascii: ",")) }
-                    JSONWriter.appendString(k, to: &w)
-                    w.appendByte(UInt8(ascii: ":"))
-                    JSONWriter.appendString(v, to: &w)
-                }
-                w.appendByte(UInt8(ascii: "}"))
-            }
+            if !fp.isEmpty { appendObject(",\"fingerprint\":", fp, to: &w) }
             w.appendStatic("}\n")
         }
         return String(decoding: w, as: UTF8.self)
+    }
+
+    /// `prefix` then `{"k":"v",...}` with string values, in the order given.
+    private func appendObject(_ prefix: StaticString, _ pairs: [(String, String)], to w: inout [UInt8]) {
+        w.appendStatic(prefix)
+        w.appendByte(UInt8(ascii: "{"))
+        for (i, (k, v)) in pairs.enumerated() {
+            if i > 0 { w.appendByte(UInt8(ascii: ",")) }
+            JSONWriter.appendString(k, to: &w)
+            w.appendByte(UInt8(ascii: ":"))
+            JSONWriter.appendString(v, to: &w)
+        }
+        w.appendByte(UInt8(ascii: "}"))
     }
 
     /// Reads a unit back from a `discover` line.
