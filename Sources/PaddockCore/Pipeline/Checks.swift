@@ -312,8 +312,7 @@ public struct CheckRunner {
         let timeSlots = states.map { $0.config.timeColumn.map(row.slot) }
         let onlySlots = states.map { $0.config.onlyColumn.map(row.slot) }
         let onlyBytes = states.map { Array(($0.config.onlyEquals ?? "").utf8) }
-        let nowText = Array(now.iso8601.utf8)
-        let compareConstants: [[UInt8]?] = states.map { s in s.config.compareValue.map { $0 == "now" ? nowText : Array($0.utf8) } }
+        let compareConstants: [String?] = states.map { s in s.config.compareValue.map { $0 == "now" ? now.iso8601 : $0 } }
         let allowed = states.map { ($0.config.values ?? []).map { Array($0.utf8) } }
         let schemaSlots = states.map { $0.type == .schema ? $0.table.fields.map { row.slot($0.name) } : [] }
         let collectorSlots = collectors.map { $0.columns.map(row.slot) }
@@ -388,7 +387,7 @@ public struct CheckRunner {
                 case .compare:
                     if let constant = compareConstants[k] {
                         if !row.isNull(slots[0]) {
-                            bad = !Self.compare(row.text(slots[0]), String(decoding: constant, as: UTF8.self), s.config.op ?? "!=")
+                            bad = !Self.compare(row.text(slots[0]), constant, s.config.op ?? "!=")
                         }
                     } else if !row.isNull(slots[0]) && !row.isNull(slots[1]) {
                         bad = !Self.compare(row.text(slots[0]), row.text(slots[1]), s.config.op ?? "!=")
@@ -536,23 +535,18 @@ public struct CheckRunner {
 
     /// `a op b`, numerically when both are numbers, else as text.
     static func compare(_ a: String, _ b: String, _ op: String) -> Bool {
-        if let x = Double(a), let y = Double(b) {
-            switch op {
-            case "=": return x == y
-            case "<": return x < y
-            case "<=": return x <= y
-            case ">": return x > y
-            case ">=": return x >= y
-            default: return x != y
-            }
-        }
+        if let x = Double(a), let y = Double(b) { return holds(x, y, op) }
+        return holds(a, b, op)
+    }
+
+    static func holds<T: Comparable>(_ x: T, _ y: T, _ op: String) -> Bool {
         switch op {
-        case "=": return a == b
-        case "<": return a < b
-        case "<=": return a <= b
-        case ">": return a > b
-        case ">=": return a >= b
-        default: return a != b
+        case "=": return x == y
+        case "<": return x < y
+        case "<=": return x <= y
+        case ">": return x > y
+        case ">=": return x >= y
+        default: return x != y
         }
     }
 

@@ -429,10 +429,7 @@ public enum Discovery {
             bytes.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
             let doc: JSONDocument
             do { doc = try parser.parse(UnsafeRawBufferPointer(rebasing: buffer[0..<bytes.count])) } catch { throw error.paddockError(file: path, line: nil) }
-            let patterns = source.records.isEmpty ? [""] : source.records
-            let chosen = patterns.first { JSONRecords.exists(doc.root, $0) } ?? patterns[0]
-            let parts = chosen.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-            try JSONRecords.expand(doc.root, parts[...], pointer: "") { (node, _) throws(PaddockError) in
+            try JSONRecords.forEachRecord(doc.root, of: source) { (node, _) throws(PaddockError) in
                 for (p, accepted) in conditions {
                     guard let v = node.pointer(p)?.string, accepted.contains(v) else { return }
                 }

@@ -341,12 +341,7 @@ public final class Extractor {
         var n = 0
         body.withUnsafeBytes { raw in
             guard let doc = try? parser.parse(raw) else { return }
-            let patterns = source.records.isEmpty ? [""] : source.records
-            let chosen = source.recordsMode == "all" ? patterns : [patterns.first { JSONRecords.exists(doc.root, $0) } ?? patterns[0]]
-            for pattern in chosen {
-                let parts = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-                try? JSONRecords.expand(doc.root, parts[...], pointer: "") { (_, _) throws(PaddockError) in n += 1 }
-            }
+            try? JSONRecords.forEachRecord(doc.root, of: source) { (_, _) throws(PaddockError) in n += 1 }
         }
         return n
     }
@@ -493,13 +488,7 @@ public final class Extractor {
             do {
                 let root = doc.root
                 let carry = (source.carry ?? [:]).sorted(by: { $0.key < $1.key })
-                // The first records pointer that exists in this document wins (schema versions differ),
-                // or, with recordsMode: all, every pointer in turn (home and away players, say).
-                let patterns = source.records.isEmpty ? [""] : source.records
-                let chosen = source.recordsMode == "all" ? patterns : [patterns.first { JSONRecords.exists(root, $0) } ?? patterns[0]]
-                for pattern in chosen {
-                let parts = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-                try JSONRecords.expand(root, parts[...], pointer: "") { (node, pointer) throws(PaddockError) in
+                try JSONRecords.forEachRecord(root, of: source) { (node, pointer) throws(PaddockError) in
                     w.appendByte(UInt8(ascii: "{"))
                     if node.kind == .object {
                         Self.appendMembers(of: node, to: &w)
@@ -529,7 +518,6 @@ public final class Extractor {
                     w.appendStatic("}\n")
                     count += 1
                     try out.recordEnded()
-                }
                 }
             }
         case "csv":
@@ -595,6 +583,19 @@ public enum JSONRecords {
         segments = segments.dropLast(up)
         let base = segments.isEmpty ? "" : "/" + segments.joined(separator: "/")
         return root.pointer(base + ref.dropFirst(digits.count))
+    }
+
+    /// Calls `body` for every record of a document as `source` declares them: the first `records`
+    /// pointer that exists in it (`recordsMode: first`, since schema versions nest records differently),
+    /// or every pointer in turn (`all`: home and away players, say).
+    public static func forEachRecord(_ root: JSONNode, of source: SourceConfig,
+                                     _ body: (JSONNode, String) throws(PaddockError) -> Void) throws(PaddockError) {
+        let patterns = source.records.isEmpty ? [""] : source.records
+        let chosen = source.recordsMode == "all" ? patterns : [patterns.first { exists(root, $0) } ?? patterns[0]]
+        for pattern in chosen {
+            let parts = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+            try expand(root, parts[...], pointer: "", body)
+        }
     }
 
     /// A relative JSON pointer ending in `#` (`2#`): the member name (or array index) `N` levels up from
