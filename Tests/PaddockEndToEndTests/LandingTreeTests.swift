@@ -9,9 +9,8 @@ struct LandingTreeTests {
         let r = try ToolRunner.runInScratch("""
         set -euo pipefail
         now=2025-06-01T00:00:00Z
-        mkdir -p "$TMP/config/pipelines"
-        sed "s|root: data/landing/racing|root: $TMP/landing|" config/pipelines/racing.yaml > "$TMP/config/pipelines/racing.yaml"
-        export PADDOCK_CONFIG_DIR="$TMP/config" PADDOCK_PROGRESS=0
+        source "$FIXTURES/racing/config.sh"
+        export PADDOCK_PROGRESS=0
         python3 scripts/gen_racing.py tree --root "$TMP/landing" --months 24 --start 2023-06 --seed 5 --runners-per-month 300 > /dev/null
         discover --pipeline racing --now $now > "$TMP/units1"
         n=$(wc -l < "$TMP/units1")

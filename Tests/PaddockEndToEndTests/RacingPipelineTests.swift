@@ -97,9 +97,7 @@ struct RacingPipelineTests {
         let r = try ToolRunner.runInScratch("""
         set -euo pipefail
         now=2025-06-01T00:00:00Z
-        mkdir -p "$TMP/config/pipelines"
-        sed "s|root: data/landing/racing|root: $TMP/landing|" config/pipelines/racing.yaml > "$TMP/config/pipelines/racing.yaml"
-        export PADDOCK_CONFIG_DIR="$TMP/config"
+        source "$FIXTURES/racing/config.sh"
         python3 scripts/gen_racing.py tree --root "$TMP/landing" --months 1 --start 2024-03 --seed 4 --runners-per-month 800 > /dev/null
         scripts/run_pipeline.sh --pipeline racing --now $now 2> /dev/null
         python3 -c 'import json,sys; print([c["message"] for c in json.load(open(sys.argv[1]))["checks"] if c["name"] == "runners_drift"][0])' "$DATA_DIR/derived/racing/dq_report.json" | grep -o "no published snapshot to compare with"

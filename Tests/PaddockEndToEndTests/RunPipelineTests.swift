@@ -131,10 +131,8 @@ struct RunPipelineTests {
     func backfillKillResume() throws {
         let r = try ToolRunner.runInScratch("""
         now=2025-06-01T00:00:00Z
-        mkdir -p "$TMP/config/pipelines"
-        cp -r config/maps "$TMP/config/"
-        sed "s|root: data/landing/racing|root: $TMP/landing|" config/pipelines/racing.yaml > "$TMP/config/pipelines/racing.yaml"
-        export PADDOCK_CONFIG_DIR="$TMP/config" PADDOCK_PROGRESS_INTERVAL=0
+        source "$FIXTURES/racing/config.sh"
+        export PADDOCK_PROGRESS_INTERVAL=0
         python3 scripts/gen_racing.py tree --root "$TMP/landing" --months 24 --start 2023-06 --seed 9 --runners-per-month 400 > /dev/null
         backfill="scripts/run_pipeline.sh --pipeline racing --mode backfill --from 2023-06-01 --to 2025-05-31 --window-days 31 --now $now"
         setsid $backfill 2> "$TMP/err1" &
