@@ -46,6 +46,8 @@ struct CheckTests {
           - {name: id, type: integer, constraints: {required: true, minimum: 1}}
           - {name: code, constraints: {enum: [a, b]}}
           - {name: when, type: date}
+          - {name: meta, type: object}
+          - {name: tags, type: array}
     """
 
     // r1: 3 runners, ran 3, a winner. r2: ran 3 but 2 runners, no winner though resulted. r3: in the past,
@@ -77,10 +79,10 @@ struct CheckTests {
 
         """,
         "odd": """
-        {"id":1,"code":"a","when":"2025-01-01"}
-        {"id":"2","code":"c","when":"2025-02-30","extra":1}
-        {"code":"a","when":"2025-01-01"}
-        {"id":0,"code":null,"when":null}
+        {"id":1,"code":"a","when":"2025-01-01","meta":{"a":[1]},"tags":[]}
+        {"id":"2","code":"c","when":"2025-02-30","meta":"{}","tags":{},"extra":1}
+        {"code":"a","when":"2025-01-01","meta":null,"tags":null}
+        {"id":0,"code":null,"when":null,"meta":{},"tags":[{}]}
 
         """,
         "horses": """
@@ -243,7 +245,7 @@ struct CheckTests {
           - {name: race_days_except, table: races, type: gaps, column: date, except_days: ["06-01"]}
         """).results
         #expect(Self.summary(r["odd_schema"]!) == """
-        fail 3: 2["2"]["id: not an integer", "code: not in enum", "when: not a date", "extra: not in the schema"] 3[""]["id: missing column"] 4["0"]["id: below 1"]
+        fail 3: 2["2"]["id: not an integer", "code: not in enum", "when: not a date", "meta: not an object", "tags: not an array", "extra: not in the schema"] 3[""]["id: missing column"] 4["0"]["id: below 1"]
         """)
         #expect(r["races_schema"]!.status == .pass)
         #expect(Self.summary(r["race_days"]!) == "fail 1: 0[\"2025-06-01\"][]")

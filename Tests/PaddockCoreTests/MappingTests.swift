@@ -250,4 +250,103 @@ struct MappingTests {
         """)
         #expect(paddockError { try TableMapper(table: badFilter) }?.message.contains("filter 1: invalid pattern") == true)
     }
+
+    @Test("rest: the members no field takes whole, as one JSON object; pointers keep their member; _names and except are left out; none is null")
+    func restField() throws {
+        let table = try Self.table("""
+          - name: incidents
+            source: feed
+            filter: [{from: kind, notIn: [skip]}]
+            fields:
+              - {name: type, from: incidentType}
+              - {name: player_id, type: integer, from: /player/id}
+              - {name: home_score, type: integer, from: homeScore}
+              - {name: label, template: "{minute}'"}
+              - {name: detail, type: object, rest: {except: [noise]}}
+        """)
+        let r = try Self.run(table, ndjson: """
+        {"incidentType":"goal","minute":12,"player":{"id":5,"name":"A \\"B\\""},"homeScore":1,"assist1":{"id":7},"_line":3,"noise":1,"kind":"x"}
+        {"incidentType":"period","minute":45,"text":"HT","tags":[1, 2],"sp ace":null}
+        {"incidentType":"card","minute":50,"_unit":"feed/a"}
+        {"incidentType":"card","kind":"skip"}
+
+        """)
+        #expect(r.out == """
+        {"type":"goal","player_id":5,"home_score":1,"label":"12'","detail":{"player":{"id":5,"name":"A \\"B\\""},"assist1":{"id":7}}}
+        {"type":"period","player_id":null,"home_score":null,"label":"45'","detail":{"text":"HT","tags":[1,2],"sp ace":null}}
+        {"type":"card","player_id":null,"home_score":null,"label":"50'","detail":null}
+
+        """)
+        #expect(r.stats.written == 3 && r.stats.filtered == 1)
+
+        // CSV: the columns no field reads, their non-empty cells as strings; to CSV, the object as JSON text.
+        let csvTable = try Self.table("""
+          - name: odds
+            source: feed
+            fields:
+              - {name: home, from: HomeTeam}
+              - {name: odds, type: object, rest: true}
+        """)
+        let csv = "HomeTeam,B365H,B365D,Referee\nArsenal,1.5,,\"Dean, M\"\nSpurs,,,\n"
+        #expect(try Self.run(csvTable, csv: csv).out == """
+        {"home":"Arsenal","odds":{"B365H":"1.5","Referee":"Dean, M"}}
+        {"home":"Spurs","odds":null}
+
+        """)
+        #expect(try Self.run(csvTable, csv: csv, format: .csv).out == "home,odds\nArsenal,\"{\"\"B365H\"\":\"\"1.5\"\",\"\"Referee\"\":\"\"Dean, M\"\"}\"\nSpurs,\n")
+    }
+
+    @Test("object and array types: a container or JSON text of that kind, written compact; anything else is quarantined")
+    func containerTypes() throws {
+        let table = try Self.table("""
+          - name: t
+            source: feed
+            fields:
+              - {name: id, type: integer}
+              - {name: meta, type: object}
+              - {name: tags, type: array}
+        """)
+        let r = try Self.run(table, ndjson: """
+        {"id":1,"meta":{"a": [1, {"b":null}]},"tags":[ "x" ]}
+        {"id":2,"meta":"{\\"a\\": 1}","tags":"[]"}
+        {"id":3,"meta":[1],"tags":[]}
+        {"id":4,"meta":{},"tags":"x"}
+        {"id":5,"meta":"{bad","tags":null}
+
+        """)
+        #expect(r.out == """
+        {"id":1,"meta":{"a":[1,{"b":null}]},"tags":["x"]}
+        {"id":2,"meta":{"a":1},"tags":[]}
+
+        """)
+        let reasons = r.quarantine.map { "\($0["rule"] ?? ""): \($0["reason"] ?? "")" }
+        #expect(reasons == ["type: field meta: '[1]' is not a JSON object", "type: field tags: 'x' is not a JSON array",
+                            "type: field meta: '{bad' is not a JSON object"], "\(reasons)")
+        // The Table Schema says object and array, as Frictionless reads them.
+        #expect(table.tableSchemaJSON().contains(#"{"name": "meta", "type": "object"}"#))
+    }
+
+    @Test("a rest field with from, or with a type other than object, is refused")
+    func restConfigErrors() throws {
+        do {
+            _ = try Self.table("""
+              - name: t
+                source: feed
+                fields: [{name: a, type: object, from: x, rest: true}]
+            """)
+            Issue.record("rest with from was accepted")
+        } catch {
+            #expect("\(error)".contains("rest: cannot go with from: or template:"), "\(error)")
+        }
+        do {
+            _ = try Self.table("""
+              - name: t
+                source: feed
+                fields: [{name: a, type: string, rest: true}]
+            """)
+            Issue.record("a string rest field was accepted")
+        } catch {
+            #expect("\(error)".contains("table t field a: a rest field must have type object, not string"), "\(error)")
+        }
+    }
 }

@@ -606,6 +606,8 @@ public struct CheckRunner {
             case .time: if !isString || Parsers.time(row.text(slot)) != row.text(slot) { problems.append("\(name): not a time (HH:MM:SS)") }
             case .datetime: if !isString || Timestamp(parsing: row.text(slot))?.iso8601 != row.text(slot) { problems.append("\(name): not a UTC datetime") }
             case .duration: if !isString || !Parsers.isDuration(row.text(slot)) { problems.append("\(name): not a duration") }
+            case .object: if kind != RowBinder.container || row.node(slot)?.kind != .object { problems.append("\(name): not an object") }
+            case .array: if kind != RowBinder.container || row.node(slot)?.kind != .array { problems.append("\(name): not an array") }
             }
             if let n = number {
                 if let m = c.minimum, n < m { problems.append("\(name): below \(Parsers.format(m))") }

@@ -148,6 +148,12 @@ public final class TableMapper {
     let splits: [(separator: [UInt8], index: Int)]
     /// The parsers that work on Strings.
     let textParsers: [ParserConfig]
+    /// `rest` fields: the names each one leaves out besides `readNames` (its `except:`).
+    let restExcepts: [[[UInt8]]]
+    /// The top-level names some field, template or filter reads by name.
+    let readNames: [[UInt8]]
+    /// Whether any field is a `rest` field (CSV rows then keep every cell, not only the ones read).
+    let hasRest: Bool
 
     /// The fields' plans, default and per source, where the hot loop reads them without copying.
     let plans: UnsafeMutableBufferPointer<FieldPlan>
@@ -166,6 +172,10 @@ public final class TableMapper {
     private var keys: KeySlots
     // CSV: the slot of each column, for the current header.
     private var columnSlots: [Int] = []
+    // CSV, for `rest` fields only: the header's names and the bound row's cells.
+    private var columnNames: [[UInt8]] = []
+    private var cells: [UnsafeRawBufferPointer] = []
+    private var jsonParser = JSONParser()
 
     struct RawSlot: @unchecked Sendable {
         /// 0 not present, 1 text (bytes as they are), 2 a JSON string with escapes, 3 a JSON object or
@@ -220,6 +230,8 @@ public final class TableMapper {
         let unmappedIsError: Bool
         let parser: ParserPlan?
         let parserConfig: ParserConfig?
+        /// For a `rest` field, an index into `TableMapper.restExcepts`; -1 otherwise.
+        let rest: Int
         let required: Bool
         let minimum: Double?
         let maximum: Double?
@@ -268,9 +280,10 @@ public final class TableMapper {
         var patterns: [Regex<AnyRegexOutput>] = []
         var splits: [(separator: [UInt8], index: Int)] = []
         var textParsers: [ParserConfig] = []
+        var restExcepts: [[[UInt8]]] = []
         for (source, configs) in configsBySource {
             let label = source.map { "\(table.name) (source \($0))" } ?? table.name
-            compiled[source] = try Self.compile(configs, table: label, maps: maps, index: index, regexes: &regexes, patterns: &patterns, splits: &splits, textParsers: &textParsers, slot: slot)
+            compiled[source] = try Self.compile(configs, table: label, maps: maps, index: index, regexes: &regexes, patterns: &patterns, splits: &splits, textParsers: &textParsers, restExcepts: &restExcepts, slot: slot)
         }
         var filters: [FilterPlan] = []
         for (k, rule) in table.filter.enumerated() {
@@ -291,6 +304,13 @@ public final class TableMapper {
         self.patterns = patterns
         self.splits = splits
         self.textParsers = textParsers
+        self.restExcepts = restExcepts
+        hasRest = !restExcepts.isEmpty
+        var read: [[UInt8]] = []
+        // A member a field takes whole (by name) is not in the rest; one that fields only look into (by a
+        // pointer, taking a part) stays, so nothing of it is lost.
+        for p in paths where !p.hasPrefix("/") && !p.hasPrefix("_") { read.append(Array(p.utf8)) }
+        readNames = read
         func store(_ p: [FieldPlan]) -> UnsafeMutableBufferPointer<FieldPlan> {
             let b = UnsafeMutableBufferPointer<FieldPlan>.allocate(capacity: p.count)
             _ = b.initialize(from: p)
@@ -336,7 +356,7 @@ public final class TableMapper {
     static func compile(_ configs: [FieldConfig], table: String, maps: [String: [String: String]], index: [String: Int],
                         regexes: inout [CompiledTransform], patterns: inout [Regex<AnyRegexOutput>],
                         splits: inout [(separator: [UInt8], index: Int)], textParsers: inout [ParserConfig],
-                        slot: (String) -> Int) throws(PaddockError) -> [FieldPlan] {
+                        restExcepts: inout [[[UInt8]]], slot: (String) -> Int) throws(PaddockError) -> [FieldPlan] {
         var plans: [FieldPlan] = []
         for f in configs {
             guard let type = FieldType(rawValue: f.type) else {
@@ -417,13 +437,21 @@ public final class TableMapper {
                     }
                 }
             }
+            var rest = -1
+            if let r = f.rest {
+                guard type == .object else {
+                    throw PaddockError(.config, "table \(table) field \(f.name): a rest field must have type object, not \(f.type)")
+                }
+                restExcepts.append(r.except.map { Array($0.utf8) })
+                rest = restExcepts.count - 1
+            }
             let c = f.constraints
             plans.append(FieldPlan(
                 name: f.name, type: type, sources: f.from.map(slot),
-                fromDescription: f.from.isEmpty ? "its template" : f.from.joined(separator: " / "),
+                fromDescription: f.rest != nil ? "the rest of the record" : f.from.isEmpty ? "its template" : f.from.joined(separator: " / "),
                 template: template, transforms: transforms, nullValues: f.nullValues.map { Array($0.utf8) },
                 mapName: f.map, map: f.map.flatMap { maps[$0] }, unmappedIsError: f.unmapped == "error",
-                parser: parser, parserConfig: f.parser,
+                parser: parser, parserConfig: f.parser, rest: rest,
                 required: c.required, minimum: c.minimum, maximum: c.maximum,
                 defaultValue: f.defaultValue.map { Array($0.utf8) },
                 enumValues: c.enum.map { $0.map { Array($0.utf8) } }, enumText: (c.enum ?? []).joined(separator: ", "),
@@ -463,6 +491,7 @@ public final class TableMapper {
     private func clearSlots() {
         arena.reset()
         doc = nil
+        if hasRest { cells.removeAll(keepingCapacity: true) }
         for i in 0..<slots.count { slots[i] = .absent }
     }
 
@@ -514,6 +543,7 @@ public final class TableMapper {
 
     /// Sets the CSV header: which slot each column feeds.
     public func bindHeader(_ header: [String]) {
+        if hasRest { columnNames = header.map { Array($0.utf8) } }
         var seen = Set<Int>()
         columnSlots = header.map { name in
             guard let s = slotByName[name], seen.insert(s).inserted else { return -1 }
@@ -529,6 +559,7 @@ public final class TableMapper {
             let s = columnSlots[i]
             if s >= 0 { slots[s] = RawSlot(kind: 1, bytes: row.bytes(i), node: 0) }
         }
+        if hasRest { for i in 0..<n { cells.append(row.bytes(i)) } }
     }
 
     /// Binds a CSV row of a `RecordBatch` (after `bindHeader`).
@@ -539,6 +570,7 @@ public final class TableMapper {
             let s = columnSlots[i]
             if s >= 0 { slots[s] = RawSlot(kind: 1, bytes: UnsafeRawBufferPointer(start: base + Int(fields[i].offset), count: Int(fields[i].length)), node: 0) }
         }
+        if hasRest { for i in 0..<n { cells.append(UnsafeRawBufferPointer(start: base + Int(fields[i].offset), count: Int(fields[i].length))) } }
     }
 
     /// The text of a slot: nil when absent or null; strings decoded; numbers as written; objects and
@@ -610,6 +642,7 @@ public final class TableMapper {
             for k in 0..<m {
                 if let t = text(f.pointee.sources[k]) { raw = t; break }
             }
+            if f.pointee.rest >= 0 { raw = restValue(f.pointee.rest) }
             valueStorage[i] = try value(raw, f)
         }
         for i in 0..<n where base[i].template != nil {
@@ -630,6 +663,69 @@ public final class TableMapper {
         }
     }
 
+
+    /// The members of the bound record that no field reads, less `except` and `_` names, as a compact JSON
+    /// object; nil when there are none. For a CSV row, the unread columns' non-empty cells, as strings.
+    private func restValue(_ r: Int) -> UnsafeRawBufferPointer? {
+        let except = restExcepts[r]
+        func leftOut(_ name: UnsafeRawBufferPointer) -> Bool {
+            if name.first == UInt8(ascii: "_") { return true }
+            for n in readNames where Self.equal(name, n) { return true }
+            for n in except where Self.equal(name, n) { return true }
+            return false
+        }
+        arena.begin()
+        var a = arena
+        a.appendByte(UInt8(ascii: "{"))
+        var members = 0
+        if let doc {
+            doc.root.forEachMember { k, v in
+                let skip: Bool
+                if k.hasEscapes {
+                    var name: [UInt8] = []
+                    JSONNode.unescape(k.rawBytes, into: &name)
+                    skip = name.withUnsafeBytes { leftOut($0) }
+                } else {
+                    skip = leftOut(k.rawBytes)
+                }
+                if skip { return }
+                if members > 0 { a.appendByte(UInt8(ascii: ",")) }
+                members += 1
+                JSONWriter.appendCompact(k, to: &a)
+                a.appendByte(UInt8(ascii: ":"))
+                JSONWriter.appendCompact(v, to: &a)
+            }
+        } else {
+            for i in 0..<min(cells.count, columnNames.count) where cells[i].count > 0 {
+                if columnNames[i].withUnsafeBytes({ leftOut($0) }) { continue }
+                if members > 0 { a.appendByte(UInt8(ascii: ",")) }
+                members += 1
+                a.appendByte(0x22)
+                columnNames[i].withUnsafeBytes { JSONWriter.appendEscaped($0, to: &a) }
+                a.appendStatic("\":\"")
+                JSONWriter.appendEscaped(cells[i], to: &a)
+                a.appendByte(0x22)
+            }
+        }
+        a.appendByte(UInt8(ascii: "}"))
+        let value = arena.end()
+        return members > 0 ? value : nil
+    }
+
+    /// A JSON object or array: the text must be one (a container from the record, or JSON text in a string
+    /// or a CSV cell); it is written as compact JSON.
+    private func container(_ text: UnsafeRawBufferPointer, _ f: UnsafePointer<FieldPlan>) throws(MappingFailure) -> MappedValue {
+        let want: JSONKind = f.pointee.type == .object ? .object : .array
+        let what = want == .object ? "a JSON object" : "a JSON array"
+        let shown = text.count > 60 ? String(decoding: text.prefix(60), as: UTF8.self) + "..." : String(decoding: text, as: UTF8.self)
+        guard let document = try? jsonParser.parse(text), document.root.kind == want else {
+            throw MappingFailure(field: f.pointee.name, rule: "type", reason: "field \(f.pointee.name): '\(shown)' is not \(what)")
+        }
+        arena.begin()
+        var a = arena
+        JSONWriter.appendCompact(document.root, to: &a)
+        return MappedValue(kind: MappedValue.literal, bytes: arena.end())
+    }
 
     /// Transforms, null values, value map and parser, then the type and constraints.
     @inline(__always)
@@ -871,6 +967,8 @@ public final class TableMapper {
             }
             guard let result else { throw MappingFailure(field: f.pointee.name, rule: "type", reason: "field \(f.pointee.name): '\(s)' is not \(expected)") }
             value = MappedValue(kind: MappedValue.string, bytes: result == s ? text : arena.copy(result))
+        case .object, .array:
+            value = try container(text, f)
         }
         if let n = numeric {
             if let min = f.pointee.minimum, n < min {

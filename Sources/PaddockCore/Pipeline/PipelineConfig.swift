@@ -157,6 +157,9 @@ extension PipelineConfig {
                                    hint: "types: \(FieldType.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             for f in t.fields {
+                if f.rest != nil && f.type != FieldType.object.rawValue {
+                    throw PaddockError(.config, "table \(t.name) field \(f.name): a rest field must have type object, not \(f.type)", at: loc)
+                }
                 if let m = f.map, maps[m] == nil {
                     throw PaddockError(.config, "table \(t.name) field \(f.name): map '\(m)' is not declared under maps:", at: loc)
                 }
@@ -362,6 +365,13 @@ public struct TableConfig: Decodable, Sendable {
 /// Frictionless Table Schema field types Paddock types values into.
 public enum FieldType: String, Sendable, CaseIterable {
     case string, integer, number, boolean, date, time, datetime, year, duration
+    /// A JSON object (written as compact JSON: raw in NDJSON, as text in CSV).
+    case object
+    /// A JSON array (written as compact JSON).
+    case array
+
+    /// Whether values of this type are JSON containers.
+    public var isContainer: Bool { self == .object || self == .array }
 }
 
 /// A foreign key, as Frictionless writes it: `{fields: [race_id], reference: {resource: races, fields: [race_id]}}`
@@ -465,8 +475,28 @@ public struct FieldConfig: Decodable, Sendable {
     /// The text used when the source gives no value (absent, null, a null token, or a parser's "nothing"):
     /// it is typed and checked like any value.
     public var defaultValue: String?
+    /// Instead of `from` or `template`: the members of the record that no field of the table reads by name
+    /// (in `from`, a template or a filter), less the names in `except` and those starting with `_`
+    /// (provenance), as one JSON object. A member that fields only look into with a pointer (`/player/id`)
+    /// stays whole. No such member: no value. For CSV input, the columns no field reads, with their
+    /// non-empty cells as strings. `rest: true` or `rest: {except: [name, ...]}`; the type must be `object`.
+    public var rest: RestSpec?
 
-    enum CodingKeys: String, CodingKey { case name, type, description, from, template, transforms, nullValues, constraints, map, unmapped, parser, `default` }
+    /// What a `rest` field leaves out besides the members other fields read.
+    public struct RestSpec: Decodable, Sendable {
+        public var except: [String]
+
+        public init(except: [String] = []) { self.except = except }
+
+        enum CodingKeys: String, CodingKey { case except }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            except = try c.decodeIfPresent([String].self, forKey: .except) ?? []
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case name, type, description, from, template, transforms, nullValues, constraints, map, unmapped, parser, `default`, rest }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -486,7 +516,15 @@ public struct FieldConfig: Decodable, Sendable {
         unmapped = try c.decodeIfPresent(String.self, forKey: .unmapped) ?? "keep"
         parser = try c.decodeIfPresent(ParserConfig.self, forKey: .parser)
         defaultValue = try Self.scalarText(c, .default)
-        if from.isEmpty && template == nil { from = [name] }
+        if let on = try? c.decodeIfPresent(Bool.self, forKey: .rest) {
+            rest = on ? RestSpec() : nil
+        } else {
+            rest = try c.decodeIfPresent(RestSpec.self, forKey: .rest)
+        }
+        if rest != nil && (!from.isEmpty || template != nil) {
+            throw DecodingError.dataCorruptedError(forKey: .rest, in: c, debugDescription: "field \(name): rest: cannot go with from: or template:")
+        }
+        if from.isEmpty && template == nil && rest == nil { from = [name] }
     }
 
     /// A YAML scalar as text (`default: 0` and `default: "0"` are the same).
@@ -531,8 +569,8 @@ extension FieldConfig {
     /// This field with a source's overrides applied: `from` replaces a template and vice versa.
     public func applying(_ o: FieldOverride) -> FieldConfig {
         var f = self
-        if let from = o.from { f.from = from; f.template = nil }
-        if let t = o.template { f.template = t; f.from = [] }
+        if let from = o.from { f.from = from; f.template = nil; f.rest = nil }
+        if let t = o.template { f.template = t; f.from = []; f.rest = nil }
         if let t = o.transforms { f.transforms = t }
         if let n = o.nullValues { f.nullValues = n }
         if let m = o.map { f.map = m }
