@@ -19,6 +19,11 @@ struct EventsPipelineTests {
         import json, sys
         m = json.load(open(sys.argv[1]))
         print(m["status"], [(t["name"], t["rows"]) for t in m["tables"]])' "$DATA_DIR/processed/events/latest_successful_run.json"
+        python3 -c '
+        import json, sys
+        rows = [json.loads(l) for l in open(sys.argv[1])]
+        print(sorted({(r["incident_type"], tuple(sorted(r["detail"] or {}))) for r in rows}))
+        print(sorted(next(r for r in rows if r["incident_type"] == "goal")["detail"]["player"]))' "$DATA_DIR/derived/events/incidents.ndjson"
         port=$(sed -n 's|.*fixture API at http://127.0.0.1:\\([0-9]*\\).*|\\1|p' "$TMP/err")
         (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && echo "API still up" || echo "API stopped"
         """)
@@ -26,6 +31,8 @@ struct EventsPipelineTests {
         exit 0
         8
         success [('events', 30), ('teams', 20), ('lineups', 1080), ('players', 462), ('incidents', 523)]
+        [('card', ('player',)), ('goal', ('assist1', 'player')), ('goal', ('player',)), ('injuryTime', ('length',)), ('period', ('text',)), ('substitution', ('playerIn', 'playerOut'))]
+        ['id', 'name', 'position']
         API stopped
 
         """, "\(r.stderr)")
