@@ -208,7 +208,7 @@ struct CheckTests {
         #expect(r["fresh"]!.status == .pass)
         #expect(r["fresh"]!.observed == -86400)
         #expect(r["count_ok"]!.status == .pass)
-        #expect(r["count_bad"]!.status == .fail && r["count_bad"]!.message == "8 rows, expected between 10 and any rows")
+        #expect(r["count_bad"]!.status == .fail && r["count_bad"]!.message == "8 rows, expected at least 10 rows")
         let r2 = try Self.run("""
           - {name: stale, table: runners, type: freshness, column: race_id, max_age: 1h, severity: warn}
         """).results

@@ -435,10 +435,17 @@ public struct CheckRunner {
             let low = c.min.map { Double(s.rows) < $0 } ?? false
             let high = c.max.map { Double(s.rows) > $0 } ?? false
             let ok = !low && !high
-            let thr = "between \(c.min.map(Parsers.format) ?? "0") and \(c.max.map(Parsers.format) ?? "any") rows"
+            func rows(_ n: String) -> String { n == "1" ? "1 row" : "\(n) rows" }
+            let thr: String
+            switch (c.min.map(Parsers.format), c.max.map(Parsers.format)) {
+            case let (min?, max?): thr = min == max ? "exactly \(rows(min))" : "between \(min) and \(rows(max))"
+            case let (min?, nil): thr = "at least \(rows(min))"
+            case let (nil, max?): thr = "at most \(rows(max))"
+            case (nil, nil): thr = "any number of rows"
+            }
             return CheckResult(config: c, status: ok ? .pass : failStatus, observed: s.rows, rowsChecked: s.rows,
                                failingCount: ok ? 0 : 1, threshold: thr, samples: [],
-                               message: ok ? nil : "\(s.rows) rows, expected \(thr)")
+                               message: ok ? nil : "\(rows(String(s.rows))), expected \(thr)")
         case .freshness:
             let maxAge = c.maxAgeSeconds ?? 0
             let what = c.of == "extraction" ? "extraction" : (c.columns.first ?? "")
