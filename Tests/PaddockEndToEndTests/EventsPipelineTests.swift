@@ -8,7 +8,7 @@ import Testing
 struct EventsPipelineTests {
     static let tables = ["events", "teams", "lineups", "players", "incidents"]
 
-    @Test("make run-events: the fixture API starts, the pipeline publishes five tables with every check passing, the API stops")
+    @Test("make run-events: the fixture API starts, the pipeline publishes five tables with every check passing (incidents keep their type-specific rest in detail), the API stops")
     func demo() throws {
         let r = try ToolRunner.runInScratch("""
         export PADDOCK_PROGRESS=0
@@ -29,7 +29,7 @@ struct EventsPipelineTests {
         """)
         #expect(r.stdout == """
         exit 0
-        8
+        9
         success [('events', 30), ('teams', 20), ('lineups', 1080), ('players', 462), ('incidents', 523)]
         [('card', ('player',)), ('goal', ('assist1', 'player')), ('goal', ('player',)), ('injuryTime', ('length',)), ('period', ('text',)), ('substitution', ('playerIn', 'playerOut'))]
         ['id', 'name', 'position']
@@ -150,5 +150,23 @@ struct EventsPipelineTests {
         #expect(r.stdout.hasPrefix("exit 1\nhome_goals_sum 1 [['12000013']] "), "\(r.stdout)\(r.stderr)")
         #expect(r.stdout.hasSuffix("not published\n"), "\(r.stdout)")
         #expect(r.stdout.split(separator: "\n").count == 3, "\(r.stdout)")
+    }
+
+    @Test("a run before the season finds no events: events_present fails, every other check passes, nothing is published")
+    func noEvents() throws {
+        let r = try ToolRunner.runInScratch("""
+        export PADDOCK_PROGRESS=0
+        scripts/run_events_demo.sh --now 2024-08-10T00:00:00Z > /dev/null 2> "$TMP/err"; echo "exit $?"
+        grep "^dq-check: FAIL" "$TMP/err"
+        grep -c "^dq-check: PASS" "$TMP/err"
+        test ! -e "$DATA_DIR/processed/events/latest_successful_run.json" && echo "not published"
+        """)
+        #expect(r.stdout == """
+        exit 1
+        dq-check: FAIL events_present (events, row_count): 0 rows, expected at least 1 row
+        8
+        not published
+
+        """, "\(r.stderr)")
     }
 }
