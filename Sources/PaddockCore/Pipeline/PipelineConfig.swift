@@ -369,9 +369,6 @@ public enum FieldType: String, Sendable, CaseIterable {
     case object
     /// A JSON array (written as compact JSON).
     case array
-
-    /// Whether values of this type are JSON containers.
-    public var isContainer: Bool { self == .object || self == .array }
 }
 
 /// A foreign key, as Frictionless writes it: `{fields: [race_id], reference: {resource: races, fields: [race_id]}}`
