@@ -51,9 +51,7 @@ public struct DiscoverCommand: ParsableCommand {
         let config = try options.loadConfig()
         let now = try options.timestamp()
         if new && gaps { throw PaddockError(.usage, "--new and --gaps cannot be combined") }
-        for s in sources where !config.sources.contains(where: { $0.name == s }) {
-            throw PaddockError(.usage, "pipeline \(config.pipeline) has no source '\(s)'", hint: "sources: \(config.sources.map(\.name).joined(separator: ", "))")
-        }
+        try config.requireSources(sources)
         var context = DiscoveryContext(workspace: options.workspace, now: now, window: try window.window(now: now))
         // A value a server supplies that cannot be part of an id skips that unit only (as extract does).
         context.onRejected = { e in Console.warning(tool: "discover", "\(e.message); skipped") }

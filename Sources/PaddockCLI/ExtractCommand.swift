@@ -77,9 +77,7 @@ public struct ExtractCommand: ParsableCommand {
         let config = try options.loadConfig()
         let ws = options.workspace
         let now = try options.timestamp()
-        for s in sources where !config.sources.contains(where: { $0.name == s }) {
-            throw PaddockError(.usage, "pipeline \(config.pipeline) has no source '\(s)'", hint: "sources: \(config.sources.map(\.name).joined(separator: ", "))")
-        }
+        try config.requireSources(sources)
         let extractor = try Extractor(config: config, workspace: ws, now: now, out: Console.stdout)
         extractor.force = force
         extractor.dryRun = dryRun

@@ -39,6 +39,13 @@ struct ToolBehaviourTests {
         #expect(r.stderr.contains("pipelines: events, football, racing"), "\(r.stderr)")
     }
 
+    @Test("--source naming a source the pipeline does not have is a usage error naming the sources there are", arguments: ["discover", "extract"])
+    func unknownSource(_ tool: String) throws {
+        let r = try ToolRunner.runInScratch("\(tool) --pipeline football --source nope")
+        #expect(r.status == 64)
+        #expect(r.stderr == "\(tool): error: pipeline football has no source 'nope'\n\(tool): hint: sources: openfootball, footballcsv, footballdata\n", "\(r.stderr)")
+    }
+
     /// A reader that goes away early (`| head -1`) ends the writer quietly, with exit 0 and no message.
     @Test("| head -1 on a large stream: first line out, exit 0, nothing on stderr")
     func headClosesPipe() throws {

@@ -41,6 +41,13 @@ public struct PipelineConfig: Decodable, Sendable {
         }
         return s
     }
+
+    /// Refuses (as a usage error) source names given on the command line that the pipeline does not declare.
+    public func requireSources(_ names: [String]) throws(PaddockError) {
+        for name in names where !sources.contains(where: { $0.name == name }) {
+            throw PaddockError(.usage, "pipeline \(pipeline) has no source '\(name)'", hint: "sources: \(sources.map(\.name).joined(separator: ", "))")
+        }
+    }
 }
 
 /// Where a pipeline's files live. Every path can be overridden by the environment, so running against
