@@ -17,11 +17,11 @@ CONSUMER_PACKAGES := duckdb pandas polars zstandard frictionless
 
 PIPELINE ?= football
 
-.PHONY: help deps build run run-events smoke daily backfill fetch tables dq publish runs test test-venv bench bench-dq bench-backfill clean
+.PHONY: help deps build check run run-events smoke daily backfill fetch tables dq publish runs test test-venv bench bench-dq bench-backfill clean
 
 help:
 	@sed -n '2,4p' Makefile | sed 's/^# \{0,1\}//'
-	@echo "Other targets: build, run-events, smoke, daily, backfill FROM= TO=, fetch, tables, dq, publish, runs, bench, bench-dq, bench-backfill, clean"
+	@echo "Other targets: build, check PIPELINE=, run-events, smoke, daily, backfill FROM= TO=, fetch, tables, dq, publish, runs, bench, bench-dq, bench-backfill, clean"
 	@echo "  (PIPELINE=football|racing; DATA_DIR, ENV and the rest: docs/setup.md)"
 
 # Installs what the build needs and says so; does nothing when everything is there.
@@ -36,6 +36,10 @@ deps:
 
 build: deps
 	swift build -c release
+
+# Compiles a pipeline definition and lists every problem in it (file:line:column); runs nothing.
+check: build
+	bin/normalize --pipeline $(PIPELINE) --check
 
 run: build
 	scripts/run_pipeline.sh --pipeline football $(if $(NOW),--now $(NOW))

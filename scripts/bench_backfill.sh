@@ -19,7 +19,7 @@ while [[ $# -gt 0 ]]; do
 done
 rm -rf "$work" && mkdir -p "$work/config/pipelines"
 cp -r config/maps "$work/config/"
-sed "s|root: data/landing/racing|root: $work/landing|" config/pipelines/racing.yaml > "$work/config/pipelines/racing.yaml"
+sed "s|root: \${DATA_DIR}/landing/racing|root: $work/landing|" config/pipelines/racing.yaml > "$work/config/pipelines/racing.yaml"
 export PADDOCK_CONFIG_DIR="$work/config" DATA_DIR="$work/data"
 bin/discover --help > /dev/null   # builds the tools when needed
 t0=$EPOCHREALTIME

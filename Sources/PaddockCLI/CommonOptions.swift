@@ -1,5 +1,8 @@
 import ArgumentParser
 import PaddockCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension RecordFormat: ExpressibleByArgument {}
 
@@ -26,9 +29,8 @@ public struct FormatOptions: ParsableArguments {
     public init() {}
 
     public func delimiterByte() throws(PaddockError) -> UInt8 {
-        if delimiter == "tab" || delimiter == "\\t" { return 0x09 }
-        guard delimiter.utf8.count == 1, let b = delimiter.utf8.first, b < 0x80, b != 0x22, b != 0x0A, b != 0x0D else {
-            throw PaddockError(.usage, "--delimiter must be one ASCII character other than a quote or line break")
+        guard let b = CSVReadOptions.delimiterByte(named: delimiter) else {
+            throw PaddockError(.usage, "--delimiter must be one ASCII character other than a quote or line break, or 'tab'")
         }
         return b
     }
@@ -63,11 +65,14 @@ public struct PipelineOptions: ParsableArguments {
     @Option(name: .customLong("now"), help: "The current time, ISO 8601 or epoch seconds; fixes timestamps for reproducible runs.")
     public var now: String?
 
+    @Flag(name: .customLong("check"), help: "Only check the pipeline definition: exit 0 when it is valid, 2 listing every problem (file:line:column).")
+    public var check = false
+
     public init() {}
 
     public var workspace: Workspace { Workspace(configDir: configDir, dataDir: dataDir) }
 
-    public func loadConfig() throws(PaddockError) -> PipelineConfig { try workspace.loadPipeline(pipeline) }
+    public func loadConfig() throws(PaddockError) -> PipelineConfig { try loadPipeline(pipeline, from: workspace, checkOnly: check) }
 
     public func timestamp() throws(PaddockError) -> Timestamp {
         guard let now else { return Timestamp.now() }
@@ -76,6 +81,18 @@ public struct PipelineOptions: ParsableArguments {
         }
         return t
     }
+}
+
+/// Loads a pipeline definition for a tool, before it reads any data: its warnings (old spellings of
+/// keys) go to stderr; with `checkOnly`, a valid definition is reported and the tool exits 0.
+public func loadPipeline(_ name: String, from workspace: Workspace, checkOnly: Bool) throws(PaddockError) -> PipelineConfig {
+    let config = try workspace.loadPipeline(name)
+    for w in config.warnings { Console.warning(tool: Console.tool, w.description) }
+    if checkOnly {
+        Console.info(tool: Console.tool, "\(config.file): ok (\(config.sources.count) sources, \(config.tables.count) tables, \(config.checks.count) checks)")
+        exit(0)
+    }
+    return config
 }
 
 extension RecordsMode: ExpressibleByArgument {}

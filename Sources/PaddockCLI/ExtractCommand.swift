@@ -85,7 +85,7 @@ public struct ExtractCommand: ParsableCommand {
         extractor.storedOnly = storedOnly
         extractor.allowMissing = allowMissing
         if allowMissing && !storedOnly { throw PaddockError(.usage, "--allow-missing goes with --stored-only") }
-        if !storedOnly && config.sources.contains(where: { $0.kind == "http" }) {
+        if !storedOnly && config.sources.contains(where: { $0.kind == .http }) {
             extractor.transport = AsyncHTTPTransport()
             extractor.onRetry = { unit, why, wait in
                 Console.info(tool: "extract", "\(unit): \(why); retrying in \(Fetcher.seconds(wait))")

@@ -61,6 +61,9 @@ public struct NormalizeCommand: ParsableCommand {
     @Flag(name: .customLong("list-tables"), help: "Print the tables the pipeline declares, one per line, and exit.")
     public var listTables = false
 
+    @Flag(name: .customLong("check"), help: "Only check the pipeline definition (needs --pipeline): exit 0 when it is valid, 2 listing every problem (file:line:column).")
+    public var check = false
+
     @Argument(help: "Input files ('-' for stdin). Default: stdin.")
     public var files: [String] = []
 
@@ -68,13 +71,17 @@ public struct NormalizeCommand: ParsableCommand {
 
     public func validate() throws {
         if table != nil && pipeline == nil { throw ValidationError("--table needs --pipeline") }
-        if pipeline != nil && table == nil && !listTables { throw ValidationError("--pipeline needs --table (or --list-tables)") }
+        if check && pipeline == nil { throw ValidationError("--check needs --pipeline") }
+        if pipeline != nil && table == nil && !listTables && !check { throw ValidationError("--pipeline needs --table (or --list-tables)") }
         if listTables && pipeline == nil { throw ValidationError("--list-tables needs --pipeline") }
     }
 
     public func run() throws {
+        if check, let pipeline {
+            _ = try loadPipeline(pipeline, from: Workspace(configDir: configDir, dataDir: dataDir), checkOnly: true)
+        }
         if listTables, let pipeline {
-            let config = try Workspace(configDir: configDir, dataDir: dataDir).loadPipeline(pipeline)
+            let config = try loadPipeline(pipeline, from: Workspace(configDir: configDir, dataDir: dataDir), checkOnly: false)
             var out = Console.stdout
             for t in config.tables { out.appendString(t.name + "\n") }
             return

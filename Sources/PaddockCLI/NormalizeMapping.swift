@@ -7,7 +7,7 @@ extension NormalizeCommand {
     /// Table mode: maps raw records (NDJSON from extract, or CSV rows) onto a declared table, with a quarantine.
     func runMapping(pipeline: String, table tableName: String) throws(PaddockError) {
         let ws = Workspace(configDir: configDir, dataDir: dataDir)
-        let config = try ws.loadPipeline(pipeline)
+        let config = try loadPipeline(pipeline, from: ws, checkOnly: false)
         let table = try config.table(tableName)
         let mapper = try TableMapper(table: table, pipeline: config)
         let csvOptions = try format.csvReadOptions()
@@ -21,7 +21,7 @@ extension NormalizeCommand {
         }
         let progress = Progress(tool: "normalize")
         let normalizer: any TableRunner
-        if threadCount > 1 && table.dedupe == "none" {
+        if threadCount > 1 && table.dedupe == .none {
             // Batches of records mapped on worker threads, written in input order.
             var maps: [String: [String: String]] = [:]
             for (name, m) in config.maps { maps[name] = try m.load() }
@@ -53,7 +53,7 @@ extension NormalizeCommand {
         progress.finish()
         if let stats { try AtomicFileSink.write(s.json, to: stats) }
         var notes: [String] = []
-        if s.deduplicated > 0 { notes.append("\(s.deduplicated) duplicate keys, dedupe: \(table.dedupe)") }
+        if s.deduplicated > 0 { notes.append("\(s.deduplicated) duplicate keys, dedupe: \(table.dedupe.rawValue)") }
         if s.otherSource > 0 { notes.append("\(s.otherSource) from sources not feeding \(tableName)") }
         let dedupeNote = notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")"
         Console.info(tool: "normalize", "\(tableName): \(s.recordsIn) records in, \(s.written) written, \(s.quarantined) quarantined, \(s.filtered) filtered\(dedupeNote)")

@@ -12,6 +12,7 @@ import Glibc
 public func runTool<C: ParsableCommand>(_ command: C.Type) -> Never {
     signal(SIGPIPE, SIG_IGN)
     let tool = C.configuration.commandName ?? String(describing: C.self)
+    Console.tool = tool
     var parsed: any ParsableCommand
     do {
         parsed = try C.parseAsRoot()
@@ -39,6 +40,9 @@ public func runTool<C: ParsableCommand>(_ command: C.Type) -> Never {
 
 /// stderr for people: messages, warnings, progress. Writes go straight to fd 2.
 public enum Console {
+    /// The name of the running tool, for messages.
+    nonisolated(unsafe) public static var tool = "paddock"
+
     /// The stdout buffer shared by the tool (data only).
     nonisolated(unsafe) public static var stdout = OutputBuffer(sink: FileDescriptorSink.standardOutput())
 
@@ -69,7 +73,7 @@ public enum Console {
 
     /// `tool: error: file:line: message` and, when there is one, `tool: hint: ...`.
     public static func error(tool: String, _ error: PaddockError) {
-        var text = "\(tool): error: \(error)"
+        var text = error.details.map { "\(tool): error: \($0)\n" }.joined() + "\(tool): error: \(error)"
         if let hint = error.hint { text += "\n\(tool): hint: \(hint)" }
         printError(text)
     }

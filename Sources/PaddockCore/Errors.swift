@@ -57,6 +57,9 @@ public struct PaddockError: Error, Sendable, CustomStringConvertible, Equatable 
     public var message: String
     public var location: SourceLocation?
     public var hint: String?
+    /// Further problems of the same error, each a whole line (`file:line:column: message`): a
+    /// pipeline definition is refused with all of its problems listed.
+    public var details: [String] = []
 
     public init(_ kind: Kind, _ message: String, at location: SourceLocation? = nil, hint: String? = nil) {
         self.kind = kind

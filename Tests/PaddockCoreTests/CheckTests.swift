@@ -157,10 +157,10 @@ struct CheckTests {
     func thresholds() throws {
         let r = try Self.run("""
           - {name: warned, table: runners, type: not_null, column: position, severity: warn}
-          - {name: tolerated, table: runners, type: not_null, column: position, error_if: "> 4"}
-          - {name: at_limit, table: runners, type: not_null, column: position, error_if: ">= 4"}
-          - {name: pct_warn, table: runners, type: not_null, column: position, error_if: "> 60%", warn_if: "> 40%"}
-          - {name: pct_fail, table: runners, type: not_null, column: position, error_if: "> 40%"}
+          - {name: tolerated, table: runners, type: not_null, column: position, errorIf: "> 4"}
+          - {name: at_limit, table: runners, type: not_null, column: position, errorIf: ">= 4"}
+          - {name: pct_warn, table: runners, type: not_null, column: position, errorIf: "> 60%", warnIf: "> 40%"}
+          - {name: pct_fail, table: runners, type: not_null, column: position, errorIf: "> 40%"}
           - {name: clean, table: horses, type: unique, column: horse_id}
         """).results
         #expect(r["warned"]!.status == .warn)
@@ -179,9 +179,9 @@ struct CheckTests {
         let (r, failures) = try Self.run("""
           - {name: unresolved_horses, table: runners, type: relationships, column: horse_id, to: horses}
           - {name: race_known, table: runners, type: relationships, column: race_id, to: races, field: race_id}
-          - {name: runner_count_mismatch, table: races, type: group_count, column: race_id, group_table: runners, compare: ran}
-          - {name: missing_winners, table: races, type: group_exists, column: race_id, group_table: runners, where: {column: position, equals: 1}, if_any: position}
-          - {name: unresulted_passed, table: races, type: unresulted, column: race_id, group_table: runners, result_column: position, date: date, time: off_time, grace: 2h}
+          - {name: runner_count_mismatch, table: races, type: group_count, column: race_id, groupTable: runners, compare: ran}
+          - {name: missing_winners, table: races, type: group_exists, column: race_id, groupTable: runners, where: {column: position, equals: 1}, ifAny: position}
+          - {name: unresulted_passed, table: races, type: unresulted, column: race_id, groupTable: runners, resultColumn: position, date: date, time: off_time, grace: 2h}
         """)
         #expect(Self.summary(r["unresolved_horses"]!) == "fail 1: 3[\"r1\", \"3\"][\"zz\"]")
         #expect(r["race_known"]!.status == .pass)
@@ -199,8 +199,8 @@ struct CheckTests {
     @Test("freshness and row_count against --now")
     func freshnessAndRowCount() throws {
         let r = try Self.run("""
-          - {name: fresh, table: races, type: freshness, column: date, max_age: 3d}
-          - {name: stale, table: races, type: freshness, column: date, max_age: 12h, severity: warn}
+          - {name: fresh, table: races, type: freshness, column: date, maxAge: 3d}
+          - {name: stale, table: races, type: freshness, column: date, maxAge: 12h, severity: warn}
           - {name: count_ok, table: races, type: row_count, min: 4, max: 4}
           - {name: count_bad, table: runners, type: row_count, min: 10}
         """).results
@@ -210,7 +210,7 @@ struct CheckTests {
         #expect(r["count_ok"]!.status == .pass)
         #expect(r["count_bad"]!.status == .fail && r["count_bad"]!.message == "8 rows, expected at least 10 rows")
         let r2 = try Self.run("""
-          - {name: stale, table: runners, type: freshness, column: race_id, max_age: 1h, severity: warn}
+          - {name: stale, table: runners, type: freshness, column: race_id, maxAge: 1h, severity: warn}
         """).results
         #expect(r2["stale"]!.status == .warn && r2["stale"]!.message == "newest race_id is r4, no date")
         // The newest raw extraction, from the extract ledger.
@@ -220,15 +220,15 @@ struct CheckTests {
 
         """
         let extraction = try Self.run("""
-          - {name: day, table: races, type: freshness, of: extraction, max_age: 1d}
-          - {name: hours, table: races, type: freshness, of: extraction, max_age: 6h}
+          - {name: day, table: races, type: freshness, of: extraction, maxAge: 1d}
+          - {name: hours, table: races, type: freshness, of: extraction, maxAge: 6h}
         """, ledger: ledger).results
         #expect(extraction["day"]!.status == .pass && extraction["day"]!.observed == 12 * 3600)
         #expect(extraction["hours"]!.status == .fail && extraction["hours"]!.message == "newest extraction is 2025-05-31T12:00:00Z, 12h 0m old")
-        #expect(try Self.run("  - {name: none, table: races, type: freshness, of: extraction, max_age: 1d}").results["none"]!.message == "no extraction in the ledger")
+        #expect(try Self.run("  - {name: none, table: races, type: freshness, of: extraction, maxAge: 1d}").results["none"]!.message == "no extraction in the ledger")
         // Ten days later the newest race (2 June) is 8 days old.
         let later = try Self.run("""
-          - {name: fresh, table: races, type: freshness, column: date, max_age: 3d}
+          - {name: fresh, table: races, type: freshness, column: date, maxAge: 3d}
         """, now: "2025-06-10T00:00:00Z").results["fresh"]!
         #expect(later.status == .fail && later.observed == 8 * 86400)
         #expect(later.message == "newest date is 2025-06-02, 8d 0h old")
@@ -242,7 +242,7 @@ struct CheckTests {
           - {name: races_schema, table: races, type: schema}
           - {name: race_days, table: races, type: gaps, column: date}
           - {name: race_days_window, table: races, type: gaps, column: date, start: 2025-05-28, end: 2025-06-02, severity: warn}
-          - {name: race_days_except, table: races, type: gaps, column: date, except_days: ["06-01"]}
+          - {name: race_days_except, table: races, type: gaps, column: date, exceptDays: ["06-01"]}
         """).results
         #expect(Self.summary(r["odd_schema"]!) == """
         fail 3: 2["2"]["id: not an integer", "code: not in enum", "when: not a date", "meta: not an object", "tags: not an array", "extra: not in the schema"] 3[""]["id: missing column"] 4["0"]["id: below 1"]
@@ -259,7 +259,7 @@ struct CheckTests {
         let r = try Self.run("""
           - {name: differ, table: games, type: compare, columns: [home, away], op: "!="}
           - {name: in_season, table: games, type: date_in_season, column: date, season: season}
-          - {name: strict_season, table: games, type: date_in_season, column: date, season: season, season_ends: "06-30"}
+          - {name: strict_season, table: games, type: date_in_season, column: date, season: season, seasonEnds: "06-30"}
           - {name: pair_once, table: games, type: unique, columns: [season, round, home, away]}
           - {name: ordered, table: games, type: compare, columns: [round, season], op: "<"}
         """).results
@@ -276,7 +276,7 @@ struct CheckTests {
     @Test("drift: null rates and category shares against the last published snapshot")
     func drift() throws {
         let checks = """
-          - {name: drift, table: races, type: drift, columns: [course], null_rate: [off_time], max_change: 0.1, severity: warn}
+          - {name: drift, table: races, type: drift, columns: [course], nullRate: [off_time], maxChange: 0.1, severity: warn}
         """
         let snapshot = """
         race_id,date,off_time,ran,course
@@ -315,12 +315,12 @@ struct CheckTests {
         "{name: x, table: races, type: regex, column: course, pattern: \"[A-Z][a-z]+\"}",
         "{name: x, table: odd, type: schema}",
         "{name: x, table: runners, type: row_count, min: 10}",
-        "{name: x, table: odd, type: freshness, column: when, max_age: 1h}",
+        "{name: x, table: odd, type: freshness, column: when, maxAge: 1h}",
         "{name: x, table: races, type: gaps, column: date}",
         "{name: x, table: runners, type: relationships, column: horse_id, to: horses}",
-        "{name: x, table: races, type: group_count, column: race_id, group_table: runners, compare: ran}",
-        "{name: x, table: races, type: group_exists, column: race_id, group_table: runners, where: {column: position, equals: 1}, if_any: position}",
-        "{name: x, table: races, type: unresulted, column: race_id, group_table: runners, result_column: position, date: date, time: off_time}",
+        "{name: x, table: races, type: group_count, column: race_id, groupTable: runners, compare: ran}",
+        "{name: x, table: races, type: group_exists, column: race_id, groupTable: runners, where: {column: position, equals: 1}, ifAny: position}",
+        "{name: x, table: races, type: unresulted, column: race_id, groupTable: runners, resultColumn: position, date: date, time: off_time}",
         "{name: x, table: games, type: compare, columns: [home, away], op: \"!=\"}",
         "{name: x, table: games, type: date_in_season, column: date, season: season}",
     ])
@@ -331,7 +331,7 @@ struct CheckTests {
         #expect(warned.status == .warn, "\(check)")
         // A threshold above what fails lets it pass (row_count and freshness have their own bounds).
         if !check.contains("row_count") && !check.contains("freshness") {
-            let tolerated = try Self.run("  - " + check.dropLast() + ", error_if: \"> 100\"}").results["x"]!
+            let tolerated = try Self.run("  - " + check.dropLast() + ", errorIf: \"> 100\"}").results["x"]!
             #expect(tolerated.status == .pass, "\(check)")
         }
     }
@@ -340,21 +340,23 @@ struct CheckTests {
     func configErrors() throws {
         for (yaml, fragment) in [
             ("- {name: x, table: runners, type: relationships, column: horse_id, to: nags}", "table 'nags' is not declared"),
-            ("- {name: x, table: races, type: group_count, column: race_id, group_table: runners}", "group_count needs compare:"),
-            ("- {name: x, table: races, type: freshness, column: date, max_age: soon}", "is not a duration"),
+            ("- {name: x, table: races, type: group_count, column: race_id, groupTable: runners}", "group_count needs compare:"),
+            ("- {name: x, table: races, type: freshness, column: date, maxAge: soon}", "is not a duration"),
         ] {
             do {
                 _ = try Self.run("  " + yaml)
                 Issue.record("accepted: \(yaml)")
             } catch {
-                #expect("\(error)".contains(fragment), "\(error)")
+                let text = ((error as? PaddockError)?.details ?? []).joined(separator: "\n") + "\(error)"
+                #expect(text.contains(fragment), "\(text)")
             }
         }
         do {
-            _ = try Self.run("  - {name: x, table: races, type: unique, column: race_id, error_if: many}")
+            _ = try Self.run("  - {name: x, table: races, type: unique, column: race_id, errorIf: many}")
             Issue.record("accepted a bad threshold")
         } catch {
-            #expect("\(error)".contains("invalid error_if 'many'"), "\(error)")
+            let text = ((error as? PaddockError)?.details ?? []).joined(separator: "\n")
+            #expect(text.contains("'errorIf' in check 'x': 'many' is not a threshold"), "\(text)")
         }
     }
 }

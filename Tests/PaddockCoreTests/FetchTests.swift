@@ -211,7 +211,7 @@ struct HTTPSourceConfigTests {
             _ = try Workspace(configDir: dir, dataDir: dir).loadPipeline("t")
             return nil
         } catch let e as PaddockError {
-            return e.message
+            return (e.details + [e.message]).joined(separator: "\n")
         }
     }
 

@@ -11,8 +11,10 @@ struct FootballSourcesTests {
         let r = try ToolRunner.run("""
         set -e
         mkdir -p "$TMP/config/pipelines"
-        sed -e 's|root: data/landing/football/footballcsv|root: Tests/fixtures/footballcsv|' \\
-            -e 's|root: data/landing/football/footballdata|root: Tests/fixtures/footballdata|' \\
+        cp -r config/maps "$TMP/config/"
+        sed -e "s|root: \\${DATA_DIR}/landing/football/footballcsv|root: $PWD/Tests/fixtures/footballcsv|" \\
+            -e "s|root: \\${DATA_DIR}/landing/football/footballdata|root: $PWD/Tests/fixtures/footballdata|" \\
+            -e "s|root: data/samples/football|root: $PWD/data/samples/football|" \\
             config/pipelines/football.yaml > "$TMP/config/pipelines/football.yaml"
         export PADDOCK_CONFIG_DIR="$TMP/config"
         extract --pipeline football --discover --now 2025-06-01T00:00:00Z 2>/dev/null \\

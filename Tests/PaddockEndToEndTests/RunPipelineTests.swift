@@ -46,7 +46,7 @@ struct RunPipelineTests {
         mkdir -p "$TMP/config/pipelines"
         cp -r config/maps "$TMP/config/"
         # A check that cannot pass: 381 matches in a season of 380.
-        sed 's/min: 380/min: 381/; s/    severity: warn//' config/pipelines/football.yaml > "$TMP/config/pipelines/football.yaml"
+        sed "s/min: 380/min: 381/; s/    severity: warn//; s|root: data/samples|root: $PWD/data/samples|" config/pipelines/football.yaml > "$TMP/config/pipelines/football.yaml"
         export PADDOCK_CONFIG_DIR="$TMP/config"
         export PADDOCK_ON_FAILURE='echo "hook: $PIPELINE $RUN_ID $FAILED_STEP $EXIT_CODE" >> "$TMP/hook.log"'
         scripts/run_pipeline.sh --pipeline football --now $now 2> "$TMP/err1"
@@ -57,7 +57,7 @@ struct RunPipelineTests {
         grep -c "FAIL matches_full_season" "$DATA_DIR/index/pipeline_failures.log"
         test ! -e "$DATA_DIR/processed/football/latest_successful_run.json" && echo "not published"
         # Fixed: the run goes on from dq-check; discover and extract are not run again.
-        cp config/pipelines/football.yaml "$TMP/config/pipelines/football.yaml"
+        sed "s|root: data/samples|root: $PWD/data/samples|" config/pipelines/football.yaml > "$TMP/config/pipelines/football.yaml"
         scripts/run_pipeline.sh --pipeline football --resume 20250601T000000Z 2> "$TMP/err2"
         echo "resume: exit $?"
         grep -c "resuming after: fetch discover extract_normalize" "$TMP/err2"

@@ -11,7 +11,8 @@ struct SchemaDriftTests {
         let r = try ToolRunner.run("""
         set -e
         mkdir -p "$TMP/config/pipelines"
-        sed 's|root: data/samples/football|root: Tests/fixtures/openfootball-2016-17|' config/pipelines/football.yaml \\
+        cp -r config/maps "$TMP/config/"
+        sed "s|root: data/samples/football|root: $PWD/Tests/fixtures/openfootball-2016-17|" config/pipelines/football.yaml \\
           > "$TMP/config/pipelines/football.yaml"
         export PADDOCK_CONFIG_DIR="$TMP/config"
         extract --pipeline football --discover --now 2025-06-01T00:00:00Z \\

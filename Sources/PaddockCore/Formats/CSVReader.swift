@@ -22,6 +22,14 @@ public struct CSVReadOptions: Sendable {
     public var firstLine = 1
 
     public init() {}
+
+    /// The delimiter byte a name stands for: `tab` or `\\t` for a tab, otherwise one ASCII character
+    /// other than a quote or a line break; nil for anything else.
+    public static func delimiterByte(named name: String) -> UInt8? {
+        if name == "tab" || name == "\\t" || name == "\t" { return 0x09 }
+        guard name.utf8.count == 1, let b = name.utf8.first, b < 0x80, b != 0x22, b != 0x0A, b != 0x0D else { return nil }
+        return b
+    }
 }
 
 /// Per-field flags, set while a field is copied out of libcsv.

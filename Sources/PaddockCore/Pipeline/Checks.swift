@@ -116,7 +116,7 @@ public struct CheckRunner {
         var pending: [(hash: UInt64, line: Int, key: [String], values: [String], unit: String?)] = []
         init(_ c: CheckConfig, table: TableConfig) {
             config = c
-            type = CheckType(rawValue: c.type)!
+            type = c.type
             self.table = table
         }
     }
@@ -159,7 +159,7 @@ public struct CheckRunner {
                 s.warnIf = th
             }
             if s.errorIf == nil && s.warnIf == nil {
-                if c.severity == "warn" { s.warnIf = Threshold("> 0") } else { s.errorIf = Threshold("> 0") }
+                if c.severity == .warn { s.warnIf = Threshold("> 0") } else { s.errorIf = Threshold("> 0") }
             }
             if s.type == .drift {
                 // Category columns first, then the null-rate-only ones (no counts kept).
@@ -169,7 +169,7 @@ public struct CheckRunner {
             if s.type == .schema {
                 for (i, f) in s.table.fields.enumerated() {
                     let c = f.constraints
-                    s.schemaFields.append((f.name, FieldType(rawValue: f.type) ?? .string, c.required, c.minimum, c.maximum,
+                    s.schemaFields.append((f.name, f.type, c.required, c.minimum, c.maximum,
                                            c.enum != nil || c.minLength != nil || c.maxLength != nil || c.pattern != nil))
                     s.fieldIndex[f.name] = i
                     if let p = f.constraints.pattern, let re = try? Regex(p) { s.schemaPatterns[i] = re }
@@ -429,7 +429,7 @@ public struct CheckRunner {
 
     func result(_ s: State) -> CheckResult {
         let c = s.config
-        let failStatus: CheckResult.Status = c.severity == "warn" ? .warn : .fail
+        let failStatus: CheckResult.Status = c.severity == .warn ? .warn : .fail
         switch s.type {
         case .row_count:
             let low = c.min.map { Double(s.rows) < $0 } ?? false
@@ -669,10 +669,10 @@ public enum CheckReport {
             w.appendStatic(i == 0 ? "\n    {" : ",\n    {")
             w.appendStatic("\"name\": "); JSONWriter.appendString(r.config.name, to: &w)
             w.appendStatic(", \"table\": "); JSONWriter.appendString(r.config.table, to: &w)
-            w.appendStatic(", \"type\": "); JSONWriter.appendString(r.config.type, to: &w)
+            w.appendStatic(", \"type\": "); JSONWriter.appendString(r.config.type.rawValue, to: &w)
             w.appendStatic(", \"columns\": [")
             for (k, c) in r.config.columns.enumerated() { if k > 0 { w.appendStatic(", ") }; JSONWriter.appendString(c, to: &w) }
-            w.appendStatic("], \"severity\": "); JSONWriter.appendString(r.config.severity, to: &w)
+            w.appendStatic("], \"severity\": "); JSONWriter.appendString(r.config.severity.rawValue, to: &w)
             w.appendStatic(", \"status\": "); JSONWriter.appendString(r.status.rawValue, to: &w)
             w.appendString(", \"observed\": \(r.observed), \"rows_checked\": \(r.rowsChecked), \"failing_count\": \(r.failingCount)")
             w.appendStatic(", \"threshold\": "); JSONWriter.appendString(r.threshold, to: &w)

@@ -244,7 +244,7 @@ public enum Discovery {
     /// The units of the `files` sources (http sources need a context: see the other `units`).
     public static func units(of config: PipelineConfig, only: String? = nil) throws(PaddockError) -> [WorkUnit] {
         var units: [WorkUnit] = []
-        for source in config.sources where source.kind == "files" {
+        for source in config.sources where source.kind == .files {
             units += try fileUnits(source, only: only)
         }
         return units
@@ -264,7 +264,7 @@ public enum Discovery {
     public static func units(of source: SourceConfig, in config: PipelineConfig, context: DiscoveryContext, ledger: LedgerIndex,
                              only: String? = nil) throws(PaddockError) -> [WorkUnit] {
         switch source.kind {
-        case "files": return try fileUnits(source, only: only, context: context)
+        case .files: return try fileUnits(source, only: only, context: context)
         default:
             let units = try httpUnits(source, in: config, context: context, ledger: ledger)
             guard let only else { return units }
@@ -302,7 +302,7 @@ public enum Discovery {
                 context?.onWarning?("\(path): sha256 differs from its folder's manifest.json; skipped until they agree (still being written?)")
                 continue
             }
-            let format = source.format ?? guessFormat(rel)
+            let format = source.format?.rawValue ?? guessFormat(rel)
             var u = WorkUnit(id: id, source: source.name, path: path, relativePath: rel, format: format,
                              size: info.size, mtime: info.mtime, sha256: digest.hex)
             u.params = parts
@@ -403,7 +403,7 @@ public enum Discovery {
             url += HTTPTemplate.render(http.path, values, HTTPTemplate.percentEncode)
             let query = http.query.sorted { $0.key < $1.key }.map { "\(HTTPTemplate.percentEncode($0.key))=\(HTTPTemplate.render($0.value, values, HTTPTemplate.percentEncode))" }
             if !query.isEmpty { url += (url.contains("?") ? "&" : "?") + query.joined(separator: "&") }
-            var u = WorkUnit(id: id, source: source.name, url: url, format: source.format ?? "json", params: r.params,
+            var u = WorkUnit(id: id, source: source.name, url: url, format: source.format?.rawValue ?? "json", params: r.params,
                              date: r.day.map(DateWindow.iso))
             u.parentFingerprint = r.parentFP
             if let e = ledger.stored[id] {

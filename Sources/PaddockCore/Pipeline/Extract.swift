@@ -97,7 +97,7 @@ public final class Extractor {
             if records != .none { for p in entry.rawPaths { n += try emit(unit: unit, source: source, rawPath: p) } }
             return UnitOutcome(unit: unit.id, status: .unchanged, rawPath: entry.rawPaths.first, records: n)
         }
-        if unit.kind == .http || source.kind == "http" { return try extractHTTP(unit, source: source) }
+        if unit.kind == .http || source.kind == .http { return try extractHTTP(unit, source: source) }
         let folder = try rawFolder(for: unit)
         let digest = try Digest.sha256(file: unit.path)
         if !unit.sha256.isEmpty && unit.sha256 != digest.hex {
@@ -232,7 +232,7 @@ public final class Extractor {
         let conditional = previous != nil && !force && http.pagination == nil
         if conditional, let etag = previous?.etag { headers.append(("If-None-Match", etag)) }
         if conditional, let lm = previous?.lastModified { headers.append(("If-Modified-Since", lm)) }
-        let format = unit.format.isEmpty ? (source.format ?? "json") : unit.format
+        let format = unit.format.isEmpty ? (source.format?.rawValue ?? "json") : unit.format
         fetcher.onRetry = { [weak self] why, wait in self?.onRetry?(unit.id, Self.redact(why, secret), wait) }
 
         var rawPaths: [String] = []
@@ -241,7 +241,7 @@ public final class Extractor {
         let requestsBefore = fetcher.requests
         var lastResponse: FetchResponse?
         // The first page: page/offset start at `start`; a cursor request starts without a cursor ("").
-        var pageValue: String? = http.pagination.map { $0.style == "cursor" ? "" : String($0.start) }
+        var pageValue: String? = http.pagination.map { $0.style == .cursor ? "" : String($0.start) }
         var pages = 0
         var anyNew = false
         repeat {
@@ -301,9 +301,9 @@ public final class Extractor {
                 // Next page, or stop.
                 let count = recordCount(r.body, source: source)
                 switch p.style {
-                case "cursor":
+                case .cursor:
                     pageValue = cursorValue(r.body, pointer: p.cursor ?? "")
-                case "offset":
+                case .offset:
                     pageValue = count < p.size ? nil : String(Int(pageValue ?? "0")! + p.size)
                 default:
                     pageValue = count == 0 ? nil : String(Int(pageValue ?? "1")! + 1)
@@ -466,7 +466,7 @@ public final class Extractor {
 
     /// Streams the records of a stored payload, each with `_unit`, `_raw` and `_line` or `_pointer`.
     private func emit(unit: WorkUnit, source: SourceConfig, rawPath: String) throws(PaddockError) -> Int {
-        let format = source.format ?? Discovery.guessFormat(rawPath)
+        let format = source.format?.rawValue ?? Discovery.guessFormat(rawPath)
         var w = out
         var provenance: [UInt8] = []
         provenance.appendStatic("\"_unit\":"); JSONWriter.appendString(unit.id, to: &provenance)
@@ -522,8 +522,9 @@ public final class Extractor {
             }
         case "csv":
             var options = CSVReadOptions()
-            if let d = source.delimiter, let b = d.utf8.first { options.delimiter = b }
-            if let e = source.encoding, let enc = TextEncoding(name: e) { options.encoding = enc }
+            if let b = source.delimiter { options.delimiter = b }
+            if let enc = source.encoding { options.encoding = enc }
+            options.hasHeader = source.header
             let reader = CSVReader(source: try Input.open(rawPath), options: options)
             let header = try reader.readHeader()
             let keys: [[UInt8]] = header.map { var k: [UInt8] = []; JSONWriter.appendString($0, to: &k); k.appendByte(UInt8(ascii: ":")); return k }
@@ -591,7 +592,7 @@ public enum JSONRecords {
     public static func forEachRecord(_ root: JSONNode, of source: SourceConfig,
                                      _ body: (JSONNode, String) throws(PaddockError) -> Void) throws(PaddockError) {
         let patterns = source.records.isEmpty ? [""] : source.records
-        let chosen = source.recordsMode == "all" ? patterns : [patterns.first { exists(root, $0) } ?? patterns[0]]
+        let chosen = source.recordsMode == .all ? patterns : [patterns.first { exists(root, $0) } ?? patterns[0]]
         for pattern in chosen {
             let parts = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
             try expand(root, parts[...], pointer: "", body)

@@ -12,7 +12,7 @@
 ///   contract: [/events]
 ///   rateLimit: 5
 /// ```
-public struct HTTPSourceConfig: Decodable, Sendable {
+public struct HTTPSourceConfig: Sendable {
     /// Scheme, host and optional path prefix; `${VAR}` and `${VAR:-default}` are read from the environment.
     public var baseURL: String
     /// The path template: `{name}` takes a parameter's value (percent-encoded).
@@ -45,8 +45,14 @@ public struct HTTPSourceConfig: Decodable, Sendable {
     /// again on each run, conditionally, because results get amended; older stored units are not.
     public var refetchDays: Int
     public var pagination: PaginationConfig?
+    /// Where each parameter is declared, for messages.
+    var paramPositions: [String: ConfigPosition] = [:]
 
-    public struct ParamConfig: Decodable, Sendable {
+    /// The keys of a source that only http sources take.
+    public static let keys = ["baseURL", "path", "id", "query", "params", "headers", "auth", "rateLimit", "timeout", "tries", "backoff",
+                              "maxBackoff", "maxRetryAfter", "breaker", "maxBytes", "contract", "refetchDays", "pagination"]
+
+    public struct ParamConfig: Sendable {
         /// A date window: `from` and `to` are ISO dates, `today`, or `today-N`; `step` in days.
         public var dates: DatesConfig?
         public var values: [String]?
@@ -62,45 +68,40 @@ public struct HTTPSourceConfig: Decodable, Sendable {
         /// changed since it was stored (`changedOnly: [/status/type, /homeScore/current]`); never otherwise.
         public var changedOnly: [String]
 
-        enum CodingKeys: String, CodingKey { case dates, values, fromSource, pointer, newOnly, filter = "where", changedOnly }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            dates = try c.decodeIfPresent(DatesConfig.self, forKey: .dates)
-            if let list = try? c.decodeIfPresent([String].self, forKey: .values) {
-                values = list
-            } else if let ints = try? c.decodeIfPresent([Int].self, forKey: .values) {
-                values = ints.map(String.init)
-            } else {
-                values = nil
+        init(reading m: ConfigMap) {
+            if let dm = m.map("dates") {
+                var d = DatesConfig(from: dm.text("from"), to: dm.text("to"), step: dm.int("step", in: 1...Int.max) ?? 1,
+                                    format: dm.text("format") ?? "%Y-%m-%d")
+                for (key, text) in [("from", d.from), ("to", d.to)] {
+                    if let text, DateWindow.day(text, now: Timestamp(seconds: 0)) == nil {
+                        m.diagnostics.error(dm.position(of: key), "'\(key)' \(dm.context): '\(text)' is not a date (YYYY-MM-DD, today or today-N)")
+                        if key == "from" { d.from = nil } else { d.to = nil }
+                    }
+                }
+                dm.finish()
+                dates = d
             }
-            fromSource = try c.decodeIfPresent(String.self, forKey: .fromSource)
-            pointer = try c.decodeIfPresent(String.self, forKey: .pointer)
-            newOnly = try c.decodeIfPresent(Bool.self, forKey: .newOnly) ?? false
-            filter = try c.decodeIfPresent([String: [String]].self, forKey: .filter) ?? [:]
-            changedOnly = try c.decodeIfPresent([String].self, forKey: .changedOnly) ?? []
+            values = m.texts("values")
+            fromSource = m.text("fromSource")
+            pointer = m.text("pointer")
+            newOnly = m.bool("newOnly") ?? false
+            var f: [String: [String]] = [:]
+            for e in m.value("where")?.entries() ?? [] { f[e.name] = e.value.texts() ?? [] }
+            filter = f
+            changedOnly = m.texts("changedOnly") ?? []
+            m.finish()
         }
     }
 
-    public struct DatesConfig: Decodable, Sendable {
+    public struct DatesConfig: Sendable {
         public var from: String?
         public var to: String?
         public var step: Int
         /// strftime-like: %Y, %m, %d (default %Y-%m-%d).
         public var format: String
-
-        enum CodingKeys: String, CodingKey { case from, to, step, format }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            from = try c.decodeIfPresent(String.self, forKey: .from)
-            to = try c.decodeIfPresent(String.self, forKey: .to)
-            step = try c.decodeIfPresent(Int.self, forKey: .step) ?? 1
-            format = try c.decodeIfPresent(String.self, forKey: .format) ?? "%Y-%m-%d"
-        }
     }
 
-    public struct AuthConfig: Decodable, Sendable {
+    public struct AuthConfig: Sendable {
         /// The environment variable holding the secret.
         public var env: String
         /// Send it in this header (`X-Auth-Token`), or with `scheme` (`Bearer`) in Authorization...
@@ -110,78 +111,80 @@ public struct HTTPSourceConfig: Decodable, Sendable {
         public var query: String?
     }
 
-    public struct BreakerConfig: Decodable, Sendable {
+    public struct BreakerConfig: Sendable {
         public var consecutive: Int
         public var window: Int
         public var failureRate: Double
 
         public init() { consecutive = 10; window = 20; failureRate = 0.5 }
+    }
 
-        enum CodingKeys: String, CodingKey { case consecutive, window, failureRate }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            consecutive = try c.decodeIfPresent(Int.self, forKey: .consecutive) ?? 10
-            window = try c.decodeIfPresent(Int.self, forKey: .window) ?? 20
-            failureRate = try c.decodeIfPresent(Double.self, forKey: .failureRate) ?? 0.5
-        }
+    /// How the pages of one unit are asked for.
+    public enum PaginationStyle: String, ConfigChoice {
+        /// The parameter counts up from `start`.
+        case page
+        /// The parameter advances by `size`.
+        case offset
+        /// The parameter takes the value at `cursor` in the last response.
+        case cursor
     }
 
     /// Pages of one unit: `page` (param counts up from `start`), `offset` (param advances by `size`) or
     /// `cursor` (param takes the value at `cursor` in the last response). Paging stops at a page with no
     /// records, a missing cursor, or `maxPages`.
-    public struct PaginationConfig: Decodable, Sendable {
-        public var style: String
+    public struct PaginationConfig: Sendable {
+        public var style: PaginationStyle
         public var param: String
         public var start: Int
         public var sizeParam: String?
         public var size: Int
         public var cursor: String?
         public var maxPages: Int
-
-        enum CodingKeys: String, CodingKey { case style, param, start, sizeParam, size, cursor, maxPages }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            style = try c.decode(String.self, forKey: .style)
-            param = try c.decodeIfPresent(String.self, forKey: .param) ?? (style == "offset" ? "offset" : style == "cursor" ? "cursor" : "page")
-            start = try c.decodeIfPresent(Int.self, forKey: .start) ?? (style == "page" ? 1 : 0)
-            sizeParam = try c.decodeIfPresent(String.self, forKey: .sizeParam)
-            size = try c.decodeIfPresent(Int.self, forKey: .size) ?? 100
-            cursor = try c.decodeIfPresent(String.self, forKey: .cursor)
-            maxPages = try c.decodeIfPresent(Int.self, forKey: .maxPages) ?? 1000
-        }
     }
 
-    enum CodingKeys: String, CodingKey {
-        case baseURL, path, id, query, params, headers, auth, rateLimit, timeout, tries, backoff, maxBackoff, maxRetryAfter,
-             breaker, maxBytes, contract, refetchDays, pagination
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        baseURL = try c.decode(String.self, forKey: .baseURL)
-        path = try c.decode(String.self, forKey: .path)
-        id = try c.decodeIfPresent(String.self, forKey: .id)
-        query = try c.decodeIfPresent([String: String].self, forKey: .query) ?? [:]
-        params = try c.decodeIfPresent([String: ParamConfig].self, forKey: .params) ?? [:]
-        headers = try c.decodeIfPresent([String: String].self, forKey: .headers) ?? [:]
-        auth = try c.decodeIfPresent(AuthConfig.self, forKey: .auth)
-        rateLimit = try c.decodeIfPresent(Double.self, forKey: .rateLimit) ?? 0
-        timeout = try c.decodeIfPresent(Double.self, forKey: .timeout) ?? 30
-        tries = try c.decodeIfPresent(Int.self, forKey: .tries) ?? 5
-        backoff = try c.decodeIfPresent(Double.self, forKey: .backoff) ?? 1
-        maxBackoff = try c.decodeIfPresent(Double.self, forKey: .maxBackoff) ?? 60
-        maxRetryAfter = try c.decodeIfPresent(Double.self, forKey: .maxRetryAfter) ?? 300
-        breaker = try c.decodeIfPresent(BreakerConfig.self, forKey: .breaker) ?? BreakerConfig()
-        maxBytes = try c.decodeIfPresent(Int.self, forKey: .maxBytes) ?? 64 << 20
-        if let one = try? c.decodeIfPresent(String.self, forKey: .contract) {
-            contract = [one]
-        } else {
-            contract = try c.decodeIfPresent([String].self, forKey: .contract) ?? []
+    /// Reads the http keys of a source's mapping.
+    init(reading m: ConfigMap) {
+        baseURL = m.required("baseURL")?.text() ?? ""
+        path = m.required("path")?.text() ?? ""
+        id = m.text("id")
+        query = m.value("query")?.textEntries() ?? [:]
+        var ps: [String: ParamConfig] = [:]
+        for e in m.value("params")?.entries() ?? [] {
+            guard let pm = e.value.map("in parameter '\(e.name)' of \(m.context.replacingOccurrences(of: "in ", with: ""))") else { continue }
+            ps[e.name] = ParamConfig(reading: pm)
+            paramPositions[e.name] = e.position
         }
-        refetchDays = try c.decodeIfPresent(Int.self, forKey: .refetchDays) ?? 3
-        pagination = try c.decodeIfPresent(PaginationConfig.self, forKey: .pagination)
+        params = ps
+        headers = m.value("headers")?.textEntries() ?? [:]
+        if let am = m.map("auth") {
+            auth = AuthConfig(env: am.required("env")?.text() ?? "", header: am.text("header"), scheme: am.text("scheme"), query: am.text("query"))
+            am.finish()
+        }
+        rateLimit = m.number("rateLimit", in: 0...1_000_000) ?? 0
+        timeout = m.number("timeout", in: 0.001...86400) ?? 30
+        tries = m.int("tries", in: 1...1000) ?? 5
+        backoff = m.number("backoff", in: 0...86400) ?? 1
+        maxBackoff = m.number("maxBackoff", in: 0...86400) ?? 60
+        maxRetryAfter = m.number("maxRetryAfter", in: 0...86400 * 7) ?? 300
+        var b = BreakerConfig()
+        if let bm = m.map("breaker") {
+            b.consecutive = bm.int("consecutive", in: 1...Int.max) ?? 10
+            b.window = bm.int("window", in: 1...Int.max) ?? 20
+            b.failureRate = bm.number("failureRate", in: 0...1) ?? 0.5
+            bm.finish()
+        }
+        breaker = b
+        maxBytes = m.int("maxBytes", in: 1...Int.max) ?? 64 << 20
+        contract = m.texts("contract") ?? []
+        refetchDays = m.int("refetchDays", in: 0...Int.max) ?? 3
+        if let pm = m.map("pagination") {
+            let style = pm.required("style")?.choice(PaginationStyle.self) ?? .page
+            pagination = PaginationConfig(
+                style: style, param: pm.text("param") ?? style.rawValue, start: pm.int("start") ?? (style == .page ? 1 : 0),
+                sizeParam: pm.text("sizeParam"), size: pm.int("size", in: 1...Int.max) ?? 100, cursor: pm.text("cursor"),
+                maxPages: pm.int("maxPages", in: 1...Int.max) ?? 1000)
+            pm.finish()
+        }
     }
 
     /// The retry policy this source declares.
@@ -203,63 +206,55 @@ public struct HTTPSourceConfig: Decodable, Sendable {
     /// The name of the date parameter, if any.
     public var dateParam: String? { params.first { $0.value.dates != nil }?.key }
 
-    /// Checks what can be checked before any request.
-    func validate(source: String, in config: PipelineConfig, at loc: SourceLocation) throws(PaddockError) {
+    /// Checks what can be checked before any request, reporting each problem with its position.
+    func validate(source s: SourceConfig, in config: PipelineConfig, report: (ConfigPosition, String) -> Void) {
+        let source = s.name
+        let at = s.position
         let names = Set(HTTPTemplate.names(path) + query.values.flatMap(HTTPTemplate.names) + HTTPTemplate.names(id ?? ""))
-        for n in names where params[n] == nil && pagination?.param != n {
-            throw PaddockError(.config, "source \(source): template names {\(n)}, which is not a parameter", at: loc,
-                               hint: "declare it under params:")
+        for n in names.sorted() where params[n] == nil && pagination?.param != n {
+            report(at, "source \(source): template names {\(n)}, which is not a parameter; declare it under params:")
         }
-        for (name, p) in params {
+        for (name, p) in params.sorted(by: { $0.key < $1.key }) {
+            let pat = paramPositions[name] ?? at
             let kinds = [p.dates != nil, p.values != nil, p.fromSource != nil].filter { $0 }.count
-            guard kinds == 1 else {
-                throw PaddockError(.config, "source \(source): parameter \(name) needs exactly one of dates, values or fromSource", at: loc)
-            }
+            if kinds != 1 { report(pat, "source \(source): parameter \(name) needs exactly one of dates, values or fromSource") }
             if p.fromSource == nil && (!p.filter.isEmpty || !p.changedOnly.isEmpty || p.newOnly) {
-                throw PaddockError(.config, "source \(source): parameter \(name): where, changedOnly and newOnly go with fromSource", at: loc)
+                report(pat, "source \(source): parameter \(name): where, changedOnly and newOnly go with fromSource")
             }
             if let parent = p.fromSource {
-                guard let ps = config.sources.first(where: { $0.name == parent }), ps.kind == "http" else {
-                    throw PaddockError(.config, "source \(source): parameter \(name) reads source '\(parent)', which is not an http source", at: loc)
+                guard let pi = config.sources.firstIndex(where: { $0.name == parent }), config.sources[pi].kind == .http else {
+                    report(pat, "source \(source): parameter \(name) reads source '\(parent)', which is not an http source")
+                    continue
                 }
-                guard let ptr = p.pointer, ptr.hasPrefix("/") else {
-                    throw PaddockError(.config, "source \(source): parameter \(name) needs a pointer (a JSON pointer into \(parent)'s records)", at: loc)
+                if !(p.pointer?.hasPrefix("/") ?? false) {
+                    report(pat, "source \(source): parameter \(name) needs a pointer (a JSON pointer into \(parent)'s records)")
                 }
-                _ = ptr
-                guard config.sources.firstIndex(where: { $0.name == parent })! < config.sources.firstIndex(where: { $0.name == source })! else {
-                    throw PaddockError(.config, "source \(source): its parent source \(parent) must be declared before it", at: loc)
+                if pi >= (config.sources.firstIndex(where: { $0.name == source }) ?? 0) {
+                    report(pat, "source \(source): its parent source \(parent) must be declared before it")
                 }
             }
         }
         if params.values.filter({ $0.dates != nil }).count > 1 {
-            throw PaddockError(.config, "source \(source): at most one date parameter", at: loc)
+            report(at, "source \(source): at most one date parameter")
         }
-        if let p = pagination, !["page", "offset", "cursor"].contains(p.style) {
-            throw PaddockError(.config, "source \(source): pagination style '\(p.style)' is not page, offset or cursor", at: loc)
-        }
-        if let p = pagination, p.style == "cursor", p.cursor == nil {
-            throw PaddockError(.config, "source \(source): cursor pagination needs cursor: (a JSON pointer to the next cursor)", at: loc)
+        if let p = pagination, p.style == .cursor, p.cursor == nil {
+            report(at, "source \(source): cursor pagination needs cursor: (a JSON pointer to the next cursor)")
         }
         // Every parameter must reach the id, or two units would share one raw folder and ledger line.
         let idNames = Set(HTTPTemplate.names(id ?? path))
         for name in params.keys.sorted() where !idNames.contains(name) {
-            throw PaddockError(.config, "source \(source): parameter \(name) is not in the unit id", at: loc,
-                               hint: "add {\(name)} to id: (default: the path), so that each unit has an id of its own")
+            report(paramPositions[name] ?? at, "source \(source): parameter \(name) is not in the unit id; add {\(name)} to id: (default: the path), so that each unit has an id of its own")
         }
         if breaker.consecutive <= tries {
-            throw PaddockError(.config, "source \(source): breaker.consecutive (\(breaker.consecutive)) must be more than tries (\(tries))", at: loc,
-                               hint: "otherwise one unit that fails every try stops the whole run")
+            report(at, "source \(source): breaker.consecutive (\(breaker.consecutive)) must be more than tries (\(tries)); otherwise one unit that fails every try stops the whole run")
         }
         if let p = pagination {
-            if p.style == "offset" && p.sizeParam == nil {
-                throw PaddockError(.config, "source \(source): offset pagination needs sizeParam (the page size must be asked for, not guessed)", at: loc)
+            if p.style == .offset && p.sizeParam == nil {
+                report(at, "source \(source): offset pagination needs sizeParam (the page size must be asked for, not guessed)")
             }
-            if let f = config.sources.first(where: { $0.name == source })?.format, f != "json" {
-                throw PaddockError(.config, "source \(source): pagination works on json responses only", at: loc)
+            if let f = s.format, f != .json {
+                report(at, "source \(source): pagination works on json responses only")
             }
-        }
-        if rateLimit < 0 || timeout <= 0 || tries < 1 || maxBytes < 1 {
-            throw PaddockError(.config, "source \(source): rateLimit, timeout, tries and maxBytes must be positive", at: loc)
         }
     }
 }

@@ -5,7 +5,7 @@ extension TableConfig {
         w.appendStatic("{\n  \"fields\": [\n")
         for (i, f) in fields.enumerated() {
             w.appendStatic("    {\"name\": "); JSONWriter.appendString(f.name, to: &w)
-            w.appendStatic(", \"type\": "); JSONWriter.appendString(f.type, to: &w)
+            w.appendStatic(", \"type\": "); JSONWriter.appendString(f.type.rawValue, to: &w)
             if let d = f.description { w.appendStatic(", \"description\": "); JSONWriter.appendString(d, to: &w) }
             var cons: [String] = []
             let c = f.constraints
@@ -79,6 +79,15 @@ public enum Transforms {
         if name.hasPrefix("regex:") { return (try? Regex(String(name.dropFirst(6)))) != nil }
         if name.hasPrefix("split:") { return splitSpec(name) != nil }
         return names.contains(name)
+    }
+
+    /// What is wrong with a transform as written, or nil when it is valid.
+    public static func problem(_ name: String) -> String? {
+        if name.hasPrefix("regex:") {
+            return (try? Regex(String(name.dropFirst(6)))) == nil ? "'\(name.dropFirst(6))' in transform '\(name)' is not a valid regular expression" : nil
+        }
+        if name.hasPrefix("split:") { return splitSpec(name) == nil ? "transform '\(name)' needs split:SEPARATOR:INDEX (index 0-based, negative from the end)" : nil }
+        return names.contains(name) && !name.hasSuffix(":") ? nil : "unknown transform '\(name)'"
     }
 
     /// `split:SEP:INDEX` → (separator bytes, index); the index is 0-based, negative from the end.

@@ -359,10 +359,7 @@ public final class TableMapper {
                         restExcepts: inout [[[UInt8]]], slot: (String) -> Int) throws(PaddockError) -> [FieldPlan] {
         var plans: [FieldPlan] = []
         for f in configs {
-            guard let type = FieldType(rawValue: f.type) else {
-                throw PaddockError(.config, "table \(table) field \(f.name): unknown type '\(f.type)'",
-                                   hint: "types: \(FieldType.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+            let type = f.type
             var pattern: Regex<AnyRegexOutput>?
             if let p = f.constraints.pattern {
                 // Frictionless patterns match the whole value.
@@ -440,7 +437,7 @@ public final class TableMapper {
             var rest = -1
             if let r = f.rest {
                 guard type == .object else {
-                    throw PaddockError(.config, "table \(table) field \(f.name): a rest field must have type object, not \(f.type)")
+                    throw PaddockError(.config, "table \(table) field \(f.name): a rest field must have type object, not \(f.type.rawValue)")
                 }
                 restExcepts.append(r.except.map { Array($0.utf8) })
                 rest = restExcepts.count - 1
@@ -450,7 +447,7 @@ public final class TableMapper {
                 name: f.name, type: type, sources: f.from.map(slot),
                 fromDescription: f.rest != nil ? "the rest of the record" : f.from.isEmpty ? "its template" : f.from.joined(separator: " / "),
                 template: template, transforms: transforms, nullValues: f.nullValues.map { Array($0.utf8) },
-                mapName: f.map, map: f.map.flatMap { maps[$0] }, unmappedIsError: f.unmapped == "error",
+                mapName: f.map, map: f.map.flatMap { maps[$0] }, unmappedIsError: f.unmapped == .error,
                 parser: parser, parserConfig: f.parser, rest: rest,
                 required: c.required, minimum: c.minimum, maximum: c.maximum,
                 defaultValue: f.defaultValue.map { Array($0.utf8) },

@@ -69,7 +69,7 @@ public final class TableNormalizer: TableRunner {
         self.outputFormat = outputFormat
         self.out = out
         self.quarantine = quarantine
-        dedupe = Dedupe(rawValue: mapper.table.dedupe) ?? .none
+        dedupe = Dedupe(rawValue: mapper.table.dedupe.rawValue) ?? .none
         acceptsAllSources = mapper.table.sources.isEmpty
         keyIndexes = mapper.table.primaryKey.compactMap { k in mapper.table.fields.firstIndex { $0.name == k } }
         var prefixes: [UInt8] = []

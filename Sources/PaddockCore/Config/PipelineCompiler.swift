@@ -1,0 +1,633 @@
+import Yams
+
+/// Where a pipeline's files live. Every path can be overridden by the environment, so running against
+/// another data folder needs no code change.
+public struct Workspace: Sendable {
+    /// The folder of pipeline definitions: `--config-dir`, `$PADDOCK_CONFIG_DIR`, or `config`.
+    public var configDir: String
+    /// The data folder: `--data-dir`, `$DATA_DIR`, or `data`.
+    public var dataDir: String
+    /// The environment `${VAR}` reads in pipeline paths.
+    public var environment: [String: String]
+
+    public init(configDir: String? = nil, dataDir: String? = nil, environment: [String: String] = Workspace.environment()) {
+        self.configDir = configDir ?? environment["PADDOCK_CONFIG_DIR"] ?? "config"
+        self.dataDir = dataDir ?? environment["DATA_DIR"] ?? "data"
+        self.environment = environment
+    }
+
+    /// The project folder: the parent of the config folder. Relative `root:` paths start here.
+    public var projectDir: String { FilePaths.parent(configDir) }
+
+    public func pipelinePath(_ name: String) -> String { "\(configDir)/pipelines/\(name).yaml" }
+    public func rawDir(_ pipeline: String) -> String { "\(dataDir)/raw/\(pipeline)" }
+    public func derivedDir(_ pipeline: String) -> String { "\(dataDir)/derived/\(pipeline)" }
+    public func processedDir(_ pipeline: String) -> String { "\(dataDir)/processed/\(pipeline)" }
+    public func indexDir(_ pipeline: String) -> String { "\(dataDir)/index/\(pipeline)" }
+
+    /// Loads and compiles a pipeline definition; every problem in it is reported at once (see
+    /// `PipelineCompiler`).
+    public func loadPipeline(_ name: String) throws(PaddockError) -> PipelineConfig {
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !name.isEmpty else {
+            throw PaddockError(.usage, "invalid pipeline name '\(name)'", hint: "use letters, digits, - and _")
+        }
+        let path = pipelinePath(name)
+        guard FileSystem.exists(path) else {
+            let known = (try? FileSystem.list("\(configDir)/pipelines"))?.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) } ?? []
+            var hint = known.isEmpty ? "run from the repository root or set PADDOCK_CONFIG_DIR" : "pipelines: \(known.joined(separator: ", "))"
+            if let s = Suggest.closest(name, among: known) { hint = "did you mean '\(s)'? (\(hint))" }
+            throw PaddockError(.usage, "no pipeline '\(name)': \(path) does not exist", hint: hint)
+        }
+        return try PipelineCompiler(workspace: self).compile(text: try FileSystem.readText(path), file: path)
+    }
+
+    public static func environment() -> [String: String] {
+        var env: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") { env[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+            p += 1
+        }
+        return env
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Path helpers for resolving the paths a pipeline names.
+public enum FilePaths {
+    /// The folder holding `path` (`.` for a bare name).
+    public static func parent(_ path: String) -> String {
+        var p = Substring(path)
+        while p.count > 1 && p.hasSuffix("/") { p = p.dropLast() }
+        guard let slash = p.lastIndex(of: "/") else { return "." }
+        if slash == p.startIndex { return "/" }
+        return String(p[..<slash])
+    }
+
+    /// `path` taken from `base` when it is relative (`base` `.` leaves it as it is).
+    public static func resolve(_ path: String, against base: String) -> String {
+        if path.hasPrefix("/") || base == "." || base.isEmpty { return path }
+        return base.hasSuffix("/") ? base + path : base + "/" + path
+    }
+}
+
+/// Turns a pipeline definition's YAML into a typed, checked `PipelineConfig`.
+///
+/// One pass reads every key against the model, so misspelled keys (with a did-you-mean), values of the
+/// wrong type, unknown choices and YAML syntax errors are all found, each with its `file:line:column`;
+/// then every cross-reference is checked, regexes, thresholds, templates, transforms and parsers are
+/// compiled, and value maps are read. Any error refuses the whole definition, listing them all.
+public struct PipelineCompiler {
+    public var workspace: Workspace
+
+    public init(workspace: Workspace) { self.workspace = workspace }
+
+    public func compile(text: String, file: String) throws(PaddockError) -> PipelineConfig {
+        let diags = ConfigDiagnostics(file: file)
+        let config = read(text: text, diags: diags)
+        if let config, diags.errors.isEmpty { validate(config, diags) }
+        try diags.throwIfErrors(what: "pipeline definition \(file)")
+        var c = config!
+        c.file = file
+        c.warnings = diags.warnings
+        return c
+    }
+
+    /// Reads the YAML into the model; nil when the text is not YAML or not a mapping.
+    func read(text: String, diags: ConfigDiagnostics) -> PipelineConfig? {
+        guard let node = diags.parse(text) else {
+            if diags.errors.isEmpty { diags.error(ConfigPosition(line: 1, column: 1), "the file is empty; a pipeline needs at least 'pipeline:'") }
+            return nil
+        }
+        guard let top = ConfigValue(node: node, diagnostics: diags, context: "at the top level", key: nil).map() else { return nil }
+        let name = top.required("pipeline")?.text() ?? ""
+        let description = top.text("description")
+        var sources: [SourceConfig] = []
+        for v in top.value("sources")?.list() ?? [] { if let s = readSource(v) { sources.append(s) } }
+        var tables: [TableConfig] = []
+        for v in top.value("tables")?.list() ?? [] { if let t = readTable(v) { tables.append(t) } }
+        var checks: [CheckConfig] = []
+        for v in top.value("checks")?.list() ?? [] { if let c = readCheck(v) { checks.append(c) } }
+        let publish = top.map("publish", context: "in publish").map(readPublish) ?? PublishConfig()
+        var maps: [String: ValueMapConfig] = [:]
+        for e in top.value("maps")?.entries() ?? [] { if let m = readMap(e.value, name: e.name) { maps[e.name] = m } }
+        top.finish()
+        return PipelineConfig(pipeline: name, description: description, sources: sources, tables: tables, checks: checks,
+                              publish: publish, maps: maps)
+    }
+
+    // MARK: sources
+
+    func readSource(_ v: ConfigValue) -> SourceConfig? {
+        guard let m = v.map("in a source") else { return nil }
+        let name = m.required("name")?.text() ?? ""
+        m.context = "in source '\(name)'"
+        let kind = m.choice("kind", SourceKind.self) ?? .files
+        var root: String?
+        if let r = m.value("root"), let text = r.text() { root = resolvePath(text, base: workspace.projectDir, at: r.position, diags: m.diagnostics, what: "root") }
+        let patterns = m.texts("patterns") ?? ["**"]
+        let format = m.choice("format", PayloadFormat.self)
+        let records = m.value("records")?.texts() ?? []
+        let recordsMode = m.choice("recordsMode", RecordsPointerMode.self) ?? .first
+        let carry = m.value("carry")?.textEntries()
+        let optional = m.bool("optional") ?? false
+        var delimiter: UInt8?
+        if let d = m.value("delimiter"), let t = d.text() {
+            delimiter = CSVReadOptions.delimiterByte(named: t)
+            if delimiter == nil {
+                m.diagnostics.error(d.position, "'delimiter' \(m.context) must be one ASCII character other than a quote or line break, or 'tab', not '\(t)'")
+            }
+        }
+        var encoding: TextEncoding?
+        if let e = m.value("encoding"), let t = e.text() {
+            encoding = TextEncoding(name: t)
+            if encoding == nil {
+                var msg = "'encoding' \(m.context): unknown encoding '\(t)'"
+                let names = ["utf-8", "cp1252", "windows-1252", "latin1", "iso-8859-1"]
+                if let s = Suggest.closest(t, among: names) { msg += " (did you mean '\(s)'?)" } else { msg += "; use utf-8, cp1252 or latin1" }
+                m.diagnostics.error(e.position, msg)
+            }
+        }
+        let header = m.bool("header") ?? true
+        var http: HTTPSourceConfig?
+        if kind == .http {
+            http = HTTPSourceConfig(reading: m)
+        } else {
+            m.notApplicable(HTTPSourceConfig.keys, "is for http sources, not files sources")
+            if root == nil && m.value("root") == nil { m.diagnostics.error(m.position, "missing key 'root' \(m.context) (the folder its files are in)") }
+        }
+        if kind == .http { m.notApplicable(["root", "patterns", "optional"], "is for files sources, not http sources") }
+        m.finish()
+        return SourceConfig(name: name, kind: kind, root: root, patterns: patterns, format: format, records: records,
+                            recordsMode: recordsMode, carry: carry, optional: optional, delimiter: delimiter, encoding: encoding,
+                            header: header, http: http, position: m.position)
+    }
+
+    /// `${VAR}` and `${VAR:-default}` expanded (`DATA_DIR` is always the data folder in use), then a
+    /// relative path taken from `base`.
+    func resolvePath(_ text: String, base: String, at: ConfigPosition, diags: ConfigDiagnostics, what: String) -> String? {
+        var env = workspace.environment
+        env["DATA_DIR"] = workspace.dataDir
+        do {
+            let expanded = try HTTPTemplate.expandEnvironment(text, env, what: "'\(what)'")
+            return FilePaths.resolve(expanded, against: base)
+        } catch {
+            diags.error(at, error.message)
+            return nil
+        }
+    }
+
+    // MARK: tables
+
+    func readTable(_ v: ConfigValue) -> TableConfig? {
+        guard let m = v.map("in a table") else { return nil }
+        let name = m.required("name")?.text() ?? ""
+        m.context = "in table '\(name)'"
+        let description = m.text("description")
+        let list = m.texts("sources")
+        let source = m.text("source") ?? list?.first ?? ""
+        if list == nil && m.value("source") == nil { m.diagnostics.error(m.position, "missing key 'source' \(m.context) (or 'sources')") }
+        let primaryKey = m.texts("primaryKey") ?? []
+        let dedupe = m.choice("dedupe", DedupePolicy.self) ?? .none
+        var fields: [FieldConfig] = []
+        if let fv = m.required("fields") {
+            for f in fv.list() ?? [] { if let field = readField(f, table: name) { fields.append(field) } }
+        }
+        var bySource: [String: [String: FieldOverride]] = [:]
+        for e in m.value("bySource")?.entries() ?? [] {
+            var overrides: [String: FieldOverride] = [:]
+            for fe in e.value.entries() ?? [] {
+                guard let om = fe.value.map("in table '\(name)' bySource.\(e.name).\(fe.name)") else { continue }
+                overrides[fe.name] = readOverride(om)
+                om.finish()
+            }
+            bySource[e.name] = overrides
+        }
+        var filter: [FilterRule] = []
+        for f in m.value("filter")?.list() ?? [] { if let r = readFilter(f, table: name) { filter.append(r) } }
+        var foreignKeys: [ForeignKey] = []
+        for f in m.value("foreignKeys")?.list() ?? [] { if let k = readForeignKey(f, table: name) { foreignKeys.append(k) } }
+        m.finish()
+        return TableConfig(name: name, description: description, source: source, sources: list ?? [source], primaryKey: primaryKey,
+                           dedupe: dedupe, fields: fields, bySource: bySource, filter: filter, foreignKeys: foreignKeys,
+                           position: m.position)
+    }
+
+    func readField(_ v: ConfigValue, table: String) -> FieldConfig? {
+        guard let m = v.map("in a field of table '\(table)'") else { return nil }
+        let name = m.required("name")?.text() ?? ""
+        m.context = "in field '\(name)' of table '\(table)'"
+        let type = m.choice("type", FieldType.self) ?? .string
+        let description = m.text("description")
+        var from = m.texts("from") ?? []
+        let template = m.text("template")
+        let transforms = readTransforms(m)
+        let nullValues = m.texts("nullValues") ?? [""]
+        var constraints = FieldConstraints()
+        if let cm = m.map("constraints") {
+            constraints.required = cm.bool("required") ?? false
+            constraints.minimum = cm.number("minimum")
+            constraints.maximum = cm.number("maximum")
+            constraints.enum = cm.texts("enum")
+            constraints.pattern = readRegex(cm, "pattern")
+            constraints.minLength = cm.int("minLength", in: 0...Int.max)
+            constraints.maxLength = cm.int("maxLength", in: 0...Int.max)
+            cm.finish()
+        }
+        let map = m.text("map")
+        let unmapped = m.choice("unmapped", UnmappedPolicy.self) ?? .keep
+        let parser = m.value("parser").flatMap { readParser($0, context: m.context) }
+        let defaultValue = m.text("default")
+        var rest: FieldConfig.RestSpec?
+        if let r = m.value("rest") {
+            if case .mapping = r.node {
+                if let rm = r.map() {
+                    rest = FieldConfig.RestSpec(except: rm.texts("except") ?? [])
+                    rm.finish()
+                }
+            } else if r.bool() == true {
+                rest = FieldConfig.RestSpec()
+            }
+        }
+        if rest != nil && (!from.isEmpty || template != nil) {
+            m.diagnostics.error(m.position(of: "rest"), "'rest' \(m.context) cannot go with 'from' or 'template'")
+        }
+        if rest != nil && type != .object {
+            m.diagnostics.error(m.position(of: "rest"), "a rest field must have type object, not \(type.rawValue) (\(m.context))")
+        }
+        if let template { checkTemplate(template, at: m.position(of: "template"), m) }
+        if from.isEmpty && template == nil && rest == nil { from = [name] }
+        m.finish()
+        return FieldConfig(name: name, type: type, description: description, from: from, template: template, transforms: transforms,
+                           nullValues: nullValues, constraints: constraints, map: map, unmapped: unmapped, parser: parser,
+                           defaultValue: defaultValue, rest: rest, position: m.position)
+    }
+
+    func readOverride(_ m: ConfigMap) -> FieldOverride {
+        let parser = m.value("parser").flatMap { readParser($0, context: m.context) }
+        let template = m.text("template")
+        if let template { checkTemplate(template, at: m.position(of: "template"), m) }
+        return FieldOverride(from: m.texts("from"), template: template, transforms: m.value("transforms") == nil ? nil : readTransforms(m),
+                             nullValues: m.texts("nullValues"), map: m.text("map"), parser: parser, defaultValue: m.text("default"))
+    }
+
+    /// Transforms, each checked by name (`regex:` ones compiled).
+    func readTransforms(_ m: ConfigMap) -> [String] {
+        guard let v = m.value("transforms"), let items = v.list(single: true) else { return [] }
+        var out: [String] = []
+        for item in items {
+            guard let t = item.text() else { continue }
+            if let problem = Transforms.problem(t) {
+                var msg = "\(problem) \(m.context)"
+                if !t.contains(":"), let s = Suggest.closest(t, among: Transforms.names) { msg += " (did you mean '\(s)'?)" }
+                m.diagnostics.error(item.position, msg + "; transforms: \(Transforms.names.joined(separator: ", ")), regex:PATTERN, split:SEPARATOR:INDEX")
+            }
+            out.append(t)
+        }
+        return out
+    }
+
+    func checkTemplate(_ t: String, at: ConfigPosition, _ m: ConfigMap) {
+        do { _ = try TableMapper.parseTemplate(t, field: "") } catch {
+            m.diagnostics.error(at, "invalid template '\(t)' \(m.context): \(error.message)")
+        }
+    }
+
+    /// A regular expression, compiled here so that a bad one is refused before any data is read.
+    func readRegex(_ m: ConfigMap, _ key: String) -> String? {
+        guard let v = m.value(key), let p = v.text() else { return nil }
+        if (try? Regex(p)) == nil { m.diagnostics.error(v.position, "'\(key)' \(m.context): '\(p)' is not a valid regular expression") }
+        return p
+    }
+
+    func readParser(_ v: ConfigValue, context: String) -> ParserConfig? {
+        var p: ParserConfig
+        var nameAt = v.position
+        if case .scalar = v.node {
+            guard let name = v.text() else { return nil }
+            p = ParserConfig(name: name)
+        } else {
+            guard let m = v.map("in the parser \(context)") else { return nil }
+            let n = m.required("name")
+            nameAt = n?.position ?? m.position
+            p = ParserConfig(name: n?.text() ?? "")
+            p.formats = m.texts("format") ?? []
+            p.pivotYear = m.int("pivotYear", in: 0...99)
+            p.timeZone = m.text("timeZone")
+            p.part = m.text("part")
+            m.finish()
+            if !p.formats.isEmpty && !["date", "datetime", "season"].contains(p.name) {
+                v.diagnostics.error(m.position(of: "format"), "parser \(p.name) takes no format (\(context))")
+            }
+            if let tz = p.timeZone, ValueParsers.timeZoneOffset(tz) == nil {
+                v.diagnostics.error(m.position(of: "timeZone"), "'timeZone' \(context): '\(tz)' is not UTC, GMT or a fixed offset like +01:00")
+            }
+        }
+        guard let parts = FieldParsers.parts[p.name] else {
+            var msg = "unknown parser '\(p.name)' \(context)"
+            if let s = Suggest.closest(p.name, among: FieldParsers.names.sorted()) { msg += " (did you mean '\(s)'?)" } else { msg += "; parsers: \(FieldParsers.names.sorted().joined(separator: ", "))" }
+            v.diagnostics.error(nameAt, msg)
+            return nil
+        }
+        if let part = p.part, !parts.contains(part) {
+            v.diagnostics.error(nameAt, "parser \(p.name) has no part '\(part)' (\(context)); " + (parts.isEmpty ? "it has one value" : "parts: \(parts.joined(separator: ", "))"))
+        }
+        if p.name == "date" || p.name == "season", let format = p.formats.first(where: { !ValueParsers.isValidFormat($0) }) {
+            v.diagnostics.error(nameAt, "invalid date format '\(format)' (\(context))")
+        }
+        return p
+    }
+
+    func readFilter(_ v: ConfigValue, table: String) -> FilterRule? {
+        guard let m = v.map("in a filter rule of table '\(table)'") else { return nil }
+        let from = m.required("from")?.text() ?? ""
+        var found: [(FilterCondition, [String])] = []
+        if let vs = m.texts("in") { found.append((.in, vs)) }
+        if let vs = m.texts("notIn") { found.append((.notIn, vs)) }
+        if let b = m.bool("present") { found.append((b ? .present : .absent, [])) }
+        if let p = readRegex(m, "matches") { found.append((.matches, [p])) }
+        m.finish()
+        guard found.count == 1 else {
+            m.diagnostics.error(m.position, "a filter rule needs exactly one of in, notIn, present, matches (\(m.context))")
+            return nil
+        }
+        return FilterRule(from: from, condition: found[0].0, values: found[0].1)
+    }
+
+    func readForeignKey(_ v: ConfigValue, table: String) -> ForeignKey? {
+        guard let m = v.map("in a foreign key of table '\(table)'") else { return nil }
+        let fields = m.required("fields")?.texts() ?? []
+        var target = "", refs: [String] = []
+        if let r = m.required("reference")?.map("in the reference of a foreign key of table '\(table)'") {
+            target = r.text("resource") ?? r.text("table") ?? ""
+            if target.isEmpty { m.diagnostics.error(r.position, "a foreign key reference needs resource: (the table) \(r.context)") }
+            refs = r.required("fields")?.texts() ?? []
+            r.finish()
+        }
+        m.finish()
+        return ForeignKey(fields: fields, table: target, referencedFields: refs)
+    }
+
+    func readMap(_ v: ConfigValue, name: String) -> ValueMapConfig? {
+        if case .scalar = v.node, let path = v.text() {
+            guard let resolved = resolvePath(path, base: workspace.configDir, at: v.position, diags: v.diagnostics, what: "maps.\(name)") else { return nil }
+            guard FileSystem.exists(resolved) else {
+                v.diagnostics.error(v.position, "value map '\(name)': \(resolved) does not exist (a relative path is taken from the config folder \(workspace.configDir))")
+                return nil
+            }
+            let mapDiags = ConfigDiagnostics(file: resolved)
+            let text: String
+            do { text = try FileSystem.readText(resolved) } catch {
+                v.diagnostics.error(v.position, "value map '\(name)': \(error.description)")
+                return nil
+            }
+            var pairs: [String: String] = [:]
+            if let node = mapDiags.parse(text) {
+                pairs = ConfigValue(node: node, diagnostics: mapDiags, context: "in value map '\(name)'", key: nil).textEntries() ?? [:]
+            }
+            for d in mapDiags.errors { v.diagnostics.error(v.position, "value map '\(name)': \(d.description)") }
+            return ValueMapConfig(path: resolved, pairs: pairs)
+        }
+        return ValueMapConfig(path: nil, pairs: v.textEntries() ?? [:])
+    }
+
+    // MARK: checks
+
+    static let commonCheckKeys = ["name", "table", "type", "description", "severity", "errorIf", "warnIf", "only"]
+    static let oldCheckKeys = ["groupTable": "group_table", "groupKey": "group_key", "ifAny": "if_any", "resultColumn": "result_column",
+                               "maxAge": "max_age", "errorIf": "error_if", "warnIf": "warn_if", "exceptDays": "except_days",
+                               "seasonStarts": "season_starts", "seasonEnds": "season_ends", "maxChange": "max_change", "nullRate": "null_rate"]
+
+    func readCheck(_ v: ConfigValue) -> CheckConfig? {
+        guard let m = v.map("in a check") else { return nil }
+        let name = m.required("name")?.text() ?? ""
+        m.context = "in check '\(name)'"
+        let table = m.required("table")?.text() ?? ""
+        let typeValue = m.required("type")
+        guard let type = typeValue?.choice(CheckType.self) else {
+            // Without a type the other keys cannot be judged; the type's own error says enough.
+            for k in m.writtenKeys { _ = m.value(k) }
+            return nil
+        }
+        let allowed = Set(type.keys)
+        func key(_ k: String) -> String? { allowed.contains(k) ? k : nil }
+        func value(_ k: String) -> ConfigValue? { key(k).flatMap { m.value($0, old: Self.oldCheckKeys[$0]) } }
+        var columns: [String] = []
+        if let one = value("column")?.text() { columns = [one] } else { columns = value("columns")?.texts() ?? [] }
+        let severity = m.choice("severity", CheckSeverity.self) ?? .error
+        var c = CheckConfig(name: name, table: table, type: type, columns: columns, severity: severity,
+                            min: value("min")?.number(), max: value("max")?.number(), values: value("values")?.texts(),
+                            description: m.text("description"), pattern: nil, to: value("to")?.text(), toColumns: [],
+                            groupTable: value("groupTable")?.text(), groupKey: value("groupKey")?.texts() ?? [],
+                            compareColumn: value("compare")?.text(), whereColumn: nil, whereEquals: nil, ifAny: value("ifAny")?.text(),
+                            resultColumn: value("resultColumn")?.text(), dateColumn: value("date")?.text(), timeColumn: value("time")?.text(),
+                            grace: nil, maxAge: nil, of: value("of")?.text(), from: nil, until: nil, exceptDays: value("exceptDays")?.texts() ?? [],
+                            op: value("op")?.text(), seasonColumn: value("season")?.text(), seasonStarts: value("seasonStarts")?.text() ?? "07-01",
+                            seasonEnds: value("seasonEnds")?.text() ?? "08-31", maxChange: value("maxChange")?.number() ?? 0.1,
+                            nullRateColumns: value("nullRate")?.texts() ?? [], errorIf: nil, warnIf: nil, onlyColumn: nil, onlyEquals: nil,
+                            compareValue: value("value")?.text(), position: m.position)
+        if allowed.contains("pattern") { c.pattern = readRegex(m, "pattern") }
+        if let one = value("field")?.text() { c.toColumns = [one] } else { c.toColumns = value("fields")?.texts() ?? [] }
+        if c.toColumns.isEmpty { c.toColumns = columns }
+        if c.groupKey.isEmpty { c.groupKey = columns }
+        for (k, assign) in [("grace", { (s: String) in c.grace = s }), ("maxAge", { c.maxAge = $0 })] as [(String, (String) -> Void)] {
+            if let dv = value(k), let t = dv.text() {
+                if CheckConfig.seconds(t) == nil {
+                    m.diagnostics.error(dv.position, "'\(k)' \(m.context): '\(t)' is not a duration (e.g. 90m, 36h, 3d, 1d12h)")
+                } else {
+                    assign(t)
+                }
+            }
+        }
+        for (k, assign) in [("start", { (s: String) in c.from = s }), ("end", { c.until = $0 })] as [(String, (String) -> Void)] {
+            if let dv = value(k), let t = dv.text() {
+                if Parsers.isoDate(t) == nil { m.diagnostics.error(dv.position, "'\(k)' \(m.context): '\(t)' is not a date (YYYY-MM-DD)") } else { assign(t) }
+            }
+        }
+        for (k, assign) in [("errorIf", { (s: String) in c.errorIf = s }), ("warnIf", { c.warnIf = $0 })] as [(String, (String) -> Void)] {
+            if let tv = m.value(k, old: Self.oldCheckKeys[k]), let t = tv.text() {
+                if Threshold(t) == nil {
+                    m.diagnostics.error(tv.position, "'\(k)' \(m.context): '\(t)' is not a threshold (e.g. '> 0', '>= 10', '> 1%')")
+                } else {
+                    assign(t)
+                }
+            }
+        }
+        if let wm = key("where").flatMap({ m.map($0) }) {
+            c.whereColumn = wm.required("column")?.text()
+            c.whereEquals = wm.required("equals")?.text()
+            wm.finish()
+        }
+        if let om = m.map("only") {
+            c.onlyColumn = om.required("column")?.text()
+            c.onlyEquals = om.required("equals")?.text()
+            om.finish()
+        }
+        var others = Set(CheckType.allCases.flatMap(\.keys))
+        others.subtract(allowed)
+        m.notApplicable(others.sorted(), "does not apply to a \(type.rawValue) check")
+        m.finish()
+        return c
+    }
+
+    // MARK: publish
+
+    func readPublish(_ m: ConfigMap) -> PublishConfig {
+        var p = PublishConfig()
+        p.tables = m.texts("tables") ?? []
+        p.level = m.int("level", in: 1...19) ?? 3
+        p.workers = m.int("workers", in: 0...64) ?? 2
+        if let fv = m.value("formats"), let items = fv.list(single: true) {
+            p.formats = items.compactMap { $0.choice(PublishFormat.self)?.rawValue }
+        }
+        p.keep = m.int("keep", in: 1...Int.max) ?? 10
+        m.finish()
+        return p
+    }
+
+    // MARK: cross-references
+
+    /// Checks what no single value shows: names that refer to other parts of the pipeline, and
+    /// compiles every table's mapping.
+    func validate(_ config: PipelineConfig, _ d: ConfigDiagnostics) {
+        var names = Set<String>()
+        for s in config.sources {
+            if !names.insert(s.name).inserted { d.error(s.position, "source '\(s.name)' is declared twice") }
+            if !HTTPTemplate.isSafeIDPart(s.name) { d.error(s.position, "source name '\(s.name)' must be a plain name (letters, digits, -._~)") }
+            s.http?.validate(source: s, in: config) { d.error($0, $1) }
+        }
+        let sourceNames = config.sources.map(\.name)
+        let tableNames = config.tables.map(\.name)
+        func unknown(_ what: String, _ name: String, among: [String]) -> String {
+            var msg = "\(what) '\(name)', which is not declared"
+            if let s = Suggest.closest(name, among: among) { msg += " (did you mean '\(s)'?)" }
+            return msg
+        }
+        var tableSet = Set<String>()
+        for t in config.tables {
+            let fieldNames = t.fields.map(\.name)
+            func column(_ name: String, _ what: String) -> String {
+                var msg = "\(what) '\(name)', which is not a field of table \(t.name)"
+                if let s = Suggest.closest(name, among: fieldNames) { msg += " (did you mean '\(s)'?)" }
+                return msg
+            }
+            if !tableSet.insert(t.name).inserted { d.error(t.position, "table '\(t.name)' is declared twice") }
+            for src in t.sources where !sourceNames.contains(src) {
+                d.error(t.position, "table \(t.name) reads " + unknown("source", src, among: sourceNames))
+            }
+            for (src, overrides) in t.bySource.sorted(by: { $0.key < $1.key }) {
+                if !t.sources.contains(src) { d.error(t.position, "table \(t.name): bySource names '\(src)', which is not one of its sources") }
+                for name in overrides.keys.sorted() where !fieldNames.contains(name) {
+                    d.error(t.position, "table \(t.name): bySource.\(src) names " + column(name, "field"))
+                }
+            }
+            var fieldSet = Set<String>()
+            for f in t.fields {
+                if !fieldSet.insert(f.name).inserted { d.error(f.position, "table \(t.name): field '\(f.name)' is declared twice") }
+                if let m = f.map, config.maps[m] == nil {
+                    d.error(f.position, "table \(t.name) field \(f.name): " + unknown("map", m, among: Array(config.maps.keys)) + " under maps:")
+                }
+            }
+            if t.dedupe != .none && t.primaryKey.isEmpty { d.error(t.position, "table \(t.name): dedupe: \(t.dedupe.rawValue) needs a primaryKey") }
+            for k in t.primaryKey where !fieldNames.contains(k) { d.error(t.position, "table \(t.name): primary key " + column(k, "field")) }
+            for fk in t.foreignKeys {
+                for k in fk.fields where !fieldNames.contains(k) { d.error(t.position, "table \(t.name): foreign key " + column(k, "field")) }
+                guard let target = config.tables.first(where: { $0.name == fk.table }) else {
+                    d.error(t.position, "table \(t.name): foreign key refers to " + unknown("table", fk.table, among: tableNames))
+                    continue
+                }
+                if fk.referencedFields.count != fk.fields.count {
+                    d.error(t.position, "table \(t.name): foreign key \(fk.fields) and its reference \(fk.referencedFields) differ in length")
+                }
+                for k in fk.referencedFields where !target.fields.contains(where: { $0.name == k }) {
+                    d.error(t.position, "table \(t.name): foreign key refers to \(fk.table).\(k), which is not a field")
+                }
+            }
+            // The mapping itself, compiled as normalize will compile it.
+            if !d.items.contains(where: { $0.severity == .error }) {
+                do { _ = try TableMapper(table: t, pipeline: config) } catch {
+                    d.error(t.position, "table \(t.name): \(error.message)" + (error.hint.map { "; \($0)" } ?? ""))
+                }
+            }
+        }
+        for c in config.checks { validate(check: c, config, d) }
+        for name in config.publish.tables where !tableNames.contains(name) {
+            d.error(ConfigPosition(line: 1, column: 1), "publish names " + unknown("table", name, among: tableNames))
+        }
+    }
+
+    func validate(check c: CheckConfig, _ config: PipelineConfig, _ d: ConfigDiagnostics) {
+        let at = c.position
+        let tableNames = config.tables.map(\.name)
+        func fail(_ msg: String) { d.error(at, "check \(c.name): \(msg)") }
+        guard let t = config.tables.first(where: { $0.name == c.table }) else {
+            var msg = "check \(c.name) is on table '\(c.table)', which is not declared"
+            if let s = Suggest.closest(c.table, among: tableNames) { msg += " (did you mean '\(s)'?)" }
+            d.error(at, msg)
+            return
+        }
+        func has(_ table: TableConfig, _ col: String) -> Bool {
+            if table.fields.contains(where: { $0.name == col }) { return true }
+            var msg = "table \(table.name) has no column '\(col)'"
+            if let s = Suggest.closest(col, among: table.fields.map(\.name)) { msg += " (did you mean '\(s)'?)" }
+            fail(msg)
+            return false
+        }
+        for col in c.columns { _ = has(t, col) }
+        func other(_ name: String?, _ what: String, _ cols: [String]) {
+            guard let name else { fail("\(c.type.rawValue) needs \(what)"); return }
+            guard let o = config.tables.first(where: { $0.name == name }) else {
+                var msg = "table '\(name)' is not declared"
+                if let s = Suggest.closest(name, among: tableNames) { msg += " (did you mean '\(s)'?)" }
+                fail(msg)
+                return
+            }
+            for col in cols { _ = has(o, col) }
+        }
+        if let only = c.onlyColumn { _ = has(t, only) }
+        switch c.type {
+        case .relationships:
+            other(c.to, "to: (the referenced table)", c.toColumns)
+            if c.toColumns.count != c.columns.count { fail("columns and fields differ in length") }
+        case .group_count, .group_exists, .unresulted:
+            other(c.groupTable, "groupTable:", c.groupKey + [c.whereColumn, c.ifAny, c.resultColumn].compactMap { $0 })
+            if c.groupKey.count != c.columns.count { fail("columns and groupKey differ in length") }
+            for col in [c.compareColumn, c.dateColumn, c.timeColumn].compactMap({ $0 }) { _ = has(t, col) }
+            if c.type == .group_count && c.compareColumn == nil { fail("group_count needs compare:") }
+            if c.type == .group_exists && c.whereColumn == nil { fail("group_exists needs where:") }
+            if c.type == .unresulted && c.resultColumn == nil { fail("unresulted needs resultColumn:") }
+        case .regex:
+            if c.pattern == nil { fail("regex needs pattern:") }
+        case .freshness:
+            if c.maxAge == nil || (c.of == nil && c.columns.count != 1) || (c.of != nil && c.of != "extraction") {
+                fail("freshness needs maxAge: and one column, or of: extraction")
+            }
+        case .compare:
+            if c.columns.count != (c.compareValue == nil ? 2 : 1) || !["!=", "=", "<", "<=", ">", ">="].contains(c.op ?? "") {
+                fail("compare needs two columns (or one and value:) and op: one of != = < <= > >=")
+            }
+        case .date_in_season:
+            if c.columns.count != 1 || c.seasonColumn == nil { fail("date_in_season needs one date column and season: (a column of \(t.name))") }
+            if let s = c.seasonColumn { _ = has(t, s) }
+        case .drift:
+            for col in c.nullRateColumns { _ = has(t, col) }
+            if c.columns.isEmpty && c.nullRateColumns.isEmpty || !(c.maxChange > 0 && c.maxChange < 1) {
+                fail("drift needs columns and a maxChange between 0 and 1")
+            }
+        case .gaps:
+            if c.columns.count != 1 { fail("gaps needs one date column") }
+        case .unique, .not_null, .accepted_values:
+            if c.columns.isEmpty { fail("\(c.type.rawValue) needs column: or columns:") }
+            if c.type == .accepted_values && c.values == nil { fail("accepted_values needs values:") }
+        case .range:
+            if c.columns.isEmpty { fail("range needs column: or columns:") }
+            if c.min == nil && c.max == nil { fail("range needs min:, max: or both") }
+        case .row_count, .schema:
+            break
+        }
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+@testable import PaddockCore
+import Testing
+
+/// The pipeline compiler: every key is read against the model, so a misspelling or a value of the wrong
+/// type in any section is refused with its file:line:column, all problems at once.
+@Suite("Pipeline compiler")
+struct PipelineCompilerTests {
+    /// A pipeline with every section: a files source, an http source, a table with fields, checks and
+    /// publish. Each corpus case changes one line of it.
+    static let base = """
+    pipeline: t
+    sources:
+      - name: files1
+        kind: files
+        root: landing
+        patterns: ["*.csv"]
+        encoding: cp1252
+        delimiter: ";"
+      - name: api
+        kind: http
+        baseURL: http://127.0.0.1:1
+        path: /e/{date}
+        params:
+          date: {dates: {from: 2024-01-01, to: today}}
+        tries: 3
+    tables:
+      - name: runners
+        source: files1
+        primaryKey: [id]
+        dedupe: last
+        fields:
+          - name: id
+            type: integer
+            from: ID
+          - name: horse
+            type: string
+            transforms: [trim]
+    checks:
+      - name: id_unique
+        table: runners
+        type: unique
+        column: id
+        severity: warn
+      - name: few
+        table: runners
+        type: row_count
+        min: 1
+    publish:
+      keep: 3
+      formats: [csv]
+    """
+
+    /// The problems compiling `yaml` gives (each `file:line:column: message`), empty when it compiles.
+    static func problems(_ yaml: String) -> [String] {
+        let ws = Workspace(configDir: "/nonexistent/config", dataDir: "/nonexistent/data", environment: [:])
+        do {
+            _ = try PipelineCompiler(workspace: ws).compile(text: yaml, file: "x.yaml")
+            return []
+        } catch {
+            return error.details.isEmpty ? [error.description] : error.details
+        }
+    }
+
+    /// `base` with the line containing `old` replaced by `new`, and the 1-based line number of the change.
+    static func variant(_ old: String, _ new: String) -> (String, Int) {
+        var lines = base.components(separatedBy: "\n")
+        let i = lines.firstIndex { $0.contains(old) }!
+        lines[i] = lines[i].replacingOccurrences(of: old, with: new)
+        return (lines.joined(separator: "\n"), i + 1)
+    }
+
+    /// The 1-based line of `base` (or `yaml`) holding `text`.
+    static func line(of text: String, in yaml: String = base) -> Int {
+        yaml.components(separatedBy: "\n").firstIndex { $0.contains(text) }! + 1
+    }
+
+    @Test("the base pipeline compiles")
+    func baseCompiles() {
+        #expect(Self.problems(Self.base) == [])
+    }
+
+    /// Misspelled keys, one per section, each refused at its line and column with the right suggestion.
+    @Test("a misspelled key in each section is refused at file:line:column with a suggestion", arguments: [
+        ("encoding: cp1252", "encodng: cp1252", "unknown key 'encodng' in source 'files1' (did you mean 'encoding'?)"),
+        ("patterns:", "patern:", "unknown key 'patern' in source 'files1' (did you mean 'patterns'?)"),
+        ("tries: 3", "tires: 3", "unknown key 'tires' in source 'api' (did you mean 'tries'?)"),
+        ("primaryKey:", "primaryKy:", "unknown key 'primaryKy' in table 'runners' (did you mean 'primaryKey'?)"),
+        ("dedupe: last", "dedup: last", "unknown key 'dedup' in table 'runners' (did you mean 'dedupe'?)"),
+        ("from: ID", "form: ID", "unknown key 'form' in field 'id' of table 'runners' (did you mean 'from'?)"),
+        ("severity: warn", "severty: warn", "unknown key 'severty' in check 'id_unique' (did you mean 'severity'?)"),
+        ("keep: 3", "kepe: 3", "unknown key 'kepe' in publish (did you mean 'keep'?)"),
+    ])
+    func misspelledKey(old: String, new: String, expected: String) {
+        let (yaml, line) = Self.variant(old, new)
+        let column = yaml.components(separatedBy: "\n")[line - 1].prefix { $0 == " " || $0 == "-" }.count + 1
+        #expect(Self.problems(yaml) == ["x.yaml:\(line):\(column): \(expected)"])
+    }
+
+    /// Values of the wrong type or outside their vocabulary, one per section.
+    @Test("a wrong-typed or unknown value in each section is refused at file:line:column", arguments: [
+        ("encoding: cp1252", "encoding: cp1521", "'encoding' in source 'files1': unknown encoding 'cp1521' (did you mean 'cp1252'?)"),
+        ("delimiter: \";\"", "delimiter: ab", "'delimiter' in source 'files1' must be one ASCII character other than a quote or line break, or 'tab', not 'ab'"),
+        ("tries: 3", "tries: three", "'tries' in source 'api' must be a whole number, not 'three'"),
+        ("dedupe: last", "dedupe: latest", "'dedupe' in table 'runners': unknown value 'latest' (did you mean 'last'?)"),
+        ("type: integer", "type: integr", "'type' in field 'id' of table 'runners': unknown value 'integr' (did you mean 'integer'?)"),
+        ("transforms: [trim]", "transforms: [trimm]", "unknown transform 'trimm' in field 'horse' of table 'runners' (did you mean 'trim'?); transforms: trim, lower, upper, slug, regex:, split:, regex:PATTERN, split:SEPARATOR:INDEX"),
+        ("severity: warn", "severity: warning", "'severity' in check 'id_unique': unknown value 'warning' (did you mean 'warn'?)"),
+        ("min: 1", "min: one", "'min' in check 'few' must be a number, not 'one'"),
+        ("keep: 3", "keep: [3]", "'keep' in publish must be a single value, not a list"),
+        ("formats: [csv]", "formats: [csv, parquet]", "'formats' in publish: unknown value 'parquet'; expected one of csv, ndjson"),
+    ])
+    func wrongValue(old: String, new: String, expected: String) {
+        let (yaml, line) = Self.variant(old, new)
+        let text = yaml.components(separatedBy: "\n")[line - 1]
+        let key = String(new.prefix { $0 != ":" })
+        let valueStart = text.range(of: key + ": ")!.upperBound
+        var column = text.distance(from: text.startIndex, to: valueStart) + 1
+        // A value inside a flow list points at the item.
+        if new.hasSuffix("]"), !new.hasPrefix("keep"), let bad = new.split(separator: "[").last?.split(separator: ",").last {
+            column = text.distance(from: text.startIndex, to: text.range(of: bad.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "]", with: ""))!.lowerBound) + 1
+        }
+        #expect(Self.problems(yaml) == ["x.yaml:\(line):\(column): \(expected)"])
+    }
+
+    @Test("every problem is listed at once, in file order")
+    func allProblems() {
+        var yaml = Self.variant("primaryKey:", "primaryKy:").0
+        yaml = yaml.replacingOccurrences(of: "severity: warn", with: "severty: warn")
+        yaml = yaml.replacingOccurrences(of: "keep: 3", with: "keep: 0")
+        let p = Self.problems(yaml)
+        #expect(p.count == 3, "\(p)")
+        #expect(p.map { Int($0.split(separator: ":")[1])! } == [Self.line(of: "primaryKy", in: yaml), Self.line(of: "severty", in: yaml), Self.line(of: "keep: 0", in: yaml)])
+        #expect(p[2].hasSuffix("'keep' in publish must be at least 1, not 0"))
+    }
+
+    @Test("YAML syntax errors name their line and column", arguments: [
+        ("pipeline: t\nsources:\n  - name: a\n   kind: files\n", "x.yaml:4:4: YAML syntax error: did not find expected '-' indicator"),
+        ("pipeline: t\ntables: [a, b\n", "x.yaml:3:1: YAML syntax error"),
+        ("pipeline: t\npipeline: u\n", "x.yaml:1:1: key 'pipeline' is given twice in the same mapping"),
+        ("pipeline: \"t\n", "x.yaml:2:1: YAML syntax error"),
+    ])
+    func syntaxErrors(yaml: String, prefix: String) {
+        let p = Self.problems(yaml)
+        #expect(p.count == 1 && p[0].hasPrefix(prefix), "\(p)")
+    }
+
+    @Test("cross-references name what is wrong and suggest the name meant")
+    func crossReferences() {
+        var p = Self.problems(Self.base.replacingOccurrences(of: "source: files1", with: "source: file1"))
+        #expect(p == ["x.yaml:\(Self.line(of: "- name: runners")):5: table runners reads source 'file1', which is not declared (did you mean 'files1'?)"])
+        p = Self.problems(Self.base.replacingOccurrences(of: "column: id", with: "column: idd"))
+        #expect(p == ["x.yaml:\(Self.line(of: "- name: id_unique")):5: check id_unique: table runners has no column 'idd' (did you mean 'id'?)"])
+        p = Self.problems(Self.base.replacingOccurrences(of: "type: unique", with: "type: unique\n    pattern: x"))
+        #expect(p == ["x.yaml:\(Self.line(of: "type: unique") + 1):5: key 'pattern' does not apply to a unique check in check 'id_unique'"])
+    }
+
+    @Test("old snake_case keys still work, with a warning naming the new spelling")
+    func oldSpellings() throws {
+        let yaml = Self.base.replacingOccurrences(of: "    min: 1", with: "    min: 1\n    error_if: '> 0'")
+        let ws = Workspace(configDir: "/x/config", dataDir: "/x/data", environment: [:])
+        let c = try PipelineCompiler(workspace: ws).compile(text: yaml, file: "x.yaml")
+        #expect(c.checks[1].errorIf == "> 0")
+        #expect(c.warnings.map(\.description) == ["x.yaml:\(Self.line(of: "error_if", in: yaml)):5: 'error_if' is the old spelling of 'errorIf' in check 'few'; write 'errorIf' (the old one will stop working in the next release)"])
+    }
+
+    @Test("delimiter: tab means a tab, and an unknown encoding is refused")
+    func delimiterAndEncoding() throws {
+        let ws = Workspace(configDir: "/x/config", dataDir: "/x/data", environment: [:])
+        let c = try PipelineCompiler(workspace: ws).compile(text: Self.base.replacingOccurrences(of: "delimiter: \";\"", with: "delimiter: tab"), file: "x.yaml")
+        #expect(c.sources[0].delimiter == 0x09)
+        #expect(c.sources[0].encoding == .cp1252)
+        #expect(Self.problems(Self.base.replacingOccurrences(of: "encoding: cp1252", with: "encoding: ebcdic")) ==
+                ["x.yaml:7:15: 'encoding' in source 'files1': unknown encoding 'ebcdic'; use utf-8, cp1252 or latin1"])
+    }
+
+    @Test("relative roots start at the project folder, ${DATA_DIR} and ${VAR:-default} expand, maps start at the config folder")
+    func paths() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paddock-paths-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/proj/config/maps", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "A: b\n".write(toFile: dir + "/proj/config/maps/m.yaml", atomically: true, encoding: .utf8)
+        let ws = Workspace(configDir: dir + "/proj/config", dataDir: "/srv/data", environment: ["LAND": "/mnt/land"])
+        let yaml = """
+        pipeline: t
+        sources:
+          - {name: a, kind: files, root: samples}
+          - {name: b, kind: files, root: "${DATA_DIR}/landing"}
+          - {name: c, kind: files, root: "${LAND}/x"}
+          - {name: d, kind: files, root: "${NOPE:-/opt}/y"}
+        maps:
+          m: maps/m.yaml
+        """
+        let c = try PipelineCompiler(workspace: ws).compile(text: yaml, file: "x.yaml")
+        #expect(c.sources.map(\.root) == [dir + "/proj/samples", "/srv/data/landing", "/mnt/land/x", "/opt/y"])
+        #expect(c.maps["m"]?.pairs == ["A": "b"])
+        let missing = Self.problems("pipeline: t\nsources:\n  - {name: a, kind: files, root: \"${NOPE}/x\"}\n")
+        #expect(missing.count == 1 && missing[0].hasPrefix("x.yaml:3:34: 'root' needs the environment variable NOPE"), "\(missing)")
+    }
+
+    @Test("suggestions: close names only")
+    func suggestions() {
+        #expect(Suggest.closest("primaryKy", among: ["primaryKey", "name"]) == "primaryKey")
+        #expect(Suggest.closest("group_table", among: ["groupTable", "groupKey"]) == "groupTable")
+        #expect(Suggest.closest("form", among: ["from", "type"]) == "from")
+        #expect(Suggest.closest("colour", among: ["name", "type", "from"]) == nil)
+    }
+}
