@@ -45,7 +45,11 @@ public struct RunContext: Sendable {
 
 /// Reads a small JSON file and hands its root to `body`.
 public func withJSONFile<R>(_ path: String, _ body: (JSONNode) throws(PaddockError) -> R) throws(PaddockError) -> R {
-    let bytes = try FileSystem.readFile(path, limit: 64 << 20)
+    try withJSON(try FileSystem.readFile(path, limit: 64 << 20), file: path, body)
+}
+
+/// Parses `bytes` (read from `path`) as one JSON document and runs `body` on its root.
+public func withJSON<R>(_ bytes: [UInt8], file path: String, _ body: (JSONNode) throws(PaddockError) -> R) throws(PaddockError) -> R {
     var parser = JSONParser()
     let r: Result<R, PaddockError> = bytes.withUnsafeBytes { b in
         do throws(PaddockError) {
@@ -87,13 +91,21 @@ public struct Publisher {
     public var snapshotsDir: String { processedDir + "/snapshots" }
     public var manifestPath: String { processedDir + "/latest_successful_run.json" }
 
-    /// Reads the DQ report and refuses (exit 1) when it is missing or failed.
-    public func checkReport(_ path: String) throws(PaddockError) -> (status: String, pass: Int, warn: Int, fail: Int) {
+    /// What publish takes from the DQ report: its counts, and its bytes (kept in the snapshot).
+    public struct ReportSummary: Sendable {
+        public var status: String
+        public var pass: Int, warn: Int, fail: Int
+        public var bytes: [UInt8]
+    }
+
+    /// Reads the DQ report once and refuses (exit 1) when it is missing or failed.
+    public func checkReport(_ path: String) throws(PaddockError) -> ReportSummary {
         guard FileSystem.exists(path) else {
             throw PaddockError(.checkFailed, "refusing to publish: no data-quality report at \(path)",
                                hint: "run dq-check --pipeline \(config.pipeline) first")
         }
-        return try withJSONFile(path) { (root) throws(PaddockError) in
+        let bytes = try FileSystem.readFile(path, limit: 64 << 20)
+        return try withJSON(bytes, file: path) { (root) throws(PaddockError) in
             let status = root["status"]?.string ?? "missing"
             let s = root["summary"]
             let n = { (k: String) in Int(s?[k]?.string ?? "") ?? 0 }
@@ -101,7 +113,7 @@ public struct Publisher {
                 throw PaddockError(.checkFailed, "refusing to publish: data-quality report status is '\(status)' (\(n("fail")) failed)",
                                    at: SourceLocation(file: path), hint: "fix the data or the checks, run dq-check again")
             }
-            return (status, n("pass"), n("warn"), n("fail"))
+            return ReportSummary(status: status, pass: n("pass"), warn: n("warn"), fail: n("fail"), bytes: bytes)
         }
     }
 
@@ -143,7 +155,7 @@ public struct Publisher {
                 throw PaddockError(.data, "snapshot folder \(final) exists without a manifest", at: SourceLocation(file: final),
                                    hint: "it was not made by publish; move it away")
             }
-            tables = try build(final: final, derivedDir: derivedDir, reportPath: reportPath, dq: dq, context: context)
+            tables = try build(final: final, derivedDir: derivedDir, dq: dq, context: context)
         }
         // The manifest is written last: a copy of the run's own manifest.
         let runManifest = try FileSystem.readFile(final + "/manifest.json")
@@ -152,8 +164,7 @@ public struct Publisher {
     }
 
     /// Builds the snapshot in a staging folder and renames it to `final`.
-    func build(final: String, derivedDir: String, reportPath: String, dq: (status: String, pass: Int, warn: Int, fail: Int),
-               context: RunContext) throws(PaddockError) -> [PublishedTable] {
+    func build(final: String, derivedDir: String, dq: ReportSummary, context: RunContext) throws(PaddockError) -> [PublishedTable] {
         try FileSystem.makeDirectories(snapshotsDir)
         let staging = "\(processedDir)/.staging-\(runId)-\(getpid())"
         try? FileSystem.removeTree(staging)
@@ -165,7 +176,9 @@ public struct Publisher {
                 tables.append(try writeTable(try config.table(name), from: "\(derivedDir)/\(name).ndjson", stagingDir: staging))
             }
             try AtomicFileSink.write(dataPackageJSON(tables), to: staging + "/datapackage.json")
-            let manifest = try manifestJSON(tables: tables, previous: previousRunId(), dq: dq, reportPath: reportPath, context: context)
+            // The report this snapshot passed, kept with it: the one in derived/ is replaced by the next run.
+            try AtomicFileSink.write(dq.bytes, to: staging + "/dq_report.json")
+            let manifest = try manifestJSON(tables: tables, previous: previousRunId(), dq: dq, context: context)
             try AtomicFileSink.write(manifest, to: staging + "/manifest.json")
             try FileSystem.syncDirectory(staging)
             try FileSystem.rename(staging, to: final)
@@ -202,7 +215,7 @@ public struct Publisher {
         let writer = CSVWriter()
         let columns = table.fields.map(\.name)
         writer.appendRow(columns, to: &w)
-        let dateField = table.fields.first { $0.type == "date" || $0.type == "datetime" }?.name
+        let dateField = table.fields.first { $0.type == .date || $0.type == .datetime }?.name
         var minDate: String?, maxDate: String?
         var rows = 0
         try forEachNDJSONRecord(path) { (root, _) throws(PaddockError) in
@@ -293,8 +306,7 @@ public struct Publisher {
         return Digest.sha256(bytes)
     }
 
-    func manifestJSON(tables: [PublishedTable], previous: String?, dq: (status: String, pass: Int, warn: Int, fail: Int),
-                      reportPath: String, context: RunContext) throws(PaddockError) -> String {
+    func manifestJSON(tables: [PublishedTable], previous: String?, dq: ReportSummary, context: RunContext) throws(PaddockError) -> String {
         var w: [UInt8] = []
         func str(_ s: String?) { if let s { JSONWriter.appendString(s, to: &w) } else { w.appendStatic("null") } }
         w.appendStatic("{\n  \"manifest_version\": 1,\n  \"pipeline\": "); str(config.pipeline)
@@ -346,7 +358,7 @@ public struct Publisher {
         }
         w.appendStatic("\n  ],\n  \"dq\": {\"status\": "); str(dq.status)
         w.appendString(", \"pass\": \(dq.pass), \"warn\": \(dq.warn), \"fail\": \(dq.fail), \"report\": ")
-        str(reportPath)
+        str("snapshots/\(runId)/dq_report.json")
         w.appendStatic("}\n}\n")
         return String(decoding: w, as: UTF8.self)
     }
