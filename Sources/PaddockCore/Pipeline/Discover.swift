@@ -586,14 +586,14 @@ public struct NamedPattern: Sendable {
         func v(_ n: String) -> Int? { parts.first { $0.name == n }.flatMap { Int($0.value) } }
         guard let y = v("yyyy") ?? v("year"), (1000...9999).contains(y) else { return nil }
         if let m = v("mm") ?? v("month"), (1...12).contains(m) {
-            if let d = v("dd") ?? v("day"), (1...31).contains(d) {
-                let day = Timestamp.daysFromCivil(y, m, d)
+            if let d = v("dd") ?? v("day"), CivilCalendar.isRealDay(y, m, d) {
+                let day = CivilCalendar.days(y, m, d)
                 return DateWindow(from: day, to: day)
             }
-            let first = Timestamp.daysFromCivil(y, m, 1)
-            let next = m == 12 ? Timestamp.daysFromCivil(y + 1, 1, 1) : Timestamp.daysFromCivil(y, m + 1, 1)
+            let first = CivilCalendar.days(y, m, 1)
+            let next = m == 12 ? CivilCalendar.days(y + 1, 1, 1) : CivilCalendar.days(y, m + 1, 1)
             return DateWindow(from: first, to: next - 1)
         }
-        return DateWindow(from: Timestamp.daysFromCivil(y, 1, 1), to: Timestamp.daysFromCivil(y + 1, 1, 1) - 1)
+        return DateWindow(from: CivilCalendar.days(y, 1, 1), to: CivilCalendar.days(y + 1, 1, 1) - 1)
     }
 }

@@ -132,21 +132,20 @@ extension String {
 
 /// Value parsers shared by normalize and dq-check.
 public enum Parsers {
-    /// Validates `YYYY-MM-DD` (a real calendar date) and returns it.
+    /// Validates `YYYY-MM-DD` (a real calendar date: ``CivilCalendar/isRealDay(_:_:_:)``) and returns it.
     public static func isoDate(_ s: String) -> String? {
         let b = Array(s.utf8)
         guard b.count == 10, b[4] == 45, b[7] == 45 else { return nil }
-        guard let y = Int(s.prefix(4)), let m = Int(s.dropFirst(5).prefix(2)), let d = Int(s.suffix(2)) else { return nil }
-        guard (1...12).contains(m), d >= 1, d <= daysIn(month: m, year: y) else { return nil }
-        return s
-    }
-
-    public static func daysIn(month m: Int, year y: Int) -> Int {
-        switch m {
-        case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
+        func num(_ from: Int, _ len: Int) -> Int? {
+            var v = 0
+            for i in from..<(from + len) {
+                guard b[i] >= 48 && b[i] <= 57 else { return nil }
+                v = v * 10 + Int(b[i] - 48)
+            }
+            return v
         }
+        guard let y = num(0, 4), let m = num(5, 2), let d = num(8, 2), CivilCalendar.isRealDay(y, m, d) else { return nil }
+        return s
     }
 
     /// `HH:MM` or `HH:MM:SS` to `HH:MM:SS`.
