@@ -106,7 +106,12 @@ public final class Extractor {
         }
         let ext = Self.extensionOf(unit.path)
         let rawPath = "\(folder)/sha256-\(digest.hex.prefix(16))\(ext)"
-        if dryRun { return UnitOutcome(unit: unit.id, status: .planned, rawPath: rawPath, records: 0) }
+        if dryRun {
+            var stored = unit
+            stored.sha256 = digest.hex
+            let due = force || ledger.isDue(stored, source: source, now: now)
+            return UnitOutcome(unit: unit.id, status: due ? .planned : .unchanged, rawPath: rawPath, records: 0)
+        }
         var status = UnitOutcome.Status.unchanged
         if force || !FileSystem.exists(rawPath) {
             try store(unit, from: unit.path, to: rawPath, sha256: digest.hex, bytes: digest.bytes)
@@ -147,17 +152,6 @@ public final class Extractor {
         // Short secrets would match ordinary words; the URLs written down never hold one anyway.
         guard let secret, secret.count >= 8 else { return text }
         return text.replacing(secret, with: "REDACTED").replacing(HTTPTemplate.percentEncode(secret), with: "REDACTED")
-    }
-
-    /// True when a stored unit is asked for again: undated units always (conditionally), dated ones
-    /// within refetchDays before now, or later.
-    func isDue(_ unit: WorkUnit, _ http: HTTPSourceConfig) -> Bool {
-        if http.fetchOnce { return false }
-        // Change-driven children: asked again exactly when their parent record changed.
-        if http.changeDriven { return ledger.stored[unit.id]?.parentFingerprint != unit.parentFingerprint }
-        guard let date = unit.date, let day = DateWindow.day(date, now: now) else { return true }
-        let today = Int((Double(now.seconds) / 86400).rounded(.down))
-        return day >= today - http.refetchDays
     }
 
     /// Checks a body before it is stored: complete and parseable for its format, contract pointers present.
@@ -207,7 +201,7 @@ public final class Extractor {
         let previous = ledger.stored[unit.id]
         let location = SourceLocation(file: unit.url, unit: unit.id)
         if dryRun {
-            let due = force || previous == nil || isDue(unit, http)
+            let due = force || ledger.isDue(unit, source: source, now: now)
             return UnitOutcome(unit: unit.id, status: due ? .planned : .unchanged, rawPath: previous?.rawPaths.first, records: 0)
         }
         func emitPrevious(_ status: UnitOutcome.Status, requests: Int, error: PaddockError? = nil) throws(PaddockError) -> UnitOutcome {
@@ -217,7 +211,7 @@ public final class Extractor {
             }
             return UnitOutcome(unit: unit.id, status: status, rawPath: previous?.rawPaths.first, records: n, error: error, requests: requests)
         }
-        if let previous, !force, !isDue(unit, http), !previous.rawPaths.isEmpty {
+        if let previous, !force, !ledger.isDue(unit, source: source, now: now) {
             return try emitPrevious(.unchanged, requests: 0)
         }
         let fetcher = try fetcher(for: source, http)
