@@ -211,7 +211,7 @@ public final class Extractor {
             }
             return UnitOutcome(unit: unit.id, status: status, rawPath: previous?.rawPaths.first, records: n, error: error, requests: requests)
         }
-        if let previous, !force, !ledger.isDue(unit, source: source, now: now) {
+        if previous != nil, !force, !ledger.isDue(unit, source: source, now: now) {
             return try emitPrevious(.unchanged, requests: 0)
         }
         let fetcher = try fetcher(for: source, http)
@@ -422,6 +422,21 @@ public final class Extractor {
         }
     }
 
+    /// The first carried field (name and reference) whose name is also a member of `record` (or is
+    /// `value`, which holds a record that is not an object), if any.
+    static func carryCollision(_ record: JSONNode, _ carry: [(key: String, value: String)]) -> (String, String)? {
+        for (name, ref) in carry {
+            if record.kind != .object {
+                if name == "value" { return (name, ref) }
+                continue
+            }
+            var found = false
+            record.forEachMember { k, _ in if !found && k.stringEquals(name) { found = true } }
+            if found { return (name, ref) }
+        }
+        return nil
+    }
+
     static func extensionOf(_ path: String) -> String {
         let name = FileSystem.lastComponent(of: path)
         for e in [".csv.zst", ".json.zst", ".ndjson.zst", ".jsonl.zst", ".csv", ".json", ".ndjson", ".jsonl", ".zst"] where name.hasSuffix(e) { return e }
@@ -482,7 +497,18 @@ public final class Extractor {
             do {
                 let root = doc.root
                 let carry = (source.carry ?? [:]).sorted(by: { $0.key < $1.key })
+                for (name, _) in carry where name == "_unit" || name == "_raw" || name == "_pointer" {
+                    throw PaddockError(.config, "source \(source.name): the carried field '\(name)' has the name of a field extract adds to every record",
+                                       hint: "rename it in carry")
+                }
                 try JSONRecords.forEachRecord(root, of: source) { (node, pointer) throws(PaddockError) in
+                    // A carried name that is also a member of the record would be a duplicate key, and
+                    // readers keep one of the two silently: refuse it, and say where.
+                    if !carry.isEmpty, let (name, ref) = Self.carryCollision(node, carry) {
+                        throw PaddockError(.data, "unit \(unit.id): the carried field '\(name)' collides with a member of the record at \(pointer)",
+                                           at: SourceLocation(file: rawPath, line: JSONRecords.line(of: node), unit: unit.id),
+                                           hint: "rename the carried field in source \(source.name), e.g. carry: {\(source.name)_\(name): \(ref)}")
+                    }
                     w.appendByte(UInt8(ascii: "{"))
                     if node.kind == .object {
                         Self.appendMembers(of: node, to: &w)
@@ -557,6 +583,14 @@ public final class Extractor {
 
 /// Walking JSON documents along record pointers with `*` wildcards.
 public enum JSONRecords {
+    /// The 1-based line of its document on which `node` starts.
+    public static func line(of node: JSONNode) -> Int {
+        let start = Int(node.token.start)
+        var line = 1
+        for i in 0..<min(start, node.doc.bytes.count) where node.doc.bytes[i] == 0x0A { line += 1 }
+        return line
+    }
+
     /// True when the pattern (with `*` wildcards) reaches at least one node.
     public static func exists(_ root: JSONNode, _ pattern: String) -> Bool {
         var found = false
