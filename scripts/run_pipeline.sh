@@ -300,7 +300,7 @@ if ! is_done discover; then
   log "  $(wc -l < "$run_dir/units.ndjson") units"
 fi
 
-# One extract pass per table, piped straight into normalize: the records come from the raw store.
+# The tables, from the records of the raw store (extract --stored-only), read once for all of them.
 if ! is_done extract_normalize; then
   current_step=extract_normalize
   listed=$(bin/normalize --pipeline "$pipeline" --list-tables)
@@ -311,13 +311,31 @@ if ! is_done extract_normalize; then
     [[ " ${all_tables[*]} " == *" $table "* ]] || { log "error: no table '$table' in $pipeline (tables: ${all_tables[*]})"; exit 64; }
   done
   [[ ${#selected[@]} -gt 0 ]] || selected=("${all_tables[@]}")
+  # One pass over the raw store for all tables: extract's records go through tee to one normalize per
+  # table, each reading its own FIFO; their stderr is shown table by table, in order.
   build_tables() {
-    local table
+    local table fifo pids=() fifos=() i rc=0 r
     for table in "${selected[@]}"; do
       log "extract | normalize --table $table"
-      bin/extract --pipeline "$pipeline" --now "$now" --units "$run_dir/units.ndjson" --stored-only ${allow_partial:+--allow-missing} \
-        | bin/normalize --pipeline "$pipeline" --table "$table" --output "$derived/$table.ndjson" --stats "$run_dir/$table.stats.json"
+      fifo="$run_dir/$table.records.fifo"
+      rm -f "$fifo"
+      mkfifo "$fifo"
+      fifos+=("$fifo")
+      bin/normalize --pipeline "$pipeline" --table "$table" --output "$derived/$table.ndjson" --stats "$run_dir/$table.stats.json" \
+        < "$fifo" 2> "$run_dir/$table.normalize.stderr" &
+      pids+=("$!")
     done
+    # tee -p: a normalize that stops early does not stop the others.
+    bin/extract --pipeline "$pipeline" --now "$now" --units "$run_dir/units.ndjson" --stored-only ${allow_partial:+--allow-missing} \
+      | tee -p "${fifos[@]}" > /dev/null || rc=$?
+    for i in "${!pids[@]}"; do
+      r=0
+      wait "${pids[$i]}" || r=$?
+      [[ $rc -ne 0 ]] || rc=$r
+      cat "$run_dir/${selected[$i]}.normalize.stderr" >&2
+    done
+    rm -f "${fifos[@]}"
+    return "$rc"
   }
   run_step extract_normalize build_tables
 fi

@@ -352,4 +352,31 @@ struct RunPipelineTests {
 
         """, "\(r.stderr)")
     }
+
+    @Test("the tables of a run come from one pass over the raw store: one extract feeds races, runners and horses")
+    func oneExtractForAllTables() throws {
+        let r = try ToolRunner.runInScratch("""
+        source "$FIXTURES/racing/config.sh"
+        python3 scripts/gen_racing.py tree --root "$TMP/landing" --months 2 --start 2024-06 --seed 3 --runners-per-month 300 > /dev/null
+        scripts/run_pipeline.sh --pipeline racing --now 2025-06-01T00:00:00Z 2> "$TMP/err"
+        echo "exit $?"
+        step="$DATA_DIR/runs/racing/20250601T000000Z/extract_normalize.stderr"
+        echo "extract runs: $(grep -c '^extract: [0-9]* units: ' "$step")"
+        grep -o '^run_pipeline: extract | normalize --table [a-z]*' "$step"
+        for t in races runners horses; do echo "$t: $(grep -c . "$DATA_DIR/derived/racing/$t.ndjson" | sed 's/^[1-9][0-9]*$/rows/')"; done
+        ls "$DATA_DIR/runs/racing/20250601T000000Z" | grep -c fifo
+        """)
+        #expect(r.stdout == """
+        exit 0
+        extract runs: 1
+        run_pipeline: extract | normalize --table races
+        run_pipeline: extract | normalize --table runners
+        run_pipeline: extract | normalize --table horses
+        races: rows
+        runners: rows
+        horses: rows
+        0
+
+        """, "\(r.stderr)")
+    }
 }
