@@ -42,6 +42,18 @@ struct CalendarTests {
         #expect(Timestamp(parsing: "2025-01-10T23:59:59+01:00")?.iso8601 == "2025-01-10T22:59:59Z")
     }
 
+    @Test("the time type takes 00:00 to 23:59:59, digits only; a leap second is refused as by parser: datetime and --now")
+    func timeOfDay() {
+        #expect(Parsers.time("23:59") == "23:59:00")
+        #expect(Parsers.time("00:00:00") == "00:00:00")
+        #expect(Parsers.time("23:59:59") == "23:59:59")
+        for text in ["24:00", "23:60", "23:59:60", "+1:00", "-1:00", "12:+5", "12:00:+1", "1:00", "12:00:0"] {
+            #expect(Parsers.time(text) == nil, "\(text)")
+        }
+        #expect(Timestamp(parsing: "2016-12-31T23:59:60Z") == nil)
+        #expect(ValueParsers.datetime("2016-12-31T23:59:60Z") == nil)
+    }
+
     @Test("parser: date (with formats) and parser: datetime refuse impossible dates and times")
     func valueParsers() {
         for (text, real) in Self.isoDates {

@@ -148,13 +148,14 @@ public enum Parsers {
         return s
     }
 
-    /// `HH:MM` or `HH:MM:SS` to `HH:MM:SS`.
+    /// `HH:MM` or `HH:MM:SS` (two digits each, 00:00:00 to 23:59:59) to `HH:MM:SS`. A leap second
+    /// (`:60`) is refused, as by `parser: datetime` and `--now`.
     public static func time(_ s: String) -> String? {
         let parts = s.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2 || parts.count == 3, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCII) }),
+        guard parts.count == 2 || parts.count == 3, parts.allSatisfy({ $0.utf8.count == 2 && $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }),
               let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m) else { return nil }
         if parts.count == 3 {
-            guard let sec = Int(parts[2]), (0..<61).contains(sec) else { return nil }
+            guard let sec = Int(parts[2]), (0..<60).contains(sec) else { return nil }
             return s
         }
         return s + ":00"
