@@ -5,7 +5,7 @@ import Testing
 /// fetched or stored) with the same rule, over the same stored state.
 @Suite(.serialized)
 struct RefetchRuleTests {
-    @Test("discover --new and extract --discover --dry-run list the same due units: files changed or new, dated http units within refetchDays, undated http units, newOnly children never, changedOnly children whose parent changed")
+    @Test("discover --new and extract --discover --dry-run list the same due units: files changed or new, units that failed, dated http units within refetchDays, undated http units, newOnly children never, changedOnly children whose parent changed")
     func sameDueUnits() throws {
         let r = try ToolRunner.runInScratch(ToolRunner.fixtureAPI + """
         export PADDOCK_CONFIG_DIR="$TMP/config" PADDOCK_PROGRESS=0
@@ -28,6 +28,7 @@ struct RefetchRuleTests {
               date: {dates: {from: 2024-08-20, to: 2024-08-31}}
             records: /matches/*
             refetchDays: 3
+            tries: 1
           - name: index
             kind: http
             baseURL: \\${API_URL}
@@ -54,7 +55,9 @@ struct RefetchRuleTests {
             records: /rows/*
         tables: []
         EOF
-        start_api --files "$TMP/files"
+        # One day fails (a unit in the ledger as failed, never stored): due for both, out of refetchDays or not.
+        echo '{"/matches/2024-08-21": ["500"]}' > "$TMP/script.json"
+        start_api --files "$TMP/files" --script "$TMP/script.json"
         extract --pipeline due --now 2024-08-25T12:00:00Z --discover --records none 2> "$TMP/err1"
         echo "first fetch: exit $?"
         # Then: a landing file changes and one is added; b.json's parent record changes upstream, and
@@ -73,11 +76,12 @@ struct RefetchRuleTests {
         diff "$TMP/discover.txt" "$TMP/extract.txt" > /dev/null && echo "extract --dry-run: the same" || { echo "extract --dry-run:"; cat "$TMP/extract.txt"; }
         """)
         #expect(r.stdout == """
-        first fetch: exit 0
+        first fetch: exit 75
         index fetched again: exit 0
         discover --new:
         land/f2.json
         land/f3.json
+        days/2024-08-21
         days/2024-08-27
         days/2024-08-28
         days/2024-08-29
