@@ -191,11 +191,14 @@ on_signal() {  # $1 signal name, $2 exit code
 }
 on_exit() {
   local rc=$?
-  [[ $rc -eq 0 || -n $finished ]] || fail_run "$current_step" "$rc" "$err_at"
+  [[ $rc -eq 0 || -n $finished ]] && return
+  [[ -z $err_at ]] || log "error: $err_at (exit $rc)"
+  fail_run "$current_step" "$rc" "$err_at"
 }
 trap on_exit EXIT
 trap 'on_signal TERM 143' TERM
 trap 'on_signal INT 130' INT
+set -o errtrace  # the ERR trap in functions too
 trap 'err_at="run_pipeline.sh stopped at line $LINENO"' ERR
 
 # Runs step $1: the rest is the command (a tool, or a function below), in the background so that a signal

@@ -257,7 +257,7 @@ struct RunPipelineTests {
         """, "\(r.stderr)")
     }
 
-    @Test("a failure outside a step (an unknown --tables) is recorded once: a history row, a failure-log entry and the hook")
+    @Test("a failure outside a step (an unknown --tables; the runner itself stopping) is recorded once: a history row, a failure-log entry and the hook")
     func failureOutsideAStep() throws {
         let r = try ToolRunner.runInScratch("""
         export PADDOCK_ON_FAILURE='echo "hook: $PIPELINE $RUN_ID $FAILED_STEP $EXIT_CODE" >> "$TMP/hook.log"'
@@ -268,6 +268,15 @@ struct RunPipelineTests {
         grep -c "^== " "$DATA_DIR/index/pipeline_failures.log"
         head -1 "$DATA_DIR/index/pipeline_failures.log" | cut -d' ' -f3-
         cut -d, -f1,6,7,8 "$DATA_DIR/index/pipeline_runs.csv"
+        # The runner itself stops (set -e): here awk fails in the preflight.
+        mkdir -p "$TMP/shadow"; printf '#!/bin/sh\\nexit 3\\n' > "$TMP/shadow/awk"; chmod +x "$TMP/shadow/awk"
+        rm -f "$TMP/hook.log"
+        PATH="$TMP/shadow:$PATH" DATA_DIR="$TMP/d2" scripts/run_pipeline.sh --pipeline football --now 2025-06-01T00:00:00Z 2> "$TMP/err2"
+        echo "runner stopped: exit $?"
+        grep -c "run_pipeline: error: run_pipeline.sh stopped at line [0-9]* (exit 3)" "$TMP/err2"
+        cat "$TMP/hook.log"
+        grep "^== " "$TMP/d2/index/pipeline_failures.log" | cut -d' ' -f3- | sed 's/line [0-9]*/line N/'
+        cut -d, -f1,6,7,8 "$TMP/d2/index/pipeline_runs.csv" | tail -1
         """)
         #expect(r.stdout == """
         exit 64
@@ -277,6 +286,11 @@ struct RunPipelineTests {
         football run 20250601T000000Z: step extract_normalize failed (exit 64)
         run_id,steps_run,status,failed_step
         20250601T000000Z,fetch;discover,fail,extract_normalize
+        runner stopped: exit 3
+        1
+        hook: football 20250601T000000Z preflight 3
+        football run 20250601T000000Z: step preflight failed (exit 3): run_pipeline.sh stopped at line N
+        20250601T000000Z,,fail,preflight
 
         """, "\(r.stderr)")
     }
