@@ -16,7 +16,10 @@
 # $DATA_DIR/index/pipeline_failures.log with the last lines of the failed step's stderr, and runs
 # $PADDOCK_ON_FAILURE (a shell command; PIPELINE, RUN_ID, FAILED_STEP, EXIT_CODE are set) when given.
 # A Prometheus textfile ($PADDOCK_METRICS_DIR, default $DATA_DIR/index/metrics) holds the last success
-# time, duration and rows published. --resume RUN_ID goes on with a failed run from the step that failed.
+# time, duration and rows published. --resume RUN_ID goes on with a failed run from the step that failed;
+# when the pipeline definition changed since that run started (its sha256 is kept in the run's state), the
+# fetched raw data is kept and the tables are rebuilt from it. Any failure (a step, the script itself, or
+# SIGTERM/SIGINT, which also stop the running tools) is recorded once: history, failure log, hook.
 # Environment: DATA_DIR, PADDOCK_CONFIG_DIR (default config), ENV (dev, staging or prod; default dev),
 # with defaults per ENV from config/env.yaml (docs/setup.md).
 # Exit codes: those of the step that failed (1 checks failed, 2 runtime error, 64 usage, 75 retry).
@@ -78,19 +81,31 @@ if ! flock -n 9; then
   exit 75
 fi
 
+# The pipeline definition, as it is now; a resumed run compares it with the one it started with.
+cfg="${PADDOCK_CONFIG_DIR:-config}/pipelines/$pipeline.yaml"
+config_hash=""
+if [[ -f $cfg ]]; then config_hash=$(sha256sum < "$cfg"); config_hash=${config_hash%% *}; fi
+done_steps="" saved_hash=""
 if [[ -n $resume ]]; then
   run_id=$resume
-  [[ -f "$DATA_DIR/runs/$pipeline/$run_id/state" ]] || { log "error: no run $run_id of $pipeline to resume"; exit 64; }
+  state_file="$DATA_DIR/runs/$pipeline/$run_id/state"
+  [[ -f $state_file ]] || { log "error: no run $run_id of $pipeline to resume"; exit 64; }
   # The resumed run keeps its time (deterministic outputs) and starts at the step that failed.
-  now=$(sed -n 's/^now=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
-  from=$(sed -n 's/^from=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
-  to=$(sed -n 's/^to=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
-  days_back=$(sed -n 's/^days_back=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
-  mode=$(sed -n 's/^mode=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
-  tables=$(sed -n 's/^tables=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
-  window_days=$(sed -n 's/^window_days=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
-  force=$(sed -n 's/^force=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
-  allow_partial=$(sed -n 's/^allow_partial=//p' "$DATA_DIR/runs/$pipeline/$run_id/state")
+  while IFS= read -r line; do
+    value=${line#*=}
+    case ${line%%=*} in
+      now) now=$value ;; done) done_steps=$value ;; mode) mode=$value ;; from) from=$value ;; to) to=$value ;;
+      days_back) days_back=$value ;; tables) tables=$value ;; window_days) window_days=$value ;;
+      force) force=$value ;; allow_partial) allow_partial=$value ;; config_hash) saved_hash=$value ;;
+    esac
+  done < "$state_file"
+  if [[ $saved_hash != "$config_hash" ]]; then
+    # Tables built by the old definition are stale: keep what was fetched, redo the rest.
+    log "the definition of $pipeline ($cfg) changed since run $run_id started: rebuilding its tables from the stored raw data"
+    kept=""
+    for step in $done_steps; do if [[ $step == fetch* ]]; then kept+="${kept:+ }$step"; fi; done
+    done_steps=$kept
+  fi
 fi
 now=${now:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}
 run_id=${run_id:-$(echo "$now" | tr -d ':-')}
@@ -105,20 +120,19 @@ code_version=$(git -C "$root" describe --always --dirty 2>/dev/null || echo unkn
 timings="$run_dir/timings.json"
 t_start=$EPOCHREALTIME t0=$EPOCHREALTIME steps=""
 [[ -n $resume && -f $timings ]] && steps=$(sed 's/^{//; s/}$//' "$timings")
-done_steps=$( [[ -n $resume ]] && sed -n 's/^done=//p' "$run_dir/state" || true)
 steps_run=""
 save_state() {  # written whole, then renamed: a kill never leaves half a state
   { echo "now=$now"; echo "done=$done_steps"; echo "mode=$mode"; echo "from=$from"; echo "to=$to"
     echo "days_back=$days_back"; echo "tables=$tables"; echo "window_days=$window_days"
-    echo "force=$force"; echo "allow_partial=$allow_partial"; } > "$run_dir/state.tmp"
+    echo "force=$force"; echo "allow_partial=$allow_partial"; echo "config_hash=$config_hash"; } > "$run_dir/state.tmp"
   mv -f "$run_dir/state.tmp" "$run_dir/state"
 }
 save_state
 
 # The date window, as discover and extract take it.
-win=""
-[[ -n $from ]] && win="--from '$from' --to '${to:-today}'"
-[[ -n $days_back ]] && win="--days-back '$days_back'"
+win=()
+[[ -n $from ]] && win=(--from "$from" --to "${to:-today}")
+[[ -n $days_back ]] && win=(--days-back "$days_back")
 
 # Records the seconds since the last call as the duration of step $1, and the step as done.
 step_done() {
@@ -142,12 +156,61 @@ record() {  # status failed_step rows
   ) 8>> "$index/.history.lock"
 }
 
-# Runs step $1 (the rest is the command, run by bash -c): its stderr is kept in the run folder and
-# shown after it; on failure the run is recorded as failed, the failure logged, the hook run.
+# A failed run, recorded once whatever ended it: a history row, a failure-log entry with the last lines
+# of the step's stderr, and the PADDOCK_ON_FAILURE hook. $1 step, $2 exit code, $3 why (optional).
+finished="" current_step=setup step_pid="" err_at=""
+fail_run() {
+  [[ -z $finished ]] || return 0
+  finished=1
+  local step=$1 rc=$2 why=${3:-}
+  record fail "$step" 0
+  {
+    echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ) $pipeline run $run_id: step $step failed (exit $rc)${why:+: $why}"
+    if [[ -f "$run_dir/$step.stderr" ]]; then tail -n 20 "$run_dir/$step.stderr"; fi
+  } >> "$index/pipeline_failures.log"
+  if [[ -n ${PADDOCK_ON_FAILURE:-} ]]; then
+    PIPELINE=$pipeline RUN_ID=$run_id FAILED_STEP=$step EXIT_CODE=$rc bash -c "$PADDOCK_ON_FAILURE" || log "on-failure hook exited $?"
+  fi
+}
+# A process and all its descendants, signalled together (so that no reader sees its writer end first).
+stop_tree() {
+  local pids=() queue=("$1") p c
+  while [[ ${#queue[@]} -gt 0 ]]; do
+    p=${queue[0]} queue=("${queue[@]:1}")
+    pids+=("$p")
+    for c in $(ps -o pid= --ppid "$p" 2> /dev/null); do queue+=("$c"); done
+  done
+  kill -TERM "${pids[@]}" 2> /dev/null || true
+}
+on_signal() {  # $1 signal name, $2 exit code
+  trap '' TERM INT
+  log "stopped by SIG$1 during step $current_step"
+  [[ -z $step_pid ]] || stop_tree "$step_pid"
+  fail_run "$current_step" "$2" "stopped by SIG$1"
+  exit "$2"
+}
+on_exit() {
+  local rc=$?
+  [[ $rc -eq 0 || -n $finished ]] && return
+  [[ -z $err_at ]] || log "error: $err_at (exit $rc)"
+  fail_run "$current_step" "$rc" "$err_at"
+}
+trap on_exit EXIT
+trap 'on_signal TERM 143' TERM
+trap 'on_signal INT 130' INT
+set -o errtrace  # the ERR trap in functions too
+trap 'err_at="run_pipeline.sh stopped at line $LINENO"' ERR
+
+# Runs step $1: the rest is the command (a tool, or a function below), in the background so that a signal
+# is handled at once. Its stderr is kept in the run folder and shown after it; a failure ends the run.
 run_step() {
   local name=$1; shift
   local rc=0
-  bash -c "$1" 2> "$run_dir/$name.stderr" || rc=$?
+  current_step=$name
+  "$@" 2> "$run_dir/$name.stderr" &
+  step_pid=$!
+  wait "$step_pid" || rc=$?
+  step_pid=""
   cat "$run_dir/$name.stderr" >&2
   if [[ $rc -eq 75 && $name == fetch* && -n $allow_partial ]]; then
     log "step $name: some units failed (exit 75); going on with what is stored (--allow-partial)"
@@ -156,14 +219,7 @@ run_step() {
   fi
   if [[ $rc -ne 0 ]]; then
     log "step $name failed (exit $rc); resume with: scripts/run_pipeline.sh --pipeline $pipeline --resume $run_id"
-    record fail "$name" 0
-    {
-      echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ) $pipeline run $run_id: step $name failed (exit $rc)"
-      tail -n 20 "$run_dir/$name.stderr"
-    } >> "$index/pipeline_failures.log"
-    if [[ -n ${PADDOCK_ON_FAILURE:-} ]]; then
-      PIPELINE=$pipeline RUN_ID=$run_id FAILED_STEP=$name EXIT_CODE=$rc bash -c "$PADDOCK_ON_FAILURE" || log "on-failure hook exited $?"
-    fi
+    fail_run "$name" "$rc"
     exit "$rc"
   fi
   step_done "$name"
@@ -175,6 +231,7 @@ log "pipeline $pipeline, run $run_id, data in $DATA_DIR"
 partial=""
 # Preflight: what a run needs before it starts.
 preflight() {
+  current_step=preflight
   local problem=""
   bin/discover --help > /dev/null 2>&1 || problem="the tools do not run (bin/discover --help failed); run make build"
   if [[ -z $problem ]] && ! { touch "$DATA_DIR/.preflight" && rm -f "$DATA_DIR/.preflight"; } 2>/dev/null; then
@@ -185,9 +242,9 @@ preflight() {
   if [[ -z $problem && $free_mb -lt ${PADDOCK_MIN_FREE_MB:-200} ]]; then
     problem="only $free_mb MB free in $DATA_DIR (PADDOCK_MIN_FREE_MB=${PADDOCK_MIN_FREE_MB:-200})"
   fi
-  if [[ -n $problem ]]; then log "error: preflight: $problem"; record fail preflight 0; exit 2; fi
+  if [[ -n $problem ]]; then log "error: preflight: $problem"; fail_run preflight 2 "$problem"; exit 2; fi
   # http sources: the host of each baseURL answers (${VAR:-default} expanded as the tools do).
-  local cfg="${PADDOCK_CONFIG_DIR:-config}/pipelines/$pipeline.yaml" url host port
+  local url host port
   while read -r url; do
     # ${VAR} and ${VAR:-default}, expanded here without eval (a config file is not a script).
     while [[ $url =~ \$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\} ]]; do
@@ -197,9 +254,9 @@ preflight() {
     done
     [[ $url =~ ^https?://([^/:]+)(:([0-9]+))? ]] || continue
     host=${BASH_REMATCH[1]} port=${BASH_REMATCH[3]:-$([[ $url == https* ]] && echo 443 || echo 80)}
-    if ! timeout 5 bash -c "exec 3<>/dev/tcp/$host/$port" 2>/dev/null; then
+    if ! timeout 5 bash -c 'exec 3<> "/dev/tcp/$1/$2"' _ "$host" "$port" 2>/dev/null; then
       log "error: preflight: $host:$port (an http source of $pipeline) does not answer"
-      record fail preflight 0
+      fail_run preflight 75 "$host:$port does not answer"
       exit 75
     fi
   done < <(sed -n 's/^ *baseURL: *//p' "$cfg" | sed 's/^"\(.*\)"$/\1/')
@@ -209,13 +266,14 @@ preflight() {
 
 if [[ -n $dry_run ]]; then
   log "dry run: what extract would fetch"
-  eval "bin/extract --pipeline '$pipeline' --now '$now' --discover --dry-run $win $force" >&2
+  bin/extract --pipeline "$pipeline" --now "$now" --discover --dry-run "${win[@]}" ${force:+--force} >&2
   exit 0
 fi
 
 # Fetch: every unit of the window into the raw store (source by source, so fan-out sources see what
 # their parents stored). Backfill takes the range in windows, each recorded when done.
 if ! is_done fetch; then
+  current_step=fetch
   if [[ $mode == backfill ]]; then
     start=$(date -u -d "$from" +%s) end=$(date -u -d "$to" +%s)
     n=$(( (end - start) / 86400 / window_days + 1 ))
@@ -226,12 +284,13 @@ if ! is_done fetch; then
       b=$(date -u -d "@$(( t + (window_days - 1) * 86400 < end ? t + (window_days - 1) * 86400 : end ))" +%Y-%m-%d)
       is_done "fetch_$a" && continue
       log "backfill: window $i of $n ($a..$b)"
-      run_step "fetch_$a" "bin/extract --pipeline '$pipeline' --now '$now' --discover --records none --from '$a' --to '$b' $force"
+      run_step "fetch_$a" bin/extract --pipeline "$pipeline" --now "$now" --discover --records none --from "$a" --to "$b" ${force:+--force}
     done
+    current_step=fetch
     step_done fetch
   else
     log "fetch"
-    run_step fetch "bin/extract --pipeline '$pipeline' --now '$now' --discover --records none $win $force"
+    run_step fetch bin/extract --pipeline "$pipeline" --now "$now" --discover --records none "${win[@]}" ${force:+--force}
   fi
 fi
 
@@ -239,38 +298,65 @@ fi
 # window just fetched: a daily run publishes the whole season so far, not three days of it.
 if ! is_done discover; then
   log "discover"
-  run_step discover "bin/discover --pipeline '$pipeline' --now '$now' > '$run_dir/units.ndjson'"
+  list_units() { bin/discover --pipeline "$pipeline" --now "$now" > "$run_dir/units.ndjson"; }
+  run_step discover list_units
   log "  $(wc -l < "$run_dir/units.ndjson") units"
 fi
 
-# One extract pass per table, piped straight into normalize: the records come from the raw store.
+# The tables, from the records of the raw store (extract --stored-only), read once for all of them.
 if ! is_done extract_normalize; then
-  all_tables=$(bin/normalize --pipeline "$pipeline" --list-tables)
-  for table in ${tables//,/ }; do
-    [[ " $(echo $all_tables) " == *" $table "* ]] || { log "error: no table '$table' in $pipeline (tables: $(echo $all_tables))"; exit 64; }
+  current_step=extract_normalize
+  listed=$(bin/normalize --pipeline "$pipeline" --list-tables)
+  mapfile -t all_tables <<< "$listed"
+  selected=()
+  [[ -z $tables ]] || IFS=, read -ra selected <<< "$tables"
+  for table in "${selected[@]}"; do
+    [[ " ${all_tables[*]} " == *" $table "* ]] || { log "error: no table '$table' in $pipeline (tables: ${all_tables[*]})"; exit 64; }
   done
-  cmd="set -eo pipefail"
-  selected=${tables//,/ }
-  for table in ${selected:-$all_tables}; do
-    cmd+="; echo 'run_pipeline: extract | normalize --table $table' >&2"
-    cmd+="; bin/extract --pipeline '$pipeline' --now '$now' --units '$run_dir/units.ndjson' --stored-only${allow_partial:+ --allow-missing}"
-    cmd+=" | bin/normalize --pipeline '$pipeline' --table '$table' --output '$derived/$table.ndjson' --stats '$run_dir/$table.stats.json'"
-  done
-  run_step extract_normalize "$cmd"
+  [[ ${#selected[@]} -gt 0 ]] || selected=("${all_tables[@]}")
+  # One pass over the raw store for all tables: extract's records go through tee to one normalize per
+  # table, each reading its own FIFO; their stderr is shown table by table, in order.
+  build_tables() {
+    local table fifo pids=() fifos=() i rc=0 r
+    for table in "${selected[@]}"; do
+      log "extract | normalize --table $table"
+      fifo="$run_dir/$table.records.fifo"
+      rm -f "$fifo"
+      mkfifo "$fifo"
+      fifos+=("$fifo")
+      bin/normalize --pipeline "$pipeline" --table "$table" --output "$derived/$table.ndjson" --stats "$run_dir/$table.stats.json" \
+        < "$fifo" 2> "$run_dir/$table.normalize.stderr" &
+      pids+=("$!")
+    done
+    # tee -p: a normalize that stops early does not stop the others.
+    bin/extract --pipeline "$pipeline" --now "$now" --units "$run_dir/units.ndjson" --stored-only ${allow_partial:+--allow-missing} \
+      | tee -p "${fifos[@]}" > /dev/null || rc=$?
+    for i in "${!pids[@]}"; do
+      r=0
+      wait "${pids[$i]}" || r=$?
+      [[ $rc -ne 0 ]] || rc=$r
+      cat "$run_dir/${selected[$i]}.normalize.stderr" >&2
+    done
+    rm -f "${fifos[@]}"
+    return "$rc"
+  }
+  run_step extract_normalize build_tables
 fi
 
 if ! is_done dq_check; then
   log "dq-check"
-  run_step dq_check "bin/dq-check --pipeline '$pipeline' --now '$now' --report '$derived/dq_report.json'"
+  run_step dq_check bin/dq-check --pipeline "$pipeline" --now "$now" --report "$derived/dq_report.json"
 fi
 
 log "publish"
-run_step publish "bin/publish --pipeline '$pipeline' --now '$now' --run-id '$run_id' --report '$derived/dq_report.json' \
-  --units '$run_dir/units.ndjson' --timings '$timings' --started-at '$started_at' --code-version '$code_version'"
+run_step publish bin/publish --pipeline "$pipeline" --now "$now" --run-id "$run_id" --report "$derived/dq_report.json" \
+  --units "$run_dir/units.ndjson" --timings "$timings" --started-at "$started_at" --code-version "$code_version"
+current_step=finish
 
 manifest="$DATA_DIR/processed/$pipeline/latest_successful_run.json"
 rows=$(python3 -c 'import json,sys; print(sum(t["rows"] for t in json.load(open(sys.argv[1]))["tables"]))' "$manifest" 2>/dev/null || echo 0)
 record "$([[ -n $partial ]] && echo partial || echo ok)" "" "$rows"
+finished=1
 # Prometheus textfile collector: written whole to a temp file, then renamed.
 metrics_dir=${PADDOCK_METRICS_DIR:-$index/metrics}
 mkdir -p "$metrics_dir"

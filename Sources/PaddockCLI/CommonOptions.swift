@@ -14,13 +14,13 @@ public struct FormatOptions: ParsableArguments {
     @Option(name: .customLong("output-format"), help: "Output record format: csv or ndjson (default: ndjson).")
     public var outputFormat: RecordFormat?
 
-    @Option(name: .customLong("delimiter"), help: "CSV field delimiter, one ASCII character; 'tab' for a tab (default: ,).")
+    @Option(name: .customLong("delimiter"), help: "CSV field delimiter, one ASCII character; 'tab' for a tab.")
     public var delimiter: String = ","
 
     @Flag(name: .customLong("no-header"), help: "CSV input has no header row; columns are named 1, 2, ...")
     public var noHeader = false
 
-    @Option(name: .customLong("encoding"), help: "Input text encoding: utf-8, cp1252 (windows-1252) or latin1 (default: utf-8).")
+    @Option(name: .customLong("encoding"), help: "Input text encoding: utf-8, cp1252 (windows-1252) or latin1.")
     public var encoding: String = "utf-8"
 
     @Flag(name: .customLong("crlf"), help: "End CSV output rows with CRLF instead of LF.")

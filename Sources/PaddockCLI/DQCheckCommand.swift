@@ -37,7 +37,7 @@ public struct DQCheckCommand: ParsableCommand {
     @Option(name: .customLong("table"), help: "Only run the checks of this table (repeatable).")
     public var tables: [String] = []
 
-    @Option(name: .customLong("max-samples"), help: "Failing rows kept per check in the report (default: 20).")
+    @Option(name: .customLong("max-samples"), help: "Failing rows kept per check in the report.")
     public var maxSamples = 20
 
     @Option(name: .customLong("failures"), help: "Write every failing row here, as NDJSON (check, table, line, key, values).")

@@ -17,8 +17,10 @@ public struct DiscoverCommand: ParsableCommand {
         --from/--to or --days-back, else their own dates.from/to. Fan-out sources (ids from a parent's \
         records) list the ids in the parent's stored units. The same inputs give the same output.
 
-        --new keeps the units extract would fetch: never stored, changed files, and stored http units \
-        still inside their refetchDays. --gaps keeps the units with no stored raw data at all.
+        --new keeps the units extract would fetch or store, by extract's own rule: never stored, changed \
+        files, stored http units that are undated or still inside their refetchDays, changedOnly children \
+        whose parent changed (never newOnly children); extract --dry-run lists the same. --gaps keeps the \
+        units with no stored raw data at all.
 
         EXAMPLES
           discover --pipeline football
@@ -63,7 +65,7 @@ public struct DiscoverCommand: ParsableCommand {
         var kept = 0
         for unit in units {
             if gaps && ledger.stored[unit.id] != nil { continue }
-            if new && !Self.isNew(unit, config: config, ledger: ledger, now: now) { continue }
+            if try new && !ledger.isDue(unit, source: config.source(unit.source), now: now) { continue }
             out.appendString(unit.ndjson())
             try out.recordEnded()
             kept += 1
@@ -73,20 +75,4 @@ public struct DiscoverCommand: ParsableCommand {
             Console.info(tool: "discover", "\(kept) of \(units.count) units are \(gaps ? "gaps (no stored raw data)" : "new or due")")
         }
     }
-
-    /// What extract would fetch: never stored, a file with other bytes, an http unit still due.
-    static func isNew(_ unit: WorkUnit, config: PipelineConfig, ledger: LedgerIndex, now: Timestamp) -> Bool {
-        guard let entry = ledger.stored[unit.id] else { return true }
-        switch unit.kind {
-        case .file:
-            return entry.sha256 != unit.sha256
-        case .http:
-            guard let http = try? config.source(unit.source).http else { return false }
-            if http.changeDriven { return entry.parentFingerprint != unit.parentFingerprint }
-            if http.fetchOnce { return false }
-            guard let date = unit.date, let day = DateWindow.day(date, now: now) else { return false }
-            return day >= Int((Double(now.seconds) / 86400).rounded(.down)) - http.refetchDays
-        }
-    }
 }
-

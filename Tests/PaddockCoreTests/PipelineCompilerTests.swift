@@ -198,6 +198,24 @@ struct PipelineCompilerTests {
         #expect(missing.count == 1 && missing[0].hasPrefix("x.yaml:3:34: 'root' needs the environment variable NOPE"), "\(missing)")
     }
 
+    @Test("a carried field named like a provenance field, and newOnly with changedOnly, are refused at load")
+    func carryAndFanOut() {
+        let carry = Self.problems("pipeline: t\nsources:\n  - {name: a, kind: files, root: x, carry: {_unit: /id}}\n")
+        #expect(carry == ["x.yaml:3:44: carried field '_unit' in source 'a' has the name of a field extract adds to every record (_unit, _raw, _pointer); rename it"])
+        let fanOut = Self.problems("""
+        pipeline: t
+        sources:
+          - {name: p, kind: http, baseURL: "http://h", path: /p}
+          - name: c
+            kind: http
+            baseURL: "http://h"
+            path: /c/{id}
+            params:
+              id: {fromSource: p, pointer: /id, newOnly: true, changedOnly: [/status]}
+        """)
+        #expect(fanOut == ["x.yaml:9:7: source c: parameter id: newOnly (fetch once) and changedOnly (fetch again when the parent changed) contradict each other; keep one"])
+    }
+
     @Test("suggestions: close names only")
     func suggestions() {
         #expect(Suggest.closest("primaryKy", among: ["primaryKey", "name"]) == "primaryKey")

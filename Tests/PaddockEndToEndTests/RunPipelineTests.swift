@@ -56,12 +56,12 @@ struct RunPipelineTests {
         head -1 "$DATA_DIR/index/pipeline_failures.log" | cut -d' ' -f3-
         grep -c "FAIL matches_full_season" "$DATA_DIR/index/pipeline_failures.log"
         test ! -e "$DATA_DIR/processed/football/latest_successful_run.json" && echo "not published"
-        # Fixed: the run goes on from dq-check; discover and extract are not run again.
+        # Fixed: the definition changed, so the run keeps what it fetched and rebuilds the tables.
         sed "s|root: data/samples|root: $PWD/data/samples|" config/pipelines/football.yaml > "$TMP/config/pipelines/football.yaml"
         scripts/run_pipeline.sh --pipeline football --resume 20250601T000000Z 2> "$TMP/err2"
         echo "resume: exit $?"
-        grep -c "resuming after: fetch discover extract_normalize" "$TMP/err2"
-        grep -c "run_pipeline: discover" "$TMP/err2"
+        grep -c "resuming after: fetch$" "$TMP/err2"
+        grep -c "run_pipeline: fetch" "$TMP/err2"
         cut -d, -f1,6,7,8,9 "$DATA_DIR/index/pipeline_runs.csv"
         # A clean run elsewhere publishes the same table bytes.
         DATA_DIR="$TMP/clean" scripts/run_pipeline.sh --pipeline football --now $now 2> /dev/null
@@ -79,7 +79,7 @@ struct RunPipelineTests {
         0
         run_id,steps_run,status,failed_step,rows_published
         20250601T000000Z,fetch;discover;extract_normalize,fail,dq_check,0
-        20250601T000000Z,dq_check;publish,ok,,380
+        20250601T000000Z,discover;extract_normalize;dq_check;publish,ok,,380
         same bytes
 
         """, "\(r.stderr)")
@@ -146,7 +146,10 @@ struct RunPipelineTests {
         wait $pid 2>/dev/null
         done1=$(grep -o 'fetch_[0-9-]*' "$DATA_DIR/runs/racing/20250601T000000Z/state" | wc -l)
         echo "killed after $done1 windows: $([ "$done1" -ge 4 ] && [ "$done1" -lt 24 ] && echo mid-backfill)"
-        grep -c "run_pipeline: backfill: window [0-9]* of 24 (" "$TMP/err1" | sed 's/.*/progress lines: yes/'
+        # One progress line per window started: the windows done, and the one cut, if any.
+        started=$(grep -c "run_pipeline: backfill: window [0-9]* of 24 (" "$TMP/err1")
+        [ "$started" -ge "$done1" ] && [ "$started" -le $((done1 + 1)) ] && echo "progress lines: one per window started" \
+          || echo "progress lines: $started for $done1 windows done"
         grep -q "extract: [0-9]*/[0-9]* units" "$TMP/err1" && echo "extract progress: yes"
         scripts/run_pipeline.sh --pipeline racing --resume 20250601T000000Z 2> "$TMP/err2"
         echo "resume: exit $?"
@@ -162,7 +165,7 @@ struct RunPipelineTests {
         """)
         #expect(r.stdout == """
         killed after \(r.stdout.split(separator: "\n").first?.split(separator: " ")[2] ?? "") windows: mid-backfill
-        progress lines: yes
+        progress lines: one per window started
         extract progress: yes
         resume: exit 0
         windows before and after the kill add up to 24 (the cut one counted once or twice): 1
@@ -211,6 +214,182 @@ struct RunPipelineTests {
         run_id,status,failed_step,rows_published
         20250601T000000Z,fail,fetch,0
         partial,partial,,54
+
+        """, "\(r.stderr)")
+    }
+
+    @Test("--resume after the pipeline definition was fixed rebuilds the tables (the raw data is kept) and publishes what the fixed definition gives, the same bytes as a clean run")
+    func resumeAfterDefinitionChanged() throws {
+        let r = try ToolRunner.runInScratch("""
+        now=2025-06-01T00:00:00Z
+        mkdir -p "$TMP/config/pipelines"
+        cp -r config/maps "$TMP/config/"
+        # A broken table: away_team_id read from team1, so every team plays itself and a check fails.
+        awk '/name: away_team_id/ { f = 1 } f && /from:/ { sub(/team2\\/name, team2/, "team1/name, team1"); f = 0 } 1' \\
+          config/pipelines/football.yaml | sed "s|root: data/samples|root: $PWD/data/samples|" > "$TMP/config/pipelines/football.yaml"
+        export PADDOCK_CONFIG_DIR="$TMP/config"
+        scripts/run_pipeline.sh --pipeline football --now $now 2> "$TMP/err1"
+        echo "run: exit $?"
+        grep -c "step dq_check failed (exit 1)" "$TMP/err1"
+        sed "s|root: data/samples|root: $PWD/data/samples|" config/pipelines/football.yaml > "$TMP/config/pipelines/football.yaml"
+        requests=$(wc -l < "$DATA_DIR/index/football/ledger.ndjson")
+        scripts/run_pipeline.sh --pipeline football --resume 20250601T000000Z 2> "$TMP/err2"
+        echo "resume: exit $?"
+        grep "definition" "$TMP/err2"
+        grep -c "run_pipeline: extract | normalize --table matches" "$TMP/err2"
+        echo "raw store kept: $([ "$(wc -l < "$DATA_DIR/index/football/ledger.ndjson")" = "$requests" ] && echo yes)"
+        cut -d, -f1,6,7,8 "$DATA_DIR/index/pipeline_runs.csv"
+        DATA_DIR="$TMP/clean" scripts/run_pipeline.sh --pipeline football --now $now 2> /dev/null
+        cmp "$DATA_DIR/processed/football/snapshots/20250601T000000Z/matches.csv.zst" "$TMP/clean/processed/football/snapshots/20250601T000000Z/matches.csv.zst" && echo "same bytes"
+        """)
+        #expect(r.stdout == """
+        run: exit 1
+        1
+        resume: exit 0
+        run_pipeline: the definition of football ($TMP/config/pipelines/football.yaml) changed since run 20250601T000000Z started: rebuilding its tables from the stored raw data
+        1
+        raw store kept: yes
+        run_id,steps_run,status,failed_step
+        20250601T000000Z,fetch;discover;extract_normalize,fail,dq_check
+        20250601T000000Z,discover;extract_normalize;dq_check;publish,ok,
+        same bytes
+
+        """, "\(r.stderr)")
+    }
+
+    @Test("a failure outside a step (an unknown --tables; the runner itself stopping) is recorded once: a history row, a failure-log entry and the hook")
+    func failureOutsideAStep() throws {
+        let r = try ToolRunner.runInScratch("""
+        export PADDOCK_ON_FAILURE='echo "hook: $PIPELINE $RUN_ID $FAILED_STEP $EXIT_CODE" >> "$TMP/hook.log"'
+        scripts/run_pipeline.sh --pipeline football --now 2025-06-01T00:00:00Z --tables nosuch 2> "$TMP/err"
+        echo "exit $?"
+        grep -c "no table 'nosuch'" "$TMP/err"
+        cat "$TMP/hook.log"
+        grep -c "^== " "$DATA_DIR/index/pipeline_failures.log"
+        head -1 "$DATA_DIR/index/pipeline_failures.log" | cut -d' ' -f3-
+        cut -d, -f1,6,7,8 "$DATA_DIR/index/pipeline_runs.csv"
+        # The runner itself stops (set -e): here awk fails in the preflight.
+        mkdir -p "$TMP/shadow"; printf '#!/bin/sh\\nexit 3\\n' > "$TMP/shadow/awk"; chmod +x "$TMP/shadow/awk"
+        rm -f "$TMP/hook.log"
+        PATH="$TMP/shadow:$PATH" DATA_DIR="$TMP/d2" scripts/run_pipeline.sh --pipeline football --now 2025-06-01T00:00:00Z 2> "$TMP/err2"
+        echo "runner stopped: exit $?"
+        grep -c "run_pipeline: error: run_pipeline.sh stopped at line [0-9]* (exit 3)" "$TMP/err2"
+        cat "$TMP/hook.log"
+        grep "^== " "$TMP/d2/index/pipeline_failures.log" | cut -d' ' -f3- | sed 's/line [0-9]*/line N/'
+        cut -d, -f1,6,7,8 "$TMP/d2/index/pipeline_runs.csv" | tail -1
+        """)
+        #expect(r.stdout == """
+        exit 64
+        1
+        hook: football 20250601T000000Z extract_normalize 64
+        1
+        football run 20250601T000000Z: step extract_normalize failed (exit 64)
+        run_id,steps_run,status,failed_step
+        20250601T000000Z,fetch;discover,fail,extract_normalize
+        runner stopped: exit 3
+        1
+        hook: football 20250601T000000Z preflight 3
+        football run 20250601T000000Z: step preflight failed (exit 3): run_pipeline.sh stopped at line N
+        20250601T000000Z,,fail,preflight
+
+        """, "\(r.stderr)")
+    }
+
+    @Test("SIGTERM in the middle of a step stops the tools, and records the run as failed once: history, failure log, hook")
+    func sigterm() throws {
+        let r = try ToolRunner.runInScratch(ToolRunner.fixtureAPI + """
+        export PADDOCK_CONFIG_DIR=Tests/fixtures/config PADDOCK_PROGRESS=0
+        export PADDOCK_ON_FAILURE='echo "hook: $PIPELINE $RUN_ID $FAILED_STEP $EXIT_CODE" >> "$TMP/hook.log"'
+        # Every answer takes 5 s: the fetch is still running when the run is told to stop.
+        echo '{"/matches/2024-08-16": ["slow"]}' > "$TMP/script.json"
+        start_api --script "$TMP/script.json" --slow 5
+        # As cron starts it: SIGTERM and SIGINT neither ignored nor blocked (a test runner may leave them so,
+        # and a shell cannot trap a signal ignored when it started).
+        python3 -c 'import os, signal, sys
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
+        for s in (signal.SIGTERM, signal.SIGINT): signal.signal(s, signal.SIG_DFL)
+        os.execvp(sys.argv[1], sys.argv[1:])' scripts/run_pipeline.sh --pipeline api_matches --now 2025-06-01T00:00:00Z 2> "$TMP/err" &
+        pid=$!
+        # Stopped while extract waits for the slow answer.
+        for _ in $(seq 1 200); do grep -q "run_pipeline: fetch" "$TMP/err" && break; sleep 0.05; done
+        sleep 1
+        tree() { local c; for c in $(ps -o pid= --ppid "$1"); do echo "$c"; tree "$c"; done; }
+        children=$(tree $pid)
+        echo "tools running: $([ -n "$children" ] && echo yes)"
+        kill -TERM $pid
+        wait $pid
+        echo "exit $?"
+        sleep 0.2
+        left=0; for c in $children; do kill -0 "$c" 2>/dev/null && left=$((left + 1)); done
+        echo "tools left running: $left"
+        cat "$TMP/hook.log"
+        grep -c "^== " "$DATA_DIR/index/pipeline_failures.log"
+        head -1 "$DATA_DIR/index/pipeline_failures.log" | cut -d' ' -f3-
+        # The definition did not change: --resume goes on from the step that was stopped.
+        scripts/run_pipeline.sh --pipeline api_matches --resume 20250601T000000Z 2> "$TMP/err2"
+        echo "resume: exit $?, tables rebuilt: $(grep -c "definition of api_matches" "$TMP/err2")"
+        cut -d, -f1,6,7,8 "$DATA_DIR/index/pipeline_runs.csv"
+        """)
+        #expect(r.stdout == """
+        tools running: yes
+        exit 143
+        tools left running: 0
+        hook: api_matches 20250601T000000Z fetch 143
+        1
+        api_matches run 20250601T000000Z: step fetch failed (exit 143): stopped by SIGTERM
+        resume: exit 0, tables rebuilt: 0
+        run_id,steps_run,status,failed_step
+        20250601T000000Z,,fail,fetch
+        20250601T000000Z,fetch;discover;extract_normalize;dq_check;publish,ok,
+
+        """, "\(r.stderr)")
+    }
+
+    @Test("a DATA_DIR with a space and a single quote, and such a --tables value, break nothing: no command is spliced into a string")
+    func quotesAndSpaces() throws {
+        let r = try ToolRunner.runInScratch("""
+        export DATA_DIR="$TMP/it's a data dir"
+        scripts/run_pipeline.sh --pipeline football --now 2025-06-01T00:00:00Z 2> "$TMP/err"
+        echo "exit $?"
+        ls "$DATA_DIR/processed/football/snapshots/20250601T000000Z/" | grep -c matches
+        bin/publish --pipeline football --verify 2> /dev/null; echo "verify: exit $?"
+        scripts/run_pipeline.sh --pipeline football --now 2025-06-01T00:00:00Z --run-id q --tables "it's" 2> "$TMP/err2"
+        echo "odd table: exit $?"
+        grep -o "no table 'it's' in football" "$TMP/err2"
+        """)
+        #expect(r.stdout == """
+        exit 0
+        2
+        verify: exit 0
+        odd table: exit 64
+        no table 'it's' in football
+
+        """, "\(r.stderr)")
+    }
+
+    @Test("the tables of a run come from one pass over the raw store: one extract feeds races, runners and horses")
+    func oneExtractForAllTables() throws {
+        let r = try ToolRunner.runInScratch("""
+        source "$FIXTURES/racing/config.sh"
+        python3 scripts/gen_racing.py tree --root "$TMP/landing" --months 2 --start 2024-06 --seed 3 --runners-per-month 300 > /dev/null
+        scripts/run_pipeline.sh --pipeline racing --now 2025-06-01T00:00:00Z 2> "$TMP/err"
+        echo "exit $?"
+        step="$DATA_DIR/runs/racing/20250601T000000Z/extract_normalize.stderr"
+        echo "extract runs: $(grep -c '^extract: [0-9]* units: ' "$step")"
+        grep -o '^run_pipeline: extract | normalize --table [a-z]*' "$step"
+        for t in races runners horses; do echo "$t: $(grep -c . "$DATA_DIR/derived/racing/$t.ndjson" | sed 's/^[1-9][0-9]*$/rows/')"; done
+        ls "$DATA_DIR/runs/racing/20250601T000000Z" | grep -c fifo
+        """)
+        #expect(r.stdout == """
+        exit 0
+        extract runs: 1
+        run_pipeline: extract | normalize --table races
+        run_pipeline: extract | normalize --table runners
+        run_pipeline: extract | normalize --table horses
+        races: rows
+        runners: rows
+        horses: rows
+        0
 
         """, "\(r.stderr)")
     }

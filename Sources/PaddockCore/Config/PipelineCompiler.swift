@@ -134,6 +134,9 @@ public struct PipelineCompiler {
         let records = m.value("records")?.texts() ?? []
         let recordsMode = m.choice("recordsMode", RecordsPointerMode.self) ?? .first
         let carry = m.value("carry")?.textEntries()
+        for name in (carry ?? [:]).keys.sorted() where SourceConfig.provenanceFields.contains(name) {
+            m.diagnostics.error(m.position(of: "carry"), "carried field '\(name)' \(m.context) has the name of a field extract adds to every record (\(SourceConfig.provenanceFields.joined(separator: ", "))); rename it")
+        }
         let optional = m.bool("optional") ?? false
         var delimiter: UInt8?
         if let d = m.value("delimiter"), let t = d.text() {

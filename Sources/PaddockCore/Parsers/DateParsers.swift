@@ -170,8 +170,7 @@ extension ValueParsers {
         /// The date, when complete, real, in years 1 to 9999, and on the weekday given (if any);
         /// with its day number since 1970-01-01.
         func validDate() -> (Int, Int, Int, Int)? {
-            guard let y = year, let m = month, let d = day, (1...9999).contains(y), (1...12).contains(m),
-                  d >= 1, d <= CivilCalendar.daysIn(month: m, year: y) else { return nil }
+            guard let y = year, let m = month, let d = day, (1...9999).contains(y), CivilCalendar.isRealDay(y, m, d) else { return nil }
             let days = CivilCalendar.days(y, m, d)
             if let weekday, weekday != CivilCalendar.weekday(days: days) { return nil }
             return (y, m, d, days)
@@ -394,56 +393,6 @@ extension ValueParsers {
 // MARK: - Calendar and output
 
 extension ValueParsers {
-    /// Proleptic Gregorian calendar arithmetic (H. Hinnant's algorithms), in days since 1970-01-01.
-    enum CivilCalendar {
-        static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
-
-        static func daysIn(month m: Int, year y: Int) -> Int {
-            switch m {
-            case 2: return isLeap(y) ? 29 : 28
-            case 4, 6, 9, 11: return 30
-            default: return 31
-            }
-        }
-
-        /// Days since 1970-01-01 of a valid date.
-        static func days(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-            let y = m <= 2 ? y0 - 1 : y0
-            let era = (y >= 0 ? y : y - 399) / 400
-            let yoe = y - era * 400
-            let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-            let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-            return era * 146097 + doe - 719468
-        }
-
-        /// The date of a day number.
-        static func date(days z0: Int) -> (Int, Int, Int) {
-            let z = z0 + 719468
-            let era = (z >= 0 ? z : z - 146096) / 146097
-            let doe = z - era * 146097
-            let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-            let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-            let mp = (5 * doy + 2) / 153
-            let d = doy - (153 * mp + 2) / 5 + 1
-            let m = mp < 10 ? mp + 3 : mp - 9
-            let y = yoe + era * 400
-            return (m <= 2 ? y + 1 : y, m, d)
-        }
-
-        /// 0 = Sunday (1970-01-01 was a Thursday).
-        static func weekday(days: Int) -> Int { ((days % 7) + 11) % 7 }
-
-        /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z in epoch seconds.
-        static let minSeconds = -62_135_596_800
-        static let maxSeconds = 253_402_300_799
-
-        /// The UTC date of epoch seconds within years 1 to 9999.
-        static func date(epochSeconds s: Int) -> (Int, Int, Int)? {
-            guard s >= minSeconds && s <= maxSeconds else { return nil }
-            return date(days: s >= 0 ? s / 86400 : (s - 86399) / 86400)
-        }
-    }
-
     /// `YYYY-MM-DD`.
     static func isoDateText(_ y: Int, _ m: Int, _ d: Int) -> String {
         String(unsafeUninitializedCapacity: 10) { p in

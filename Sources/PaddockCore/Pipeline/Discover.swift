@@ -235,6 +235,23 @@ public struct LedgerIndex: Sendable {
         stored[unit] = entry
         failed[unit] = nil
     }
+
+    /// The refetch rule: whether extract would fetch (http) or store (files) `unit` of `source` at
+    /// `now`, `--force` aside. `discover --new` and `extract` both ask this, and only this.
+    ///
+    /// Due: a unit with no stored copy (never stored, or only failed); a file whose bytes differ from
+    /// the stored copy's; an http unit of a `newOnly` fan-out never again; of a `changedOnly` fan-out,
+    /// exactly when its parent record changed; an undated http unit always (asked conditionally); a
+    /// dated one when its date is within the source's `refetchDays` before `now`, or later.
+    public func isDue(_ unit: WorkUnit, source: SourceConfig, now: Timestamp) -> Bool {
+        guard let entry = stored[unit.id], !entry.rawPaths.isEmpty else { return true }
+        guard unit.kind == .http || source.kind == .http else { return entry.sha256 != unit.sha256 }
+        guard let http = source.http else { return true }
+        if http.fetchOnce { return false }
+        if http.changeDriven { return entry.parentFingerprint != unit.parentFingerprint }
+        guard let date = unit.date, let day = DateWindow.day(date, now: now), let today = DateWindow.day("today", now: now) else { return true }
+        return day >= today - http.refetchDays
+    }
 }
 
 /// Lists the units of a pipeline's sources: every file under a `files` root matching a pattern, in
@@ -586,14 +603,14 @@ public struct NamedPattern: Sendable {
         func v(_ n: String) -> Int? { parts.first { $0.name == n }.flatMap { Int($0.value) } }
         guard let y = v("yyyy") ?? v("year"), (1000...9999).contains(y) else { return nil }
         if let m = v("mm") ?? v("month"), (1...12).contains(m) {
-            if let d = v("dd") ?? v("day"), (1...31).contains(d) {
-                let day = Timestamp.daysFromCivil(y, m, d)
+            if let d = v("dd") ?? v("day"), CivilCalendar.isRealDay(y, m, d) {
+                let day = CivilCalendar.days(y, m, d)
                 return DateWindow(from: day, to: day)
             }
-            let first = Timestamp.daysFromCivil(y, m, 1)
-            let next = m == 12 ? Timestamp.daysFromCivil(y + 1, 1, 1) : Timestamp.daysFromCivil(y, m + 1, 1)
+            let first = CivilCalendar.days(y, m, 1)
+            let next = m == 12 ? CivilCalendar.days(y + 1, 1, 1) : CivilCalendar.days(y, m + 1, 1)
             return DateWindow(from: first, to: next - 1)
         }
-        return DateWindow(from: Timestamp.daysFromCivil(y, 1, 1), to: Timestamp.daysFromCivil(y + 1, 1, 1) - 1)
+        return DateWindow(from: CivilCalendar.days(y, 1, 1), to: CivilCalendar.days(y + 1, 1, 1) - 1)
     }
 }

@@ -106,7 +106,12 @@ public final class Extractor {
         }
         let ext = Self.extensionOf(unit.path)
         let rawPath = "\(folder)/sha256-\(digest.hex.prefix(16))\(ext)"
-        if dryRun { return UnitOutcome(unit: unit.id, status: .planned, rawPath: rawPath, records: 0) }
+        if dryRun {
+            var stored = unit
+            stored.sha256 = digest.hex
+            let due = force || ledger.isDue(stored, source: source, now: now)
+            return UnitOutcome(unit: unit.id, status: due ? .planned : .unchanged, rawPath: rawPath, records: 0)
+        }
         var status = UnitOutcome.Status.unchanged
         if force || !FileSystem.exists(rawPath) {
             try store(unit, from: unit.path, to: rawPath, sha256: digest.hex, bytes: digest.bytes)
@@ -147,17 +152,6 @@ public final class Extractor {
         // Short secrets would match ordinary words; the URLs written down never hold one anyway.
         guard let secret, secret.count >= 8 else { return text }
         return text.replacing(secret, with: "REDACTED").replacing(HTTPTemplate.percentEncode(secret), with: "REDACTED")
-    }
-
-    /// True when a stored unit is asked for again: undated units always (conditionally), dated ones
-    /// within refetchDays before now, or later.
-    func isDue(_ unit: WorkUnit, _ http: HTTPSourceConfig) -> Bool {
-        if http.fetchOnce { return false }
-        // Change-driven children: asked again exactly when their parent record changed.
-        if http.changeDriven { return ledger.stored[unit.id]?.parentFingerprint != unit.parentFingerprint }
-        guard let date = unit.date, let day = DateWindow.day(date, now: now) else { return true }
-        let today = Int((Double(now.seconds) / 86400).rounded(.down))
-        return day >= today - http.refetchDays
     }
 
     /// Checks a body before it is stored: complete and parseable for its format, contract pointers present.
@@ -207,7 +201,7 @@ public final class Extractor {
         let previous = ledger.stored[unit.id]
         let location = SourceLocation(file: unit.url, unit: unit.id)
         if dryRun {
-            let due = force || previous == nil || isDue(unit, http)
+            let due = force || ledger.isDue(unit, source: source, now: now)
             return UnitOutcome(unit: unit.id, status: due ? .planned : .unchanged, rawPath: previous?.rawPaths.first, records: 0)
         }
         func emitPrevious(_ status: UnitOutcome.Status, requests: Int, error: PaddockError? = nil) throws(PaddockError) -> UnitOutcome {
@@ -217,7 +211,7 @@ public final class Extractor {
             }
             return UnitOutcome(unit: unit.id, status: status, rawPath: previous?.rawPaths.first, records: n, error: error, requests: requests)
         }
-        if let previous, !force, !isDue(unit, http), !previous.rawPaths.isEmpty {
+        if previous != nil, !force, !ledger.isDue(unit, source: source, now: now) {
             return try emitPrevious(.unchanged, requests: 0)
         }
         let fetcher = try fetcher(for: source, http)
@@ -428,6 +422,21 @@ public final class Extractor {
         }
     }
 
+    /// The first carried field (name and reference) whose name is also a member of `record` (or is
+    /// `value`, which holds a record that is not an object), if any.
+    static func carryCollision(_ record: JSONNode, _ carry: [(key: String, value: String)]) -> (String, String)? {
+        for (name, ref) in carry {
+            if record.kind != .object {
+                if name == "value" { return (name, ref) }
+                continue
+            }
+            var found = false
+            record.forEachMember { k, _ in if !found && k.stringEquals(name) { found = true } }
+            if found { return (name, ref) }
+        }
+        return nil
+    }
+
     static func extensionOf(_ path: String) -> String {
         let name = FileSystem.lastComponent(of: path)
         for e in [".csv.zst", ".json.zst", ".ndjson.zst", ".jsonl.zst", ".csv", ".json", ".ndjson", ".jsonl", ".zst"] where name.hasSuffix(e) { return e }
@@ -489,6 +498,13 @@ public final class Extractor {
                 let root = doc.root
                 let carry = (source.carry ?? [:]).sorted(by: { $0.key < $1.key })
                 try JSONRecords.forEachRecord(root, of: source) { (node, pointer) throws(PaddockError) in
+                    // A carried name that is also a member of the record would be a duplicate key, and
+                    // readers keep one of the two silently: refuse it, and say where.
+                    if !carry.isEmpty, let (name, ref) = Self.carryCollision(node, carry) {
+                        throw PaddockError(.data, "unit \(unit.id): the carried field '\(name)' collides with a member of the record at \(pointer)",
+                                           at: SourceLocation(file: rawPath, line: JSONRecords.line(of: node), unit: unit.id),
+                                           hint: "rename the carried field in source \(source.name), e.g. carry: {\(source.name)_\(name): \(ref)}")
+                    }
                     w.appendByte(UInt8(ascii: "{"))
                     if node.kind == .object {
                         Self.appendMembers(of: node, to: &w)
@@ -564,6 +580,14 @@ public final class Extractor {
 
 /// Walking JSON documents along record pointers with `*` wildcards.
 public enum JSONRecords {
+    /// The 1-based line of its document on which `node` starts.
+    public static func line(of node: JSONNode) -> Int {
+        let start = Int(node.token.start)
+        var line = 1
+        for i in 0..<min(start, node.doc.bytes.count) where node.doc.bytes[i] == 0x0A { line += 1 }
+        return line
+    }
+
     /// True when the pattern (with `*` wildcards) reaches at least one node.
     public static func exists(_ root: JSONNode, _ pattern: String) -> Bool {
         var found = false

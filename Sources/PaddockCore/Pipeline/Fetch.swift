@@ -169,14 +169,14 @@ public enum HTTPDate {
               let y = Int(parts[3]) else { return nil }
         let hms = parts[4].split(separator: ":").compactMap { Int($0) }
         guard hms.count == 3 else { return nil }
-        guard (1...31).contains(day) else { return nil }
-        let days = Timestamp.daysFromCivil(y, m + 1, day)
+        guard CivilCalendar.isRealDay(y, m + 1, day) else { return nil }
+        let days = CivilCalendar.days(y, m + 1, day)
         return days * 86400 + hms[0] * 3600 + hms[1] * 60 + hms[2]
     }
 
     public static func format(_ epoch: Int) -> String {
         let days = Int((Double(epoch) / 86400).rounded(.down))
-        let (year, month, day) = Timestamp.civilFromDays(days)
+        let (year, month, day) = CivilCalendar.date(days: days)
         let s = epoch - days * 86400
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         let wd = days % 7 < 0 ? days % 7 + 7 : days % 7

@@ -218,6 +218,9 @@ public struct HTTPSourceConfig: Sendable {
             let pat = paramPositions[name] ?? at
             let kinds = [p.dates != nil, p.values != nil, p.fromSource != nil].filter { $0 }.count
             if kinds != 1 { report(pat, "source \(source): parameter \(name) needs exactly one of dates, values or fromSource") }
+            if p.newOnly && !p.changedOnly.isEmpty {
+                report(pat, "source \(source): parameter \(name): newOnly (fetch once) and changedOnly (fetch again when the parent changed) contradict each other; keep one")
+            }
             if p.fromSource == nil && (!p.filter.isEmpty || !p.changedOnly.isEmpty || p.newOnly) {
                 report(pat, "source \(source): parameter \(name): where, changedOnly and newOnly go with fromSource")
             }

@@ -141,30 +141,30 @@ extension String {
 
 /// Value parsers shared by normalize and dq-check.
 public enum Parsers {
-    /// Validates `YYYY-MM-DD` (a real calendar date) and returns it.
+    /// Validates `YYYY-MM-DD` (a real calendar date: ``CivilCalendar/isRealDay(_:_:_:)``) and returns it.
     public static func isoDate(_ s: String) -> String? {
         let b = Array(s.utf8)
         guard b.count == 10, b[4] == 45, b[7] == 45 else { return nil }
-        guard let y = Int(s.prefix(4)), let m = Int(s.dropFirst(5).prefix(2)), let d = Int(s.suffix(2)) else { return nil }
-        guard (1...12).contains(m), d >= 1, d <= daysIn(month: m, year: y) else { return nil }
+        func num(_ from: Int, _ len: Int) -> Int? {
+            var v = 0
+            for i in from..<(from + len) {
+                guard b[i] >= 48 && b[i] <= 57 else { return nil }
+                v = v * 10 + Int(b[i] - 48)
+            }
+            return v
+        }
+        guard let y = num(0, 4), let m = num(5, 2), let d = num(8, 2), CivilCalendar.isRealDay(y, m, d) else { return nil }
         return s
     }
 
-    public static func daysIn(month m: Int, year y: Int) -> Int {
-        switch m {
-        case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// `HH:MM` or `HH:MM:SS` to `HH:MM:SS`.
+    /// `HH:MM` or `HH:MM:SS` (two digits each, 00:00:00 to 23:59:59) to `HH:MM:SS`. A leap second
+    /// (`:60`) is refused, as by `parser: datetime` and `--now`.
     public static func time(_ s: String) -> String? {
         let parts = s.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2 || parts.count == 3, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCII) }),
+        guard parts.count == 2 || parts.count == 3, parts.allSatisfy({ $0.utf8.count == 2 && $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }),
               let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m) else { return nil }
         if parts.count == 3 {
-            guard let sec = Int(parts[2]), (0..<61).contains(sec) else { return nil }
+            guard let sec = Int(parts[2]), (0..<60).contains(sec) else { return nil }
             return s
         }
         return s + ":00"

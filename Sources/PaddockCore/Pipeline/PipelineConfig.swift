@@ -87,6 +87,9 @@ public struct SourceConfig: Sendable {
     /// For `http`: everything about requests (nil for `files`).
     public var http: HTTPSourceConfig?
     public var position: ConfigPosition = ConfigPosition(line: 1, column: 1)
+
+    /// The fields extract adds to every record, which `carry` cannot name.
+    public static let provenanceFields = ["_unit", "_raw", "_pointer"]
 }
 
 /// Rows sharing a primary key.
