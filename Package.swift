@@ -6,6 +6,15 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// Release binaries carry no debug info: their size is the size of their code (symbols stay, for nm).
+let tool: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "--strip-debug"], .when(configuration: .release))]
+
+/// A stage of the pipeline: a library of its own, so that coupling between stages shows here and each
+/// tool links only what it uses.
+func stage(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .target(name: name, dependencies: ["PaddockCore"] + dependencies, swiftSettings: strict)
+}
+
 let package = Package(
     name: "Paddock",
     platforms: [.macOS(.v13)],
@@ -30,23 +39,29 @@ let package = Package(
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),
 
-        // The core: record streams, formats, config, checks, publishing. No argument parsing, printing or exits.
+        // The core: errors, IO, record formats, time, value parsers, the pipeline model and its compiler,
+        // and the store documents (units, ledger). No argument parsing, printing or exits.
         .target(
             name: "PaddockCore",
-            dependencies: [
-                "CCSV", "CZstd",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Yams", package: "Yams"),
-            ],
-            // Dynamic exclusivity checks cost measurable time in the per-field callbacks; the hot
-            // state is reached through unsafe pointers, which these checks do not cover anyway.
-            swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+            dependencies: ["CCSV", "CZstd", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
         ),
-        // The HTTP transport of http sources (AsyncHTTPClient); the fetch policy itself is in the core.
+        // SHA-256 of payloads and published files.
+        .target(name: "PaddockHashing", dependencies: ["PaddockCore", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: strict),
+
+        // The stages.
+        stage("PaddockDiscover", ["PaddockHashing"]),
+        stage("PaddockExtract", ["PaddockDiscover", "PaddockHashing"]),   // the fetch policy and the raw store
+        stage("PaddockNormalize", []),                                     // the mapping engine
+        stage("PaddockChecks", []),
+        stage("PaddockPublish", ["PaddockHashing"]),
+
+        // The HTTP transport of http sources (AsyncHTTPClient); the fetch policy is in PaddockExtract.
         .target(
             name: "PaddockHTTP",
             dependencies: [
-                "PaddockCore",
+                "PaddockExtract",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -54,22 +69,22 @@ let package = Package(
             ],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
-        // The CLI layer: one file per tool; turns errors into messages and exit codes.
+        // What the five tools share: running a command, common options, messages and progress.
         .target(
             name: "PaddockCLI",
-            dependencies: [
-                "PaddockCore", "PaddockHTTP",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            dependencies: ["PaddockCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
-        .executableTarget(name: "discover", dependencies: ["PaddockCLI"], path: "Sources/discover"),
-        .executableTarget(name: "extract", dependencies: ["PaddockCLI"], path: "Sources/extract"),
-        .executableTarget(name: "normalize", dependencies: ["PaddockCLI"], path: "Sources/normalize"),
-        .executableTarget(name: "dq-check", dependencies: ["PaddockCLI"], path: "Sources/dq-check"),
-        .executableTarget(name: "publish", dependencies: ["PaddockCLI"], path: "Sources/publish"),
+        // Each tool: its entry point and its command (options, help, messages), linking only its stage.
+        .executableTarget(name: "discover", dependencies: ["PaddockCLI", "PaddockDiscover"], path: "Sources/discover", linkerSettings: tool),
+        .executableTarget(name: "extract", dependencies: ["PaddockCLI", "PaddockDiscover", "PaddockExtract", "PaddockHTTP"], path: "Sources/extract", linkerSettings: tool),
+        .executableTarget(name: "normalize", dependencies: ["PaddockCLI", "PaddockNormalize"], path: "Sources/normalize", linkerSettings: tool),
+        .executableTarget(name: "dq-check", dependencies: ["PaddockCLI", "PaddockChecks"], path: "Sources/dq-check", linkerSettings: tool),
+        .executableTarget(name: "publish", dependencies: ["PaddockCLI", "PaddockPublish"], path: "Sources/publish", linkerSettings: tool),
 
-        .testTarget(name: "PaddockCoreTests", dependencies: ["PaddockCore"], swiftSettings: strict),
+        .testTarget(name: "PaddockCoreTests",
+                    dependencies: ["PaddockCore", "PaddockHashing", "PaddockDiscover", "PaddockExtract", "PaddockNormalize", "PaddockChecks", "PaddockPublish"],
+                    swiftSettings: strict),
         .testTarget(name: "PaddockEndToEndTests", dependencies: ["PaddockCore"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -95,7 +95,6 @@ public func loadPipeline(_ name: String, from workspace: Workspace, checkOnly: B
     return config
 }
 
-extension RecordsMode: ExpressibleByArgument {}
 
 /// The date window of http sources with a date parameter.
 public struct WindowOptions: ParsableArguments {

@@ -1,6 +1,6 @@
 /// Text shared by every tool's `--help`.
-enum Help {
-    static let exitCodes = """
+public enum Help {
+    public static let exitCodes = """
     EXIT CODES
       0   success
       1   the answer is negative (checks failed, verification mismatch)

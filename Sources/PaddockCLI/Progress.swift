@@ -7,7 +7,7 @@ import Glibc
 /// (units done of total, rows/s, ETA); otherwise a plain log line every 30 seconds, so that logs of long
 /// runs show life without flooding. `PADDOCK_PROGRESS=0` turns it off; `PADDOCK_PROGRESS_INTERVAL`
 /// (seconds) changes the pace.
-final class Progress {
+public final class Progress {
     let tool: String
     let tty: Bool
     let enabled: Bool
@@ -16,7 +16,7 @@ final class Progress {
     private var shown = false
     private let interval: Double
 
-    init(tool: String) {
+    public init(tool: String) {
         self.tool = tool
         tty = Console.stderrIsTTY
         let env = Workspace.environment()
@@ -35,7 +35,7 @@ final class Progress {
     var elapsed: Double { Progress.now() - start }
 
     /// Shows `done` of `total` (nil when unknown) `what`, with the rate and, with a total, the ETA.
-    func update(done: Int, total: Int?, what: String, extra: String = "") {
+    public func update(done: Int, total: Int?, what: String, extra: String = "") {
         guard enabled else { return }
         let t = Progress.now()
         guard t - last >= interval else { return }
@@ -56,7 +56,7 @@ final class Progress {
     }
 
     /// Clears the progress line (before the tool's summary).
-    func finish() {
+    public func finish() {
         if shown { Console.printRaw("\r\u{1B}[K") }
         shown = false
     }

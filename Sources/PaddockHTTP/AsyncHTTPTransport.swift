@@ -3,7 +3,8 @@ import Dispatch
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import PaddockCore
+public import PaddockCore
+import PaddockExtract
 #if canImport(Glibc)
 import Glibc
 #endif

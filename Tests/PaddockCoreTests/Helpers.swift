@@ -2,6 +2,12 @@
 import Glibc
 #endif
 @testable import PaddockCore
+@testable import PaddockNormalize
+@testable import PaddockChecks
+@testable import PaddockExtract
+@testable import PaddockDiscover
+@testable import PaddockPublish
+@testable import PaddockHashing
 import Testing
 
 /// An in-memory source that hands out at most `maxRead` bytes per `read`, so that chunk boundaries fall

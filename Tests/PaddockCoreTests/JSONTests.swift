@@ -1,4 +1,10 @@
 @testable import PaddockCore
+@testable import PaddockNormalize
+@testable import PaddockChecks
+@testable import PaddockExtract
+@testable import PaddockDiscover
+@testable import PaddockPublish
+@testable import PaddockHashing
 import Testing
 
 @Suite("JSON parser")

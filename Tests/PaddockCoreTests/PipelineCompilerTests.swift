@@ -1,5 +1,11 @@
 import Foundation
 @testable import PaddockCore
+@testable import PaddockNormalize
+@testable import PaddockChecks
+@testable import PaddockExtract
+@testable import PaddockDiscover
+@testable import PaddockPublish
+@testable import PaddockHashing
 import Testing
 
 /// The pipeline compiler: every key is read against the model, so a misspelling or a value of the wrong

@@ -295,7 +295,7 @@ public struct PipelineCompiler {
     }
 
     func checkTemplate(_ t: String, at: ConfigPosition, _ m: ConfigMap) {
-        do { _ = try TableMapper.parseTemplate(t, field: "") } catch {
+        do { _ = try FieldTemplate.parse(t, field: "") } catch {
             m.diagnostics.error(at, "invalid template '\(t)' \(m.context): \(error.message)")
         }
     }
@@ -550,10 +550,14 @@ public struct PipelineCompiler {
                     d.error(t.position, "table \(t.name): foreign key refers to \(fk.table).\(k), which is not a field")
                 }
             }
-            // The mapping itself, compiled as normalize will compile it.
-            if !d.items.contains(where: { $0.severity == .error }) {
-                do { _ = try TableMapper(table: t, pipeline: config) } catch {
-                    d.error(t.position, "table \(t.name): \(error.message)" + (error.hint.map { "; \($0)" } ?? ""))
+            // {$field} in a template: another field of the table, which has no template itself.
+            var said = Set<String>()
+            for fields in [t.fields] + t.sources.map({ t.fields(for: $0) }) {
+                for f in fields {
+                    for ref in FieldTemplate.fieldReferences(f.template ?? "") where !fields.contains(where: { $0.name == ref && $0.template == nil }) {
+                        let msg = "table \(t.name) field \(f.name): template '\(f.template ?? "")' refers to {$\(ref)}, which is not a field of the table without a template of its own"
+                        if said.insert(msg).inserted { d.error(f.position, msg) }
+                    }
                 }
             }
         }

@@ -282,7 +282,7 @@ import Glibc
 /// A parsed JSON text: the bytes and the tape. It borrows the bytes it was parsed from.
 public struct JSONDocument {
     public let bytes: UnsafeRawBufferPointer
-    let tokens: [JSONToken]
+    public let tokens: [JSONToken]
 
     /// The top-level value.
     public var root: JSONNode { JSONNode(doc: self, index: 0) }
@@ -292,6 +292,12 @@ public struct JSONDocument {
 public struct JSONNode {
     public let doc: JSONDocument
     public let index: Int
+
+    /// The node of `doc`'s token at `index`.
+    public init(doc: JSONDocument, index: Int) {
+        self.doc = doc
+        self.index = index
+    }
 
     @inline(__always) var token: JSONToken { doc.tokens[index] }
 
@@ -442,7 +448,7 @@ public struct JSONNode {
     }
 
     /// Decodes the escapes of a JSON string's raw content into UTF-8 bytes (the content is valid).
-    static func unescape(_ raw: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+    public static func unescape(_ raw: UnsafeRawBufferPointer, into out: inout [UInt8]) {
         var i = 0
         let n = raw.count
         while i < n {

@@ -61,18 +61,18 @@ public final class FileDescriptorSource: ByteSource {
 }
 
 /// Serves bytes already read (a peeked prefix) before the rest of an underlying source.
-final class PrefixedSource: ByteSource {
-    var name: String { inner.name }
+public final class PrefixedSource: ByteSource {
+    public var name: String { inner.name }
     private let inner: any ByteSource
     private var prefix: [UInt8]
     private var offset = 0
 
-    init(prefix: [UInt8], inner: any ByteSource) {
+    public init(prefix: [UInt8], inner: any ByteSource) {
         self.prefix = prefix
         self.inner = inner
     }
 
-    func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(PaddockError) -> Int {
+    public func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(PaddockError) -> Int {
         if offset < prefix.count {
             let n = min(count, prefix.count - offset)
             prefix.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress! + offset, byteCount: n) }

@@ -60,7 +60,7 @@ extension ValueParsers {
     }
 
     /// ``score(_:)`` over the UTF-8 bytes of a value.
-    static func score(bytes b: UnsafeBufferPointer<UInt8>) -> Score? {
+    public static func score(bytes b: UnsafeBufferPointer<UInt8>) -> Score? {
         var sc = Scanner(b)
         guard let home = sc.digits(max: 3), !Scanner.isDigit(sc.peek()) else { return nil }
         sc.skipBlanks()
@@ -103,7 +103,7 @@ extension ValueParsers {
     }
 
     /// ``matchStatus(_:)`` over the UTF-8 bytes of a value.
-    static func matchStatus(bytes b: UnsafeBufferPointer<UInt8>) -> MatchStatus? {
+    public static func matchStatus(bytes b: UnsafeBufferPointer<UInt8>) -> MatchStatus? {
         let sc = Scanner(b)
         guard !sc.isAtEnd else { return nil }
         for (word, status) in matchStatusWords where sc.restSpells(word) { return status }

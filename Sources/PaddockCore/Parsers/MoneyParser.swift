@@ -33,7 +33,7 @@ extension ValueParsers {
     }
 
     /// ``money(_:)`` over the UTF-8 bytes of a value.
-    static func money(bytes b: UnsafeBufferPointer<UInt8>) -> Money? {
+    public static func money(bytes b: UnsafeBufferPointer<UInt8>) -> Money? {
         var sc = Scanner(b)
         var currency = scanCurrency(&sc)
         sc.skipBlanks()

@@ -113,7 +113,7 @@ extension ValueParsers {
     }
 
     /// ``odds(_:)`` over the UTF-8 bytes of a value.
-    static func odds(bytes b: UnsafeBufferPointer<UInt8>) -> Odds? {
+    public static func odds(bytes b: UnsafeBufferPointer<UInt8>) -> Odds? {
         var sc = Scanner(b)
         let decimal: Double
         if Scanner.isLetter(sc.peek()) {
@@ -160,7 +160,7 @@ extension ValueParsers {
     }
 
     /// ``distance(_:)`` over the UTF-8 bytes of a value.
-    static func distance(bytes b: UnsafeBufferPointer<UInt8>) -> Distance? {
+    public static func distance(bytes b: UnsafeBufferPointer<UInt8>) -> Distance? {
         var sc = Scanner(b)
         sc.dropEnclosingBrackets()
         guard !sc.isAtEnd else { return nil }
@@ -214,7 +214,7 @@ extension ValueParsers {
     }
 
     /// ``weight(_:)`` over the UTF-8 bytes of a value.
-    static func weight(bytes b: UnsafeBufferPointer<UInt8>) -> Int? {
+    public static func weight(bytes b: UnsafeBufferPointer<UInt8>) -> Int? {
         var sc = Scanner(b)
         guard let first = sc.digits(max: 3), !Scanner.isDigit(sc.peek()) else { return nil }
         sc.skipBlanks()
@@ -254,7 +254,7 @@ extension ValueParsers {
     }
 
     /// ``raceTime(_:)`` over the UTF-8 bytes of a value.
-    static func raceTime(bytes b: UnsafeBufferPointer<UInt8>) -> Double? {
+    public static func raceTime(bytes b: UnsafeBufferPointer<UInt8>) -> Double? {
         var sc = Scanner(b)
         guard let first = sc.decimal(leadingDot: false) else { return nil }
         var minutes = 0
@@ -309,7 +309,7 @@ extension ValueParsers {
     }
 
     /// ``beatenDistance(_:)`` over the UTF-8 bytes of a value.
-    static func beatenDistance(bytes b: UnsafeBufferPointer<UInt8>) -> Double? {
+    public static func beatenDistance(bytes b: UnsafeBufferPointer<UInt8>) -> Double? {
         var sc = Scanner(b)
         sc.dropEnclosingBrackets()
         guard !sc.isAtEnd else { return nil }
@@ -372,7 +372,7 @@ extension ValueParsers {
     }
 
     /// ``position(_:)`` over the UTF-8 bytes of a value.
-    static func position(bytes b: UnsafeBufferPointer<UInt8>) -> Position? {
+    public static func position(bytes b: UnsafeBufferPointer<UInt8>) -> Position? {
         var sc = Scanner(b)
         guard !sc.isAtEnd else { return nil }
         var deadHeat = false

@@ -219,14 +219,14 @@ extension ValueParsers {
     /// `value` with exactly `places` decimals (rounded half away from zero), or with at most
     /// `places` and no trailing zeros (nor a trailing dot) when `trimZeros`. Deterministic: no
     /// locale, no exponent for values below 10^15.
-    static func fixedText(_ value: Double, places: Int, trimZeros: Bool) -> String {
+    public static func fixedText(_ value: Double, places: Int, trimZeros: Bool) -> String {
         var out: [UInt8] = []
         appendFixed(value, places: places, trimZeros: trimZeros, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
     /// Appends ``fixedText(_:places:trimZeros:)`` to `out`, without allocating a String.
-    static func appendFixed<W: ByteAppending>(_ value: Double, places: Int, trimZeros: Bool, to out: inout W) {
+    public static func appendFixed<W: ByteAppending>(_ value: Double, places: Int, trimZeros: Bool, to out: inout W) {
         precondition(places >= 0 && places <= 6)
         guard value.isFinite else { out.appendString(String(value)); return }
         let scale = Int(powersOfTen[places])
@@ -252,7 +252,7 @@ extension ValueParsers {
     }
 
     /// Appends the decimal digits of `value` (with a `-` when negative).
-    static func appendInt<W: ByteAppending>(_ value: Int, to out: inout W) {
+    public static func appendInt<W: ByteAppending>(_ value: Int, to out: inout W) {
         if value < 0 {
             guard value != Int.min else { out.appendString(String(value)); return }
             out.appendByte(UInt8(ascii: "-"))

@@ -1,3 +1,4 @@
+public import PaddockCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -426,7 +427,7 @@ public final class TableMapper {
             }
             var template: [TemplatePart]?
             if let t = f.template {
-                template = try parseTemplate(t, field: f.name).map { part in
+                template = try FieldTemplate.parse(t, field: f.name).map { part in
                     switch part {
                     case .text(let s): return .text(Array(s.utf8))
                     case .value(let ref) where ref.hasPrefix("$"): return .field(index[String(ref.dropFirst())] ?? -1)
@@ -466,22 +467,6 @@ public final class TableMapper {
         return plans
     }
 
-    enum RawTemplatePart { case text(String), value(String) }
-
-    static func parseTemplate(_ t: String, field: String) throws(PaddockError) -> [RawTemplatePart] {
-        var parts: [RawTemplatePart] = []
-        var rest = Substring(t)
-        while let open = rest.firstIndex(of: "{") {
-            if open > rest.startIndex { parts.append(.text(String(rest[..<open]))) }
-            guard let close = rest[open...].firstIndex(of: "}") else {
-                throw PaddockError(.config, "field \(field): unclosed '{' in template '\(t)'")
-            }
-            parts.append(.value(String(rest[rest.index(after: open)..<close])))
-            rest = rest[rest.index(after: close)...]
-        }
-        if !rest.isEmpty { parts.append(.text(String(rest))) }
-        return parts
-    }
 
     // MARK: - Binding a record
 
@@ -935,7 +920,7 @@ public final class TableMapper {
             }
             numeric = Double(i)
         case .number:
-            if Self.isJSONNumber(text) {
+            if Parsers.isJSONNumber(text) {
                 value = MappedValue(kind: MappedValue.literal, bytes: text)
                 if f.pointee.minimum != nil || f.pointee.maximum != nil { numeric = Double(String(decoding: text, as: UTF8.self)) }
             } else {
@@ -1028,29 +1013,6 @@ public final class TableMapper {
     }
 
     /// True when `b` is a JSON number as written (so it can be output unchanged).
-    static func isJSONNumber(_ b: UnsafeRawBufferPointer) -> Bool {
-        let n = b.count
-        var i = 0
-        @inline(__always) func digits() -> Int {
-            let start = i
-            while i < n && b[i] &- 0x30 < 10 { i += 1 }
-            return i - start
-        }
-        if i < n && b[i] == UInt8(ascii: "-") { i += 1 }
-        guard i < n else { return false }
-        if b[i] == UInt8(ascii: "0") { i += 1 } else if digits() == 0 { return false }
-        if i < n && b[i] == UInt8(ascii: ".") {
-            i += 1
-            if digits() == 0 { return false }
-        }
-        if i < n && (b[i] | 0x20) == UInt8(ascii: "e") {
-            i += 1
-            if i < n && (b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-")) { i += 1 }
-            if digits() == 0 { return false }
-        }
-        return i == n
-    }
-
     /// The Frictionless Table Schema of this table, as JSON.
     public func tableSchemaJSON() -> String { table.tableSchemaJSON() }
 }

@@ -187,16 +187,6 @@ public struct HTTPSourceConfig: Sendable {
         }
     }
 
-    /// The retry policy this source declares.
-    public var retryPolicy: RetryPolicy {
-        var p = RetryPolicy()
-        p.tries = max(1, tries)
-        p.backoff = backoff
-        p.maxBackoff = maxBackoff
-        p.maxRetryAfter = maxRetryAfter
-        return p
-    }
-
     /// Enrichment: units fetched once, when first seen, and never asked again.
     public var fetchOnce: Bool { params.values.contains { $0.newOnly } }
 

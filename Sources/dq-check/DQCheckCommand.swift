@@ -1,5 +1,7 @@
 import ArgumentParser
+import PaddockCLI
 import PaddockCore
+import PaddockChecks
 
 /// `dq-check`: runs a pipeline's declared data-quality checks and writes a JSON report.
 public struct DQCheckCommand: ParsableCommand {

@@ -4,8 +4,8 @@ import Glibc
 
 /// One row's values, located once per row: for each column the checks read (a slot), where its value is
 /// in the parsed JSON. Reading a slot copies nothing reference-counted; texts are made only when asked.
-final class RowBinder {
-    static let absent: UInt8 = 0, plain: UInt8 = 1, escaped: UInt8 = 2, number: UInt8 = 3, literalTrue: UInt8 = 4,
+public final class RowBinder {
+    public static let absent: UInt8 = 0, plain: UInt8 = 1, escaped: UInt8 = 2, number: UInt8 = 3, literalTrue: UInt8 = 4,
                literalFalse: UInt8 = 5, null: UInt8 = 6, container: UInt8 = 7
 
     let names: [String]
@@ -16,12 +16,12 @@ final class RowBinder {
     private let nodes: UnsafeMutableBufferPointer<Int32>
     private(set) var doc: JSONDocument?
     /// Members of the row, and how many of them are columns with a slot.
-    private(set) var memberCount = 0
+    public private(set) var memberCount = 0
     private(set) var boundCount = 0
     private var keys: KeySlots
     private var scratch: [UInt8] = []
 
-    init(columns: [String]) {
+    public init(columns: [String]) {
         var unique: [String] = []
         var index: [String: Int] = [:]
         for c in columns where index[c] == nil {
@@ -42,9 +42,9 @@ final class RowBinder {
         kinds.deallocate(); starts.deallocate(); lengths.deallocate(); nodes.deallocate()
     }
 
-    func slot(_ name: String) -> Int { slotByName[name]! }
+    public func slot(_ name: String) -> Int { slotByName[name]! }
 
-    func bind(_ document: JSONDocument) {
+    public func bind(_ document: JSONDocument) {
         document.tokens.withUnsafeBufferPointer { t in
             bind(base: document.bytes.baseAddress!, count: document.bytes.count, tokens: t)
         }
@@ -57,7 +57,7 @@ final class RowBinder {
     private var rowTokens: UnsafeBufferPointer<JSONToken>?
 
     /// Binds a row given as its bytes and its tokens (a tape made on another thread).
-    func bind(base: UnsafeRawPointer, count: Int, tokens t: UnsafeBufferPointer<JSONToken>) {
+    public func bind(base: UnsafeRawPointer, count: Int, tokens t: UnsafeBufferPointer<JSONToken>) {
         doc = nil
         rowBase = base
         rowCount = count
@@ -97,7 +97,7 @@ final class RowBinder {
     }
 
     /// The row as a parsed document (copies the tokens: for rare paths only).
-    func document() -> JSONDocument? {
+    public func document() -> JSONDocument? {
         if let doc { return doc }
         guard let rowBase, let rowTokens else { return nil }
         let d = JSONDocument(bytes: UnsafeRawBufferPointer(start: rowBase, count: rowCount), tokens: Array(rowTokens))
@@ -105,15 +105,15 @@ final class RowBinder {
         return d
     }
 
-    @inline(__always) func kind(_ s: Int) -> UInt8 { kinds[s] }
+    @inline(__always) public func kind(_ s: Int) -> UInt8 { kinds[s] }
     /// Absent or null.
-    @inline(__always) func isNull(_ s: Int) -> Bool { kinds[s] == RowBinder.absent || kinds[s] == RowBinder.null }
+    @inline(__always) public func isNull(_ s: Int) -> Bool { kinds[s] == RowBinder.absent || kinds[s] == RowBinder.null }
     /// Absent, null or an empty string.
-    @inline(__always) func isBlank(_ s: Int) -> Bool { isNull(s) || ((kinds[s] == RowBinder.plain || kinds[s] == RowBinder.escaped) && lengths[s] == 0) }
+    @inline(__always) public func isBlank(_ s: Int) -> Bool { isNull(s) || ((kinds[s] == RowBinder.plain || kinds[s] == RowBinder.escaped) && lengths[s] == 0) }
 
     /// The raw bytes of a plain string's content, a number's text or a literal; nil otherwise.
     @inline(__always)
-    func rawBytes(_ s: Int) -> UnsafeRawBufferPointer? {
+    public func rawBytes(_ s: Int) -> UnsafeRawBufferPointer? {
         switch kinds[s] {
         case RowBinder.plain, RowBinder.number, RowBinder.literalTrue, RowBinder.literalFalse:
             return UnsafeRawBufferPointer(start: starts[s], count: lengths[s])
@@ -123,7 +123,7 @@ final class RowBinder {
 
     /// The text of a value as a CSV cell has it: decoded strings, numbers as written, `true`/`false`,
     /// compact JSON for containers, "" for absent and null.
-    func text(_ s: Int) -> String {
+    public func text(_ s: Int) -> String {
         if let b = rawBytes(s) { return String(decoding: b, as: UTF8.self) }
         switch kinds[s] {
         case RowBinder.escaped:
@@ -138,7 +138,7 @@ final class RowBinder {
     }
 
     /// Whether the value's text equals `bytes`.
-    func equals(_ s: Int, _ bytes: [UInt8]) -> Bool {
+    public func equals(_ s: Int, _ bytes: [UInt8]) -> Bool {
         if let b = rawBytes(s) {
             return b.count == bytes.count && (b.count == 0 || bytes.withUnsafeBytes { memcmp(b.baseAddress!, $0.baseAddress!, b.count) == 0 })
         }
@@ -146,7 +146,7 @@ final class RowBinder {
     }
 
     /// The value as a number: a JSON number, or a string holding one.
-    func double(_ s: Int) -> Double? {
+    public func double(_ s: Int) -> Double? {
         if kinds[s] == RowBinder.number || kinds[s] == RowBinder.plain, let b = rawBytes(s), b.count > 0, b.count < 32 {
             var buf: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
             return withUnsafeMutableBytes(of: &buf) { p -> Double? in
@@ -165,7 +165,7 @@ final class RowBinder {
     }
 
     /// The 64-bit key hash of the values of `slots` (all present), as KeyHash computes it.
-    func hash(_ slots: [Int]) -> UInt64? {
+    public func hash(_ slots: [Int]) -> UInt64? {
         var h = KeyHash()
         for (i, s) in slots.enumerated() {
             guard !isNull(s) else { return nil }
@@ -176,7 +176,7 @@ final class RowBinder {
     }
 
     /// The node of a slot (for the schema check's rare paths).
-    func node(_ s: Int) -> JSONNode? {
+    public func node(_ s: Int) -> JSONNode? {
         guard kinds[s] != RowBinder.absent, let doc = document() else { return nil }
         return JSONNode(doc: doc, index: Int(nodes[s]))
     }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import PaddockCLI
 import PaddockCore
+import PaddockPublish
 
 /// `publish`: writes zstd snapshots atomically and the manifest consumers rely on.
 public struct PublishCommand: ParsableCommand {

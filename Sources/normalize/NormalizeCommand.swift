@@ -1,5 +1,7 @@
 import ArgumentParser
+import PaddockCLI
 import PaddockCore
+import PaddockNormalize
 
 /// `normalize`: maps raw records onto typed canonical tables, or converts between CSV and NDJSON.
 public struct NormalizeCommand: ParsableCommand {
@@ -126,33 +128,6 @@ public struct NormalizeCommand: ParsableCommand {
         }
         if let stats {
             try AtomicFileSink.write("{\"records_in\":\(total.recordsIn),\"written\":\(total.recordsOut),\"rejected\":\(total.rejected)}\n", to: stats)
-        }
-    }
-}
-
-/// Where a tool writes its data: stdout, or a file written atomically.
-final class OutputTarget {
-    let buffer: OutputBuffer
-    private let atomic: AtomicFileSink?
-
-    init(path: String?) throws(PaddockError) {
-        if let path, path != "-" {
-            let sink = try AtomicFileSink(path: path)
-            atomic = sink
-            buffer = OutputBuffer(sink: sink)
-        } else {
-            atomic = nil
-            buffer = Console.stdout
-        }
-    }
-
-    /// Flushes; for a file, fsyncs and renames it into place.
-    func commit() throws(PaddockError) {
-        if let atomic {
-            try buffer.finish()
-            try atomic.commit()
-        } else {
-            try buffer.flush()
         }
     }
 }

@@ -3,7 +3,7 @@ import Dispatch
 /// Reads an NDJSON file on a second thread: lines are read and tokenized there, in batches, while the
 /// caller's thread works on the batch before. Two batches alternate, so memory stays at two batches
 /// (about 2 × 1 MiB of lines and their tokens) whatever the file size.
-final class TapeReader: @unchecked Sendable {
+public final class TapeReader: @unchecked Sendable {
     final class Batch: @unchecked Sendable {
         var bytes: [UInt8] = []
         var tokens: [JSONToken] = []
@@ -23,7 +23,7 @@ final class TapeReader: @unchecked Sendable {
 
     /// Calls `body` with each record's bytes, tokens and line number, in file order. Blank lines are
     /// skipped; an invalid line stops with its file:line.
-    static func forEach(_ path: String, _ body: (UnsafeRawPointer, Int, UnsafeBufferPointer<JSONToken>, Int) throws(PaddockError) -> Void) throws(PaddockError) {
+    public static func forEach(_ path: String, _ body: (UnsafeRawPointer, Int, UnsafeBufferPointer<JSONToken>, Int) throws(PaddockError) -> Void) throws(PaddockError) {
         let lines = SendableBox(LineReader(source: try Input.open(path)))
         let batches = [Batch(), Batch()]
         let free = DispatchSemaphore(value: 2)

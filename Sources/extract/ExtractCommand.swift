@@ -1,5 +1,8 @@
 import ArgumentParser
+import PaddockCLI
 import PaddockCore
+import PaddockDiscover
+import PaddockExtract
 import PaddockHTTP
 
 /// `extract`: stores each unit's payload immutably under data/raw and streams its records.
@@ -192,3 +195,4 @@ public struct ExtractCommand: ParsableCommand {
 #if canImport(Glibc)
 import Glibc
 #endif
+extension RecordsMode: ExpressibleByArgument {}

@@ -1,3 +1,4 @@
+public import PaddockCore
 import Dispatch
 #if canImport(Glibc)
 import Glibc

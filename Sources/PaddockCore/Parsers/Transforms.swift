@@ -1,65 +1,14 @@
-extension TableConfig {
-    /// The Frictionless Table Schema of this table, as JSON (fields, constraints, primary key).
-    public func tableSchemaJSON() -> String {
-        var w: [UInt8] = []
-        w.appendStatic("{\n  \"fields\": [\n")
-        for (i, f) in fields.enumerated() {
-            w.appendStatic("    {\"name\": "); JSONWriter.appendString(f.name, to: &w)
-            w.appendStatic(", \"type\": "); JSONWriter.appendString(f.type.rawValue, to: &w)
-            if let d = f.description { w.appendStatic(", \"description\": "); JSONWriter.appendString(d, to: &w) }
-            var cons: [String] = []
-            let c = f.constraints
-            if c.required { cons.append("\"required\": true") }
-            if let v = c.minimum { cons.append("\"minimum\": \(Parsers.format(v))") }
-            if let v = c.maximum { cons.append("\"maximum\": \(Parsers.format(v))") }
-            if let v = c.minLength { cons.append("\"minLength\": \(v)") }
-            if let v = c.maxLength { cons.append("\"maxLength\": \(v)") }
-            if let v = c.pattern { var b: [UInt8] = []; JSONWriter.appendString(v, to: &b); cons.append("\"pattern\": " + String(decoding: b, as: UTF8.self)) }
-            if let v = c.enum {
-                var b: [UInt8] = []
-                for (k, e) in v.enumerated() { if k > 0 { b.appendStatic(", ") }; JSONWriter.appendString(e, to: &b) }
-                cons.append("\"enum\": [" + String(decoding: b, as: UTF8.self) + "]")
-            }
-            if !cons.isEmpty { w.appendString(", \"constraints\": {" + cons.joined(separator: ", ") + "}") }
-            w.appendStatic("}")
-            w.appendStatic(i + 1 < fields.count ? ",\n" : "\n")
-        }
-        w.appendStatic("  ]")
-        if !primaryKey.isEmpty {
-            w.appendStatic(",\n  \"primaryKey\": [")
-            for (i, k) in primaryKey.enumerated() { if i > 0 { w.appendStatic(", ") }; JSONWriter.appendString(k, to: &w) }
-            w.appendStatic("]")
-        }
-        if !foreignKeys.isEmpty {
-            w.appendStatic(",\n  \"foreignKeys\": [")
-            for (i, fk) in foreignKeys.enumerated() {
-                if i > 0 { w.appendStatic(", ") }
-                w.appendStatic("{\"fields\": [")
-                for (k, f) in fk.fields.enumerated() { if k > 0 { w.appendStatic(", ") }; JSONWriter.appendString(f, to: &w) }
-                w.appendStatic("], \"reference\": {\"resource\": ")
-                JSONWriter.appendString(fk.table, to: &w)
-                w.appendStatic(", \"fields\": [")
-                for (k, f) in fk.referencedFields.enumerated() { if k > 0 { w.appendStatic(", ") }; JSONWriter.appendString(f, to: &w) }
-                w.appendStatic("]}}")
-            }
-            w.appendStatic("]")
-        }
-        w.appendStatic(",\n  \"missingValues\": [\"\"]\n}\n")
-        return String(decoding: w, as: UTF8.self)
-    }
-}
-
 /// A transform ready to run: its regex, if any, compiled.
-struct CompiledTransform {
+public struct CompiledTransform {
     let name: String
     let regex: Regex<AnyRegexOutput>?
 
-    init(_ name: String) {
+    public init(_ name: String) {
         self.name = name
         regex = name.hasPrefix("regex:") ? try? Regex(String(name.dropFirst(6))) : nil
     }
 
-    func apply(_ s: String) -> String? {
+    public func apply(_ s: String) -> String? {
         guard let regex else { return name.hasPrefix("regex:") ? nil : Transforms.apply(name, s) }
         guard let m = try? regex.firstMatch(in: s) else { return nil }
         if m.output.count > 1, let g = m.output[1].substring { return String(g) }
@@ -91,7 +40,7 @@ public enum Transforms {
     }
 
     /// `split:SEP:INDEX` → (separator bytes, index); the index is 0-based, negative from the end.
-    static func splitSpec(_ name: String) -> (separator: [UInt8], index: Int)? {
+    public static func splitSpec(_ name: String) -> (separator: [UInt8], index: Int)? {
         let rest = name.dropFirst(6)
         guard let colon = rest.lastIndex(of: ":"), let index = Int(rest[rest.index(after: colon)...]) else { return nil }
         let sep = Array(rest[..<colon].utf8)
@@ -131,7 +80,7 @@ public enum Transforms {
 }
 
 extension String {
-    func trimmingCharacters(in set: String) -> String {
+    public func trimmingCharacters(in set: String) -> String {
         var s = Substring(self)
         while let f = s.first, set.contains(f) { s = s.dropFirst() }
         while let l = s.last, set.contains(l) { s = s.dropLast() }
@@ -200,8 +149,33 @@ public enum Parsers {
     /// True when `s` is a JSON number as written (so it can be output unchanged).
     public static func isJSONNumber(_ s: String) -> Bool {
         var s = s
-        return s.withUTF8 { TableMapper.isJSONNumber(UnsafeRawBufferPointer($0)) }
+        return s.withUTF8 { isJSONNumber(UnsafeRawBufferPointer($0)) }
     }
+
+    /// True when the bytes are a JSON number as written.
+    public static func isJSONNumber(_ b: UnsafeRawBufferPointer) -> Bool {
+        let n = b.count
+        var i = 0
+        @inline(__always) func digits() -> Int {
+            let start = i
+            while i < n && b[i] &- 0x30 < 10 { i += 1 }
+            return i - start
+        }
+        if i < n && b[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < n else { return false }
+        if b[i] == UInt8(ascii: "0") { i += 1 } else if digits() == 0 { return false }
+        if i < n && b[i] == UInt8(ascii: ".") {
+            i += 1
+            if digits() == 0 { return false }
+        }
+        if i < n && (b[i] | 0x20) == UInt8(ascii: "e") {
+            i += 1
+            if i < n && (b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-")) { i += 1 }
+            if digits() == 0 { return false }
+        }
+        return i == n
+    }
+
 
     /// A number without a trailing `.0` when it is whole.
     public static func format(_ d: Double) -> String {

@@ -1,3 +1,4 @@
+public import PaddockCore
 /// Counts of a normalize run. `recordsIn == written + quarantined + filtered` always holds;
 /// `deduplicated` counts the rows among `filtered` that a `dedupe: first|last` policy replaced,
 /// `otherSource` the records from a source that does not feed the table, and `filteredByRule` the

@@ -1,3 +1,4 @@
+public import PaddockCore
 import Crypto
 
 /// SHA-256 digests (swift-crypto), as lowercase hex.

@@ -5,16 +5,16 @@ import Glibc
 /// Finds the slot of each key of a JSON object, for the mapper and for dq-check: names map to slots, and
 /// the key seen at the same position in the last records is tried first (records mostly share their key
 /// order), so most keys cost one memcmp and no String.
-struct KeySlots {
+public struct KeySlots {
     let slotByName: [String: Int]
     private var cache: [(offset: Int, length: Int, slot: Int)] = []
     private var cacheBytes: [UInt8] = []
 
-    init(_ slotByName: [String: Int]) { self.slotByName = slotByName }
+    public init(_ slotByName: [String: Int]) { self.slotByName = slotByName }
 
     /// The slot of the key token at member position `ordinal`, or -1 when no slot has that name.
     @inline(__always)
-    mutating func slot(_ key: JSONToken, base: UnsafeRawPointer, ordinal: Int) -> Int {
+    public mutating func slot(_ key: JSONToken, base: UnsafeRawPointer, ordinal: Int) -> Int {
         let p = base + Int(key.start)
         let n = Int(key.length)
         if key.escaped {

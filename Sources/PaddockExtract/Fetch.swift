@@ -1,3 +1,4 @@
+public import PaddockCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -311,5 +312,17 @@ public final class Fetcher {
 
     public static func seconds(_ s: Double) -> String {
         s == s.rounded() ? "\(Int(s)) s" : "\(Double(Int(s * 100)) / 100) s"
+    }
+}
+
+extension HTTPSourceConfig {
+    /// The retry policy this source declares.
+    public var retryPolicy: RetryPolicy {
+        var p = RetryPolicy()
+        p.tries = max(1, tries)
+        p.backoff = backoff
+        p.maxBackoff = maxBackoff
+        p.maxRetryAfter = maxRetryAfter
+        return p
     }
 }

@@ -2,7 +2,9 @@
 import Glibc
 #endif
 import ArgumentParser
+import PaddockCLI
 import PaddockCore
+import PaddockDiscover
 
 /// `discover`: lists the units of work a pipeline's sources offer, as NDJSON.
 public struct DiscoverCommand: ParsableCommand {

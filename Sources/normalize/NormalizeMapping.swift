@@ -1,7 +1,9 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import PaddockCLI
 import PaddockCore
+import PaddockNormalize
 
 extension NormalizeCommand {
     /// Table mode: maps raw records (NDJSON from extract, or CSV rows) onto a declared table, with a quarantine.
