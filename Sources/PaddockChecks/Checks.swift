@@ -52,33 +52,33 @@ public struct CheckRunner {
         let type: CheckType
         let table: TableConfig
         // Read on every row: kept as plain stored values (reading `config` copies a struct of Strings).
-        var slots: [Int] = []
-        var minimum: Double?
-        var maximum: Double?
-        var allowed: [[UInt8]] = []
-        var refKeys: Collector?
-        var failing = 0
-        var rows = 0
-        var samples: [FailingRow] = []
-        var seen = Set<UInt64>()
-        var regex: Regex<AnyRegexOutput>?
-        var errorIf: Threshold?
-        var warnIf: Threshold?
+        @exclusivity(unchecked) var slots: [Int] = []
+        @exclusivity(unchecked) var minimum: Double?
+        @exclusivity(unchecked) var maximum: Double?
+        @exclusivity(unchecked) var allowed: [[UInt8]] = []
+        @exclusivity(unchecked) var refKeys: Collector?
+        @exclusivity(unchecked) var failing = 0
+        @exclusivity(unchecked) var rows = 0
+        @exclusivity(unchecked) var samples: [FailingRow] = []
+        @exclusivity(unchecked) var seen = Set<UInt64>()
+        @exclusivity(unchecked) var regex: Regex<AnyRegexOutput>?
+        @exclusivity(unchecked) var errorIf: Threshold?
+        @exclusivity(unchecked) var warnIf: Threshold?
         // freshness
-        var newest: String?
+        @exclusivity(unchecked) var newest: String?
         // gaps: the days seen (days since 1970-01-01)
-        var days = Set<Int>()
+        @exclusivity(unchecked) var days = Set<Int>()
         // schema: the table's fields by name
-        var fieldIndex: [String: Int] = [:]
-        var schemaPatterns: [Int: Regex<AnyRegexOutput>] = [:]
+        @exclusivity(unchecked) var fieldIndex: [String: Int] = [:]
+        @exclusivity(unchecked) var schemaPatterns: [Int: Regex<AnyRegexOutput>] = [:]
         /// schema: per field, what the row check needs, read once (no FieldConfig copy per row).
-        var schemaFields: [(name: String, type: FieldType, required: Bool, minimum: Double?, maximum: Double?, text: Bool)] = []
+        @exclusivity(unchecked) var schemaFields: [(name: String, type: FieldType, required: Bool, minimum: Double?, maximum: Double?, text: Bool)] = []
         // drift: per column, nulls and value counts (nil once a column has too many distinct values)
-        var nulls: [Int] = []
-        var counts: [[String: Int]?] = []
-        var driftNote: String?
+        @exclusivity(unchecked) var nulls: [Int] = []
+        @exclusivity(unchecked) var counts: [[String: Int]?] = []
+        @exclusivity(unchecked) var driftNote: String?
         // group checks: the checked table's rows, kept for the end
-        var pending: [(hash: UInt64, line: Int, key: [String], values: [String], unit: String?)] = []
+        @exclusivity(unchecked) var pending: [(hash: UInt64, line: Int, key: [String], values: [String], unit: String?)] = []
         init(_ c: CheckConfig, table: TableConfig) {
             config = c
             type = c.type
@@ -89,9 +89,9 @@ public struct CheckRunner {
     /// What a table's pass collects for other tables' checks: key sets (relationships) and group counts.
     final class Collector {
         let columns: [String]
-        var keys = Set<UInt64>()
+        @exclusivity(unchecked) var keys = Set<UInt64>()
         /// Per group key: rows, rows matching `where`, rows with the `if_any` / result column present.
-        var counts: [UInt64: (rows: Int32, matching: Int32, present: Int32)] = [:]
+        @exclusivity(unchecked) var counts: [UInt64: (rows: Int32, matching: Int32, present: Int32)] = [:]
         let whereColumn: String?
         let whereEquals: String?
         let presentColumn: String?

@@ -28,10 +28,10 @@ public struct MappedValue: @unchecked Sendable {
 /// Bytes that stay where they are until `reset()`: values of one record point into it. A value can also be
 /// written in place: `begin()`, appends (`ByteAppending`), then `end()`.
 final class ByteArena: ByteAppending {
-    private var chunks: [UnsafeMutableRawPointer] = []
-    private var current: UnsafeMutableRawPointer
-    private var capacity: Int
-    private var used = 0
+    @exclusivity(unchecked) private var chunks: [UnsafeMutableRawPointer] = []
+    @exclusivity(unchecked) private var current: UnsafeMutableRawPointer
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) private var used = 0
     private static let chunkSize = 64 << 10
 
     init() {
@@ -72,7 +72,7 @@ final class ByteArena: ByteAppending {
         used = 0
     }
 
-    private var openStart = 0
+    @exclusivity(unchecked) private var openStart = 0
 
     /// Starts a value written in place.
     @inline(__always)
@@ -167,16 +167,16 @@ public final class TableMapper {
     /// The values of the last record mapped, in schema order; valid until the next record is bound.
     public var values: UnsafeBufferPointer<MappedValue> { UnsafeBufferPointer(valueStorage) }
     private let arena = ByteArena()
-    private var tmp: [UInt8] = []
-    private var doc: JSONDocument?
+    @exclusivity(unchecked) private var tmp: [UInt8] = []
+    @exclusivity(unchecked) private var doc: JSONDocument?
     // JSON: the slot of each key, the key order of the last records tried first.
-    private var keys: KeySlots
+    @exclusivity(unchecked) private var keys: KeySlots
     // CSV: the slot of each column, for the current header.
-    private var columnSlots: [Int] = []
+    @exclusivity(unchecked) private var columnSlots: [Int] = []
     // CSV, for `rest` fields only: the header's names and the bound row's cells.
-    private var columnNames: [[UInt8]] = []
-    private var cells: [UnsafeRawBufferPointer] = []
-    private var jsonParser = JSONParser()
+    @exclusivity(unchecked) private var columnNames: [[UInt8]] = []
+    @exclusivity(unchecked) private var cells: [UnsafeRawBufferPointer] = []
+    @exclusivity(unchecked) private var jsonParser = JSONParser()
 
     struct RawSlot: @unchecked Sendable {
         /// 0 not present, 1 text (bytes as they are), 2 a JSON string with escapes, 3 a JSON object or

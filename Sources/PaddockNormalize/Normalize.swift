@@ -32,28 +32,28 @@ public struct NormalizeStats: Sendable, Equatable {
 public final class TableNormalizer: TableRunner {
     public let mapper: TableMapper
     public let outputFormat: RecordFormat
-    public var csvWriter = CSVWriter()
+    @exclusivity(unchecked) public var csvWriter = CSVWriter()
     let out: OutputBuffer
     let quarantine: OutputBuffer
-    private var parser = JSONParser()
+    @exclusivity(unchecked) private var parser = JSONParser()
     /// `{"name":` / `,"name":` of each output field, one after another (offsets in `keyPrefixEnds`).
     private let keyPrefixes: UnsafeMutableRawBufferPointer
-    private var keyPrefixEnds: [Int] = []
+    @exclusivity(unchecked) private var keyPrefixEnds: [Int] = []
     public internal(set) var stats = NormalizeStats()
-    private var headerWritten = false
+    @exclusivity(unchecked) private var headerWritten = false
     /// False for the workers of a parallel run: the header is written once, by the driver.
-    var writesHeader = true
+    @exclusivity(unchecked) var writesHeader = true
     /// Called with the records read so far, every 65,536 records (for progress displays).
-    public var onProgress: ((Int) -> Void)?
+    @exclusivity(unchecked) public var onProgress: ((Int) -> Void)?
 
     enum Dedupe: String { case none, first, last, error }
     private let dedupe: Dedupe
     private let keyIndexes: [Int]
-    private var seenKeys = Set<String>()
-    private var firstLine: [String: String] = [:]
-    private var lastIndex: [String: Int] = [:]
-    private var spooled = 0
-    private var spool: SpoolFile?
+    @exclusivity(unchecked) private var seenKeys = Set<String>()
+    @exclusivity(unchecked) private var firstLine: [String: String] = [:]
+    @exclusivity(unchecked) private var lastIndex: [String: Int] = [:]
+    @exclusivity(unchecked) private var spooled = 0
+    @exclusivity(unchecked) private var spool: SpoolFile?
     private let acceptsAllSources: Bool
 
     /// The record a quarantine entry keeps.

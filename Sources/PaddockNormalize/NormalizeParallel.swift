@@ -40,16 +40,16 @@ final class RecordBatch: @unchecked Sendable {
         var length: Int32
     }
 
-    var bytes: [UInt8] = []
-    var items: [Item] = []
-    var fields: [Field] = []
-    var errors: [(rule: String, message: String, fields: [String]?)] = []
-    var file = ""
-    var isCSV = false
-    var header: [String] = []
+    @exclusivity(unchecked) var bytes: [UInt8] = []
+    @exclusivity(unchecked) var items: [Item] = []
+    @exclusivity(unchecked) var fields: [Field] = []
+    @exclusivity(unchecked) var errors: [(rule: String, message: String, fields: [String]?)] = []
+    @exclusivity(unchecked) var file = ""
+    @exclusivity(unchecked) var isCSV = false
+    @exclusivity(unchecked) var header: [String] = []
     /// A piece of a CSV file cut at row ends (`bytes` is the raw text), parsed by the worker with these
     /// options (header preset, first line set); nil for pre-parsed records.
-    var piece: CSVReadOptions?
+    @exclusivity(unchecked) var piece: CSVReadOptions?
 
     func reset() {
         piece = nil
@@ -64,7 +64,7 @@ final class RecordBatch: @unchecked Sendable {
 
 /// Collects what a worker writes, in memory, for the driver to pass on in order.
 final class CollectingSink: ByteSink {
-    var bytes: [UInt8] = []
+    @exclusivity(unchecked) var bytes: [UInt8] = []
     let name = "<memory>"
     func write(_ b: UnsafeRawBufferPointer) throws(PaddockError) { bytes.append(contentsOf: b) }
     func finish() throws(PaddockError) {}
@@ -84,7 +84,7 @@ public final class ParallelTableNormalizer: TableRunner {
         let quarantineSink = CollectingSink()
         let batch = RecordBatch()
         let done = DispatchSemaphore(value: 0)
-        var error: PaddockError?
+        @exclusivity(unchecked) var error: PaddockError?
 
         init(mapper: TableMapper, outputFormat: RecordFormat, csvWriter: CSVWriter) {
             normalizer = TableNormalizer(mapper: mapper, outputFormat: outputFormat,
@@ -114,13 +114,13 @@ public final class ParallelTableNormalizer: TableRunner {
     let out: OutputBuffer
     let quarantine: OutputBuffer
     let header: TableNormalizer
-    private var pending: [Worker] = []
-    private var next = 0
+    @exclusivity(unchecked) private var pending: [Worker] = []
+    @exclusivity(unchecked) private var next = 0
     public static let batchBytes = 256 << 10
     public static let batchRecords = 4096
     /// Called with the records mapped so far, after each batch is written (for progress displays).
-    public var onProgress: ((Int) -> Void)?
-    private var recordsDone = 0
+    @exclusivity(unchecked) public var onProgress: ((Int) -> Void)?
+    @exclusivity(unchecked) private var recordsDone = 0
 
     /// - Parameter threads: worker threads (batches in flight: twice as many).
     public init(table: TableConfig, maps: [String: [String: String]], outputFormat: RecordFormat, csvWriter: CSVWriter,

@@ -272,14 +272,14 @@ public final class CSVReader {
     public let source: any ByteSource
     public let options: CSVReadOptions
     /// The column names: the header row, or `1`, `2`, ... for headerless input (set by the first row).
-    public private(set) var header: [String] = []
+    @exclusivity(unchecked) public private(set) var header: [String] = []
     /// The line of the header row.
-    public private(set) var headerLine = 0
+    @exclusivity(unchecked) public private(set) var headerLine = 0
     /// Rows returned so far (header excluded).
-    public private(set) var rowsRead = 0
+    @exclusivity(unchecked) public private(set) var rowsRead = 0
     /// The fields of the last row `next()` refused (ragged or not UTF-8), so it can be kept in a reject
     /// file; invalid UTF-8 is replaced with U+FFFD.
-    public private(set) var lastRejectedRow: [String]?
+    @exclusivity(unchecked) public private(set) var lastRejectedRow: [String]?
     /// What the last failed `next()` was, for a quarantine: its rule (`encoding` for invalid UTF-8, `csv`
     /// otherwise), the fields as read (nil when there are none), and whether reading must stop (a quote
     /// never closed took the rest of the input).
@@ -289,16 +289,16 @@ public final class CSVReader {
     }
 
     /// Bytes read from the source so far (after decompression, before transcoding).
-    public private(set) var bytesRead = 0
+    @exclusivity(unchecked) public private(set) var bytesRead = 0
 
     private let parser: UnsafeMutablePointer<csv_parser>
     private let state: UnsafeMutablePointer<CSVParseState>
     private let chunk: UnsafeMutablePointer<UInt8>
     private let transcoded: UnsafeMutablePointer<UInt8>?
-    private var rowCursor = 0
-    private var ended = false
-    private var started = false
-    private var headerDone = false
+    @exclusivity(unchecked) private var rowCursor = 0
+    @exclusivity(unchecked) private var ended = false
+    @exclusivity(unchecked) private var started = false
+    @exclusivity(unchecked) private var headerDone = false
 
     public init(source: any ByteSource, options: CSVReadOptions = CSVReadOptions()) {
         self.source = source

@@ -262,10 +262,10 @@ public struct FormatConverter {
 /// flat buffer (no reference counting in the hot loop).
 final class NDJSONRowWriter {
     /// For field i, bytes `prefixStart[i]..<prefixStart[i+1]` of `prefixBytes`: `{"key":"` (i = 0) or `","key":"`.
-    private var prefixBytes: UnsafeMutablePointer<UInt8>
-    private var prefixStart: UnsafeMutablePointer<Int>
-    private var prefixTotal = 0
-    private(set) var keyCount = 0
+    @exclusivity(unchecked) private var prefixBytes: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var prefixStart: UnsafeMutablePointer<Int>
+    @exclusivity(unchecked) private var prefixTotal = 0
+    @exclusivity(unchecked) private(set) var keyCount = 0
 
     init(keys: [String]) {
         prefixBytes = .allocate(capacity: 1)

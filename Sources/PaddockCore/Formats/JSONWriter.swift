@@ -90,16 +90,16 @@ public final class LineReader {
     public let source: any ByteSource
     public let maxLineBytes: Int
     /// The number of the line last returned (1-based).
-    public private(set) var lineNumber = 0
-    public private(set) var bytesRead = 0
+    @exclusivity(unchecked) public private(set) var lineNumber = 0
+    @exclusivity(unchecked) public private(set) var bytesRead = 0
 
-    private var buffer: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
-    private var start = 0
-    private var end = 0
-    private var eof = false
-    private var started = false
-    private var skippingLongLine = false
+    @exclusivity(unchecked) private var buffer: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) private var start = 0
+    @exclusivity(unchecked) private var end = 0
+    @exclusivity(unchecked) private var eof = false
+    @exclusivity(unchecked) private var started = false
+    @exclusivity(unchecked) private var skippingLongLine = false
 
     public init(source: any ByteSource, maxLineBytes: Int = 64 << 20, bufferSize: Int = 1 << 18) {
         self.source = source

@@ -11,8 +11,8 @@ import Glibc
 public final class AtomicFileSink: ByteSink {
     public let path: String
     public let temporaryPath: String
-    private var fd: Int32
-    private var state: State = .open
+    @exclusivity(unchecked) private var fd: Int32
+    @exclusivity(unchecked) private var state: State = .open
     private enum State { case open, finished, committed, aborted }
     /// When true, `commit()` refuses to replace an existing destination (immutable stores).
     private let noReplace: Bool

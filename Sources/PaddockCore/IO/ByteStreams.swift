@@ -64,8 +64,8 @@ public final class FileDescriptorSource: ByteSource {
 public final class PrefixedSource: ByteSource {
     public var name: String { inner.name }
     private let inner: any ByteSource
-    private var prefix: [UInt8]
-    private var offset = 0
+    @exclusivity(unchecked) private var prefix: [UInt8]
+    @exclusivity(unchecked) private var offset = 0
 
     public init(prefix: [UInt8], inner: any ByteSource) {
         self.prefix = prefix
@@ -192,12 +192,12 @@ extension Array: ByteAppending where Element == UInt8 {
 /// keeps pipes flowing (a Linux pipe holds 64 KiB).
 public final class OutputBuffer: ByteAppending {
     public let sink: any ByteSink
-    @usableFromInline var base: UnsafeMutablePointer<UInt8>
-    @usableFromInline var capacity: Int
-    @usableFromInline var count = 0
+    @exclusivity(unchecked) @usableFromInline var base: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) @usableFromInline var capacity: Int
+    @exclusivity(unchecked) @usableFromInline var count = 0
     public let chunkSize: Int
     /// Total bytes passed to the sink so far.
-    public private(set) var bytesWritten = 0
+    @exclusivity(unchecked) public private(set) var bytesWritten = 0
 
     public init(sink: any ByteSink, chunkSize: Int = 64 * 1024) {
         self.sink = sink

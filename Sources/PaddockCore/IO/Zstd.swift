@@ -9,11 +9,11 @@ public final class ZstdDecompressingSource: ByteSource {
     private let dctx: OpaquePointer
     private let inCapacity = ZSTD_DStreamInSize()
     private let inBuffer: UnsafeMutableRawPointer
-    private var input = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
-    private var innerEnded = false
+    @exclusivity(unchecked) private var input = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
+    @exclusivity(unchecked) private var innerEnded = false
     /// The last return of ZSTD_decompressStream: 0 when a frame is complete.
-    private var pendingHint: Int = 0
-    private var flushPending = false
+    @exclusivity(unchecked) private var pendingHint: Int = 0
+    @exclusivity(unchecked) private var flushPending = false
 
     public init(inner: any ByteSource) {
         self.inner = inner
@@ -75,7 +75,7 @@ public final class ZstdCompressingSink: ByteSink {
     private let cctx: OpaquePointer
     private let outCapacity = ZSTD_CStreamOutSize()
     private let outBuffer: UnsafeMutableRawPointer
-    private var finished = false
+    @exclusivity(unchecked) private var finished = false
 
     /// - Parameters:
     ///   - level: the compression level (1...19; default 3 as in the CLI).

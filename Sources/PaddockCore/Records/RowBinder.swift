@@ -14,12 +14,12 @@ public final class RowBinder {
     private let starts: UnsafeMutableBufferPointer<UnsafeRawPointer?>
     private let lengths: UnsafeMutableBufferPointer<Int>
     private let nodes: UnsafeMutableBufferPointer<Int32>
-    private(set) var doc: JSONDocument?
+    @exclusivity(unchecked) private(set) var doc: JSONDocument?
     /// Members of the row, and how many of them are columns with a slot.
-    public private(set) var memberCount = 0
-    private(set) var boundCount = 0
-    private var keys: KeySlots
-    private var scratch: [UInt8] = []
+    @exclusivity(unchecked) public private(set) var memberCount = 0
+    @exclusivity(unchecked) private(set) var boundCount = 0
+    @exclusivity(unchecked) private var keys: KeySlots
+    @exclusivity(unchecked) private var scratch: [UInt8] = []
 
     public init(columns: [String]) {
         var unique: [String] = []
@@ -52,9 +52,9 @@ public final class RowBinder {
     }
 
     /// The bytes and tokens of the row last bound (valid while the caller keeps them).
-    private var rowBase: UnsafeRawPointer?
-    private var rowCount = 0
-    private var rowTokens: UnsafeBufferPointer<JSONToken>?
+    @exclusivity(unchecked) private var rowBase: UnsafeRawPointer?
+    @exclusivity(unchecked) private var rowCount = 0
+    @exclusivity(unchecked) private var rowTokens: UnsafeBufferPointer<JSONToken>?
 
     /// Binds a row given as its bytes and its tokens (a tape made on another thread).
     public func bind(base: UnsafeRawPointer, count: Int, tokens t: UnsafeBufferPointer<JSONToken>) {

@@ -5,12 +5,12 @@ import Dispatch
 /// (about 2 × 1 MiB of lines and their tokens) whatever the file size.
 public final class TapeReader: @unchecked Sendable {
     final class Batch: @unchecked Sendable {
-        var bytes: [UInt8] = []
-        var tokens: [JSONToken] = []
+        @exclusivity(unchecked) var bytes: [UInt8] = []
+        @exclusivity(unchecked) var tokens: [JSONToken] = []
         /// Per record: offset and length in `bytes`, first token and token count, line number.
-        var records: [(offset: Int, length: Int, token: Int, tokens: Int, line: Int)] = []
-        var error: PaddockError?
-        var last = false
+        @exclusivity(unchecked) var records: [(offset: Int, length: Int, token: Int, tokens: Int, line: Int)] = []
+        @exclusivity(unchecked) var error: PaddockError?
+        @exclusivity(unchecked) var last = false
 
         func reset() {
             bytes.removeAll(keepingCapacity: true)
