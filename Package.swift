@@ -82,10 +82,16 @@ let package = Package(
         .executableTarget(name: "dq-check", dependencies: ["PaddockCLI", "PaddockChecks"], path: "Sources/dq-check", linkerSettings: tool),
         .executableTarget(name: "publish", dependencies: ["PaddockCLI", "PaddockPublish"], path: "Sources/publish", linkerSettings: tool),
 
-        .testTarget(name: "PaddockCoreTests",
-                    dependencies: ["PaddockCore", "PaddockHashing", "PaddockDiscover", "PaddockExtract", "PaddockNormalize", "PaddockChecks", "PaddockPublish"],
-                    swiftSettings: strict),
+        // Unit tests, one target per module; end-to-end tests run the built tools.
+        .testTarget(name: "PaddockCoreTests", dependencies: ["PaddockCore", "PaddockTestSupport"], swiftSettings: strict),
+        .testTarget(name: "PaddockNormalizeTests", dependencies: ["PaddockNormalize", "PaddockTestSupport"], swiftSettings: strict),
+        .testTarget(name: "PaddockChecksTests", dependencies: ["PaddockChecks", "PaddockTestSupport"], swiftSettings: strict),
+        .testTarget(name: "PaddockExtractTests", dependencies: ["PaddockExtract", "PaddockTestSupport"], swiftSettings: strict),
+        .testTarget(name: "PaddockDiscoverTests", dependencies: ["PaddockDiscover"], swiftSettings: strict),
+        .testTarget(name: "PaddockPublishTests", dependencies: ["PaddockPublish"], swiftSettings: strict),
         .testTarget(name: "PaddockEndToEndTests", dependencies: ["PaddockCore"], swiftSettings: strict),
+        // In-memory sources and sinks and other doubles the unit tests share (public API only).
+        .target(name: "PaddockTestSupport", dependencies: ["PaddockCore"], path: "Tests/PaddockTestSupport", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

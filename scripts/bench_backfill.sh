@@ -39,6 +39,7 @@ while :; do
 done
 kill -9 -- -$pid 2>/dev/null || true
 wait $pid 2>/dev/null || true
+for _ in $(seq 1 200); do pgrep -g $pid > /dev/null || break; sleep 0.05; done   # the killed tools exit, and free the lock
 t2=$EPOCHREALTIME
 done1=$(grep -o 'fetch_[0-9-]*' "$DATA_DIR/runs/racing/20250601T000000Z/state" | wc -l)
 t3=$EPOCHREALTIME

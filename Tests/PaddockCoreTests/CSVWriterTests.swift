@@ -1,10 +1,5 @@
 @testable import PaddockCore
-@testable import PaddockNormalize
-@testable import PaddockChecks
-@testable import PaddockExtract
-@testable import PaddockDiscover
-@testable import PaddockPublish
-@testable import PaddockHashing
+import PaddockTestSupport
 import Testing
 
 @Suite("CSV writer")

@@ -2,12 +2,7 @@
 import Glibc
 #endif
 @testable import PaddockCore
-@testable import PaddockNormalize
-@testable import PaddockChecks
-@testable import PaddockExtract
-@testable import PaddockDiscover
-@testable import PaddockPublish
-@testable import PaddockHashing
+import PaddockTestSupport
 import Testing
 
 @Suite("zstd streams")

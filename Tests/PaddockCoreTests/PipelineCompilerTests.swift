@@ -1,11 +1,5 @@
 import Foundation
 @testable import PaddockCore
-@testable import PaddockNormalize
-@testable import PaddockChecks
-@testable import PaddockExtract
-@testable import PaddockDiscover
-@testable import PaddockPublish
-@testable import PaddockHashing
 import Testing
 
 /// The pipeline compiler: every key is read against the model, so a misspelling or a value of the wrong
@@ -110,7 +104,7 @@ struct PipelineCompilerTests {
         ("tries: 3", "tries: three", "'tries' in source 'api' must be a whole number, not 'three'"),
         ("dedupe: last", "dedupe: latest", "'dedupe' in table 'runners': unknown value 'latest' (did you mean 'last'?)"),
         ("type: integer", "type: integr", "'type' in field 'id' of table 'runners': unknown value 'integr' (did you mean 'integer'?)"),
-        ("transforms: [trim]", "transforms: [trimm]", "unknown transform 'trimm' in field 'horse' of table 'runners' (did you mean 'trim'?); transforms: trim, lower, upper, slug, regex:, split:, regex:PATTERN, split:SEPARATOR:INDEX"),
+        ("transforms: [trim]", "transforms: [trimm]", "unknown transform 'trimm' in field 'horse' of table 'runners' (did you mean 'trim'?); transforms: trim, lower, upper, slug, regex:PATTERN, split:SEPARATOR:INDEX"),
         ("severity: warn", "severity: warning", "'severity' in check 'id_unique': unknown value 'warning' (did you mean 'warn'?)"),
         ("min: 1", "min: one", "'min' in check 'few' must be a number, not 'one'"),
         ("keep: 3", "keep: [3]", "'keep' in publish must be a single value, not a list"),
@@ -154,9 +148,9 @@ struct PipelineCompilerTests {
     @Test("cross-references name what is wrong and suggest the name meant")
     func crossReferences() {
         var p = Self.problems(Self.base.replacingOccurrences(of: "source: files1", with: "source: file1"))
-        #expect(p == ["x.yaml:\(Self.line(of: "- name: runners")):5: table runners reads source 'file1', which is not declared (did you mean 'files1'?)"])
+        #expect(p == ["x.yaml:\(Self.line(of: "source: files1")):13: table runners reads source 'file1', which is not declared (did you mean 'files1'?)"])
         p = Self.problems(Self.base.replacingOccurrences(of: "column: id", with: "column: idd"))
-        #expect(p == ["x.yaml:\(Self.line(of: "- name: id_unique")):5: check id_unique: table runners has no column 'idd' (did you mean 'id'?)"])
+        #expect(p == ["x.yaml:\(Self.line(of: "column: id")):13: check id_unique: table runners has no column 'idd' (did you mean 'id'?)"])
         p = Self.problems(Self.base.replacingOccurrences(of: "type: unique", with: "type: unique\n    pattern: x"))
         #expect(p == ["x.yaml:\(Self.line(of: "type: unique") + 1):5: key 'pattern' does not apply to a unique check in check 'id_unique'"])
     }
@@ -201,7 +195,7 @@ struct PipelineCompilerTests {
         #expect(c.sources.map(\.root) == [dir + "/proj/samples", "/srv/data/landing", "/mnt/land/x", "/opt/y"])
         #expect(c.maps["m"]?.pairs == ["A": "b"])
         let missing = Self.problems("pipeline: t\nsources:\n  - {name: a, kind: files, root: \"${NOPE}/x\"}\n")
-        #expect(missing.count == 1 && missing[0].hasPrefix("x.yaml:3:34: 'root' needs the environment variable NOPE"), "\(missing)")
+        #expect(missing.count == 1 && missing[0].hasPrefix("x.yaml:3:34: 'root' in source 'a' needs the environment variable NOPE"), "\(missing)")
     }
 
     @Test("a carried field named like a provenance field, and newOnly with changedOnly, are refused at load")
@@ -220,6 +214,90 @@ struct PipelineCompilerTests {
               id: {fromSource: p, pointer: /id, newOnly: true, changedOnly: [/status]}
         """)
         #expect(fanOut == ["x.yaml:9:7: source c: parameter id: newOnly (fetch once) and changedOnly (fetch again when the parent changed) contradict each other; keep one"])
+    }
+
+    @Test("the project folder is the config folder's parent, worked out on the text", arguments: [
+        ("config", "."), (".", ".."), ("..", "../.."), ("../config", ".."), ("Tests/fixtures/config", "Tests/fixtures"),
+        ("/srv/p/config/", "/srv/p"), ("/config", "/"), ("a/./b/../config", "a"),
+    ])
+    func projectFolder(config: String, project: String) {
+        #expect(FilePaths.parent(config) == project)
+    }
+
+    /// A small pipeline for the cases below: a files source `s`, a table `r` (id, name, d) and `extra`.
+    static func small(source: String = "{name: s, kind: files, root: land}", table: String = "", fields: String = "",
+                      checks: String = "", top: String = "") -> String {
+        """
+        pipeline: t
+        sources:
+          - \(source)
+        tables:
+          - name: r
+            source: s
+        \(table)    fields:
+              - {name: id, type: integer}
+              - {name: name}
+              - {name: d, type: date}
+        \(fields)checks:
+        \(checks.isEmpty ? "  - {name: c0, table: r, type: row_count, min: 1}" : checks)
+        \(top)
+        """
+    }
+
+    @Test("what a careful reviewer found passing silently is refused, each at its key", arguments: [
+        (small(table: "    sources: [s]\n"), "give 'source' or 'sources' in table 'r', not both"),
+        (small(source: "{name: s, kind: files, root: \"\"}"), "'root' in source 's' is empty: it would stand for the whole folder"),
+        (small(source: "{name: s, kind: http, baseURL: 'http://h', path: /x, root: land}"), "key 'root' is for files sources, not http sources in source 's'"),
+        (small(checks: "  - {name: c, table: r, type: row_count, min: 1}\n  - {name: c, table: r, type: row_count, max: 9}"), "check 'c' is declared twice"),
+        (small(checks: "  - {name: g, table: r, type: gaps, column: d, start: 2024-09-01, end: 2024-01-01}"), "the window starts (2024-09-01) after it ends (2024-01-01)"),
+        (small(checks: "  - {name: g, table: r, type: gaps, column: d, exceptDays: [Mon]}"), "'Mon' is not a day of the year (MM-DD"),
+        (small(checks: "  - {name: s, table: r, type: date_in_season, column: d, season: name, seasonStarts: 13-45}"), "'13-45' is not a day of the year"),
+        (small(checks: "  - {name: x, table: r, type: range, column: id, min: 5, max: 1}"), "min (5) is above max (1)"),
+        (small(checks: "  - {name: x, table: r, type: freshness, column: d, of: extraction, maxAge: 1d}"), "a column or, with of: extraction, the extraction; not both"),
+        (small(checks: "  - {name: x, table: r, type: freshness, column: d, maxAge: 0d}"), "maxAge must be more than 0"),
+        (small(checks: "  - {name: x, table: r, type: unique, column: id, columns: [name]}"), "give 'column' or 'columns' in check 'x', not both"),
+        (small(fields: "      - {name: n2, type: integer, default: abc}\n"), "default 'abc' is not an integer"),
+        (small(fields: "      - {name: n3, type: string, nullValues: [NA, ~]}\n"), "holds an empty value (~, null or nothing)"),
+        (small(fields: "      - {name: n4, type: integer, constraints: {minimum: 10, maximum: 1}}\n"), "minimum (10) is above maximum (1)"),
+        (small(fields: "      - {name: n5, type: date, constraints: {minimum: 1}}\n"), "minimum and maximum apply to integer, number and year fields, not date"),
+        (small(fields: "      - {name: n6, type: datetime, parser: {name: datetime, format: \"%Q\"}}\n"), "invalid date format '%Q'"),
+        (small(fields: "      - {name: n7, type: int}\n"), "unknown value 'int' (did you mean 'integer'?)"),
+        (small(table: "    bySource: {s: {name: {map: nope}}}\n"), "bySource.s.name: map 'nope', which is not declared"),
+        (small(table: "    filter: [{from: x, present: no}]\n"), "'present' in a filter rule of table 'r' must be true or false, not 'no'"),
+        (small(top: "publish: {tables: [rr]}"), "publish names table 'rr', which is not declared (did you mean 'r'?)"),
+    ])
+    func reviewCorpus(yaml: String, expected: String) {
+        let p = Self.problems(yaml)
+        #expect(p.count == 1 && p[0].contains(expected), "\(p)")
+    }
+
+    @Test("a file's pipeline: must be its own name; names that make folders must be plain")
+    func names() {
+        let ws = Workspace(configDir: "/x/config", dataDir: "/x/data", environment: [:])
+        do {
+            _ = try PipelineCompiler(workspace: ws).compile(text: Self.small(), file: "copy.yaml", name: "copy")
+            Issue.record("accepted a pipeline named t in copy.yaml")
+        } catch {
+            #expect(error.details == ["copy.yaml:1:11: pipeline: says 't', but the file defines pipeline 'copy'; they must be the same"])
+        }
+        #expect(Self.problems(Self.small().replacingOccurrences(of: "- name: r", with: "- name: ../r")).first?.contains("table name '../r' must be a plain name") == true)
+    }
+
+    @Test("YAML merge keys, a byte order mark and a tab are handled as YAML users expect")
+    func yamlSpecials() {
+        let merged = """
+        pipeline: t
+        sources:
+          - &base {name: a, kind: files, root: land, format: csv}
+          - <<: *base
+            name: b
+        """
+        #expect(Self.problems(merged) == [])
+        #expect(Self.problems("\u{FEFF}" + merged) == [])
+        let tab = Self.problems("pipeline: t\nsources:\n\t- {name: a, root: x}\n")
+        #expect(tab.count == 1 && tab[0].hasSuffix("the line holds a tab, and YAML indents with spaces only"), "\(tab)")
+        let nullInMap = Self.problems("pipeline: t\nmaps:\n  teams: {Arsenal FC: ~}\n")
+        #expect(nullInMap == ["x.yaml:3:23: 'Arsenal FC' in value map 'teams' has an empty value (~, null or nothing); quote it ('') if you mean the empty text"], "\(nullInMap)")
     }
 
     @Test("suggestions: close names only")

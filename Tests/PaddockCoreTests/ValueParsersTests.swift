@@ -1,10 +1,5 @@
 @testable import PaddockCore
-@testable import PaddockNormalize
-@testable import PaddockChecks
-@testable import PaddockExtract
-@testable import PaddockDiscover
-@testable import PaddockPublish
-@testable import PaddockHashing
+import PaddockTestSupport
 import Testing
 
 // Golden, rejection and property tests for ValueParsers. Real-world strings come from Racing Post /

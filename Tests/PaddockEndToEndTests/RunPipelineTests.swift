@@ -144,6 +144,9 @@ struct RunPipelineTests {
         done
         kill -9 -- -$pid
         wait $pid 2>/dev/null
+        # The tools of the killed run die with it, but not at once: wait until none is left (one still
+        # exiting holds the run lock, and the resume would be told to retry later).
+        for _ in $(seq 1 200); do pgrep -g $pid > /dev/null || break; sleep 0.05; done
         done1=$(grep -o 'fetch_[0-9-]*' "$DATA_DIR/runs/racing/20250601T000000Z/state" | wc -l)
         echo "killed after $done1 windows: $([ "$done1" -ge 4 ] && [ "$done1" -lt 24 ] && echo mid-backfill)"
         # One progress line per window started: the windows done, and the one cut, if any.

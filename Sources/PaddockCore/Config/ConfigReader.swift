@@ -69,6 +69,8 @@ public final class ConfigDiagnostics: @unchecked Sendable {
     /// Parses YAML text into a node tree. A syntax error, or a key given twice in one mapping, is
     /// recorded with its line and column and gives nil.
     func parse(_ text: String) -> Node? {
+        // A byte order mark is not part of the YAML (editors on Windows write one).
+        let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         do {
             return try Yams.compose(yaml: text)
         } catch let e as YamlError {
@@ -77,6 +79,10 @@ public final class ConfigDiagnostics: @unchecked Sendable {
                  .composer(let context, let problem, let mark, _):
                 var msg = "YAML syntax error: \(problem)"
                 if let context { msg += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))" }
+                let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+                if mark.line >= 1, mark.line <= lines.count, lines[mark.line - 1].contains("\t") {
+                    msg += "; the line holds a tab, and YAML indents with spaces only"
+                }
                 error(ConfigPosition(mark), msg)
             case .duplicatedKeysInMapping(let duplicates, let context):
                 error(ConfigPosition(context.mark), "key '\(duplicates.sorted().joined(separator: "', '"))' is given twice in the same mapping")
@@ -132,7 +138,12 @@ struct ConfigValue {
         if case .sequence(let seq) = node {
             var out: [String] = []
             for item in seq {
-                guard let t = ConfigValue(node: item, diagnostics: diagnostics, context: context, key: key).text() else { return nil }
+                let v = ConfigValue(node: item, diagnostics: diagnostics, context: context, key: key)
+                if v.isNull {
+                    diagnostics.error(v.position, "\(what) holds an empty value (~, null or nothing); quote it ('') if you mean the empty text")
+                    return nil
+                }
+                guard let t = v.text() else { return nil }
                 out.append(t)
             }
             return out
@@ -233,7 +244,13 @@ struct ConfigValue {
     public func textEntries() -> [String: String]? {
         guard let es = entries() else { return nil }
         var out: [String: String] = [:]
-        for e in es { if let t = e.value.text() { out[e.name] = t } }
+        for e in es {
+            if e.value.isNull {
+                diagnostics.error(e.value.position, "'\(e.name)' \(context) has an empty value (~, null or nothing); quote it ('') if you mean the empty text")
+                continue
+            }
+            if let t = e.value.text() { out[e.name] = t }
+        }
         return out
     }
 
@@ -268,9 +285,32 @@ final class ConfigMap {
     public private(set) var positions: [String: ConfigPosition] = [:]
 
     init(_ mapping: Node.Mapping, diagnostics: ConfigDiagnostics, context: String) {
-        self.mapping = mapping
+        self.mapping = Self.merged(mapping)
         self.diagnostics = diagnostics
         self.context = context
+    }
+
+    /// The mapping with YAML merge keys applied (`<<: *defaults` or `<<: [*a, *b]`): keys written in the
+    /// mapping win over merged ones, and earlier merged mappings over later ones.
+    static func merged(_ m: Node.Mapping) -> Node.Mapping {
+        guard m.keys.contains(where: { $0.scalar?.string == "<<" }) else { return m }
+        var pairs: [(Node, Node)] = []
+        var seen = Set<String>()
+        for (k, v) in m where k.scalar?.string != "<<" {
+            pairs.append((k, v))
+            if let s = k.scalar?.string { seen.insert(s) }
+        }
+        for (k, v) in m where k.scalar?.string == "<<" {
+            let sources: [Node]
+            if case .sequence(let seq) = v { sources = Array(seq) } else { sources = [v] }
+            for case .mapping(let inner) in sources {
+                for (ik, iv) in merged(inner) where !seen.contains(ik.scalar?.string ?? "") {
+                    pairs.append((ik, iv))
+                    if let s = ik.scalar?.string { seen.insert(s) }
+                }
+            }
+        }
+        return Node.Mapping(pairs, m.tag, m.style, m.mark)
     }
 
     /// Where the mapping starts.
@@ -368,9 +408,12 @@ public enum Suggest {
         guard let best else { return nil }
         let n = fold(best.0)
         if best.1 <= max(1, max(w.count, n.count) / 3) { return best.0 }
-        // A word that begins with a known name, or one that begins with it (`warning` for `warn`).
-        if min(w.count, n.count) >= 3, w.starts(with: n) || n.starts(with: w) { return best.0 }
-        return nil
+        // A word that begins with a known name, or one that begins with it (`warning` for `warn`, `int`
+        // for `integer`).
+        return names.first { name in
+            let f = fold(name)
+            return min(w.count, f.count) >= 3 && (w.starts(with: f) || f.starts(with: w))
+        }
     }
 
     static func fold(_ s: String) -> [Character] {

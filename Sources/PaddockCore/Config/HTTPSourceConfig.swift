@@ -69,7 +69,7 @@ public struct HTTPSourceConfig: Sendable {
         public var changedOnly: [String]
 
         init(reading m: ConfigMap) {
-            if let dm = m.map("dates") {
+            if let dm = m.map("dates", context: "in the dates of " + m.context.dropFirst(3)) {
                 var d = DatesConfig(from: dm.text("from"), to: dm.text("to"), step: dm.int("step", in: 1...Int.max) ?? 1,
                                     format: dm.text("format") ?? "%Y-%m-%d")
                 for (key, text) in [("from", d.from), ("to", d.to)] {
@@ -156,7 +156,8 @@ public struct HTTPSourceConfig: Sendable {
         }
         params = ps
         headers = m.value("headers")?.textEntries() ?? [:]
-        if let am = m.map("auth") {
+        let of = m.context.dropFirst(3)  // "source 'x'"
+        if let am = m.map("auth", context: "in auth of \(of)") {
             auth = AuthConfig(env: am.required("env")?.text() ?? "", header: am.text("header"), scheme: am.text("scheme"), query: am.text("query"))
             am.finish()
         }
@@ -167,7 +168,7 @@ public struct HTTPSourceConfig: Sendable {
         maxBackoff = m.number("maxBackoff", in: 0...86400) ?? 60
         maxRetryAfter = m.number("maxRetryAfter", in: 0...86400 * 7) ?? 300
         var b = BreakerConfig()
-        if let bm = m.map("breaker") {
+        if let bm = m.map("breaker", context: "in breaker of \(of)") {
             b.consecutive = bm.int("consecutive", in: 1...Int.max) ?? 10
             b.window = bm.int("window", in: 1...Int.max) ?? 20
             b.failureRate = bm.number("failureRate", in: 0...1) ?? 0.5
@@ -177,7 +178,7 @@ public struct HTTPSourceConfig: Sendable {
         maxBytes = m.int("maxBytes", in: 1...Int.max) ?? 64 << 20
         contract = m.texts("contract") ?? []
         refetchDays = m.int("refetchDays", in: 0...Int.max) ?? 3
-        if let pm = m.map("pagination") {
+        if let pm = m.map("pagination", context: "in pagination of \(of)") {
             let style = pm.required("style")?.choice(PaginationStyle.self) ?? .page
             pagination = PaginationConfig(
                 style: style, param: pm.text("param") ?? style.rawValue, start: pm.int("start") ?? (style == .page ? 1 : 0),
@@ -329,7 +330,7 @@ public enum HTTPTemplate {
             } else if let fallback {
                 out += fallback
             } else {
-                throw PaddockError(.config, "\(what) needs the environment variable \(name), which is not set",
+                throw PaddockError(.config, "\(what) needs the environment variable \(name), which is not set (or is empty)",
                                    hint: "export \(name)=... (see docs/sources.md)")
             }
             rest = rest[rest.index(after: close)...]

@@ -38,7 +38,7 @@ public struct Workspace: Sendable {
             if let s = Suggest.closest(name, among: known) { hint = "did you mean '\(s)'? (\(hint))" }
             throw PaddockError(.usage, "no pipeline '\(name)': \(path) does not exist", hint: hint)
         }
-        return try PipelineCompiler(workspace: self).compile(text: try FileSystem.readText(path), file: path)
+        return try PipelineCompiler(workspace: self).compile(text: try FileSystem.readText(path), file: path, name: name)
     }
 
     public static func environment() -> [String: String] {
@@ -59,13 +59,22 @@ import Glibc
 
 /// Path helpers for resolving the paths a pipeline names.
 public enum FilePaths {
-    /// The folder holding `path` (`.` for a bare name).
+    /// The folder holding `path`, worked out on the text: `config` → `.`, `.` → `..`, `../config` → `..`,
+    /// `/srv/p/config` → `/srv/p`.
     public static func parent(_ path: String) -> String {
-        var p = Substring(path)
-        while p.count > 1 && p.hasSuffix("/") { p = p.dropLast() }
-        guard let slash = p.lastIndex(of: "/") else { return "." }
-        if slash == p.startIndex { return "/" }
-        return String(p[..<slash])
+        normalize(path + "/..")
+    }
+
+    /// `path` with `.` segments, repeated slashes and `name/..` pairs removed (`a/./b/../c` → `a/c`).
+    public static func normalize(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var out: [Substring] = []
+        for seg in path.split(separator: "/") where seg != "." {
+            if seg == "..", let last = out.last, last != ".." { out.removeLast() } else if seg == "..", absolute, out.isEmpty { continue } else { out.append(seg) }
+        }
+        let joined = out.joined(separator: "/")
+        if absolute { return "/" + joined }
+        return joined.isEmpty ? "." : joined
     }
 
     /// `path` taken from `base` when it is relative (`base` `.` leaves it as it is).
@@ -86,9 +95,10 @@ public struct PipelineCompiler {
 
     public init(workspace: Workspace) { self.workspace = workspace }
 
-    public func compile(text: String, file: String) throws(PaddockError) -> PipelineConfig {
+    /// - Parameter name: the name the definition is loaded as (its file name); its `pipeline:` must say it.
+    public func compile(text: String, file: String, name: String? = nil) throws(PaddockError) -> PipelineConfig {
         let diags = ConfigDiagnostics(file: file)
-        let config = read(text: text, diags: diags)
+        let config = read(text: text, diags: diags, expectedName: name)
         if let config, diags.errors.isEmpty { validate(config, diags) }
         try diags.throwIfErrors(what: "pipeline definition \(file)")
         var c = config!
@@ -98,13 +108,18 @@ public struct PipelineCompiler {
     }
 
     /// Reads the YAML into the model; nil when the text is not YAML or not a mapping.
-    func read(text: String, diags: ConfigDiagnostics) -> PipelineConfig? {
+    func read(text: String, diags: ConfigDiagnostics, expectedName: String? = nil) -> PipelineConfig? {
         guard let node = diags.parse(text) else {
             if diags.errors.isEmpty { diags.error(ConfigPosition(line: 1, column: 1), "the file is empty; a pipeline needs at least 'pipeline:'") }
             return nil
         }
         guard let top = ConfigValue(node: node, diagnostics: diags, context: "at the top level", key: nil).map() else { return nil }
         let name = top.required("pipeline")?.text() ?? ""
+        if let expectedName, top.value("pipeline") != nil, name != expectedName {
+            // Tools find a pipeline's folders by this name: a copied file that kept another name would
+            // share (and overwrite) that pipeline's data.
+            diags.error(top.position(of: "pipeline"), "pipeline: says '\(name)', but the file defines pipeline '\(expectedName)'; they must be the same")
+        }
         let description = top.text("description")
         var sources: [SourceConfig] = []
         for v in top.value("sources")?.list() ?? [] { if let s = readSource(v) { sources.append(s) } }
@@ -126,10 +141,18 @@ public struct PipelineCompiler {
         guard let m = v.map("in a source") else { return nil }
         let name = m.required("name")?.text() ?? ""
         m.context = "in source '\(name)'"
-        let kind = m.choice("kind", SourceKind.self) ?? .files
+        let kindValue = m.value("kind")
+        let kind = kindValue.map { $0.choice(SourceKind.self) } ?? .files
         var root: String?
-        if let r = m.value("root"), let text = r.text() { root = resolvePath(text, base: workspace.projectDir, at: r.position, diags: m.diagnostics, what: "root") }
-        let patterns = m.texts("patterns") ?? ["**"]
+        var patterns = ["**"]
+        var optional = false
+        if kind == .files {
+            if let r = m.value("root"), let text = r.text() {
+                root = resolvePath(text, base: workspace.projectDir, at: r.position, diags: m.diagnostics, what: "'root' \(m.context)")
+            }
+            patterns = m.texts("patterns") ?? ["**"]
+            optional = m.bool("optional") ?? false
+        }
         let format = m.choice("format", PayloadFormat.self)
         let records = m.value("records")?.texts() ?? []
         let recordsMode = m.choice("recordsMode", RecordsPointerMode.self) ?? .first
@@ -137,7 +160,6 @@ public struct PipelineCompiler {
         for name in (carry ?? [:]).keys.sorted() where SourceConfig.provenanceFields.contains(name) {
             m.diagnostics.error(m.position(of: "carry"), "carried field '\(name)' \(m.context) has the name of a field extract adds to every record (\(SourceConfig.provenanceFields.joined(separator: ", "))); rename it")
         }
-        let optional = m.bool("optional") ?? false
         var delimiter: UInt8?
         if let d = m.value("delimiter"), let t = d.text() {
             delimiter = CSVReadOptions.delimiterByte(named: t)
@@ -157,17 +179,21 @@ public struct PipelineCompiler {
         }
         let header = m.bool("header") ?? true
         var http: HTTPSourceConfig?
-        if kind == .http {
+        switch kind {
+        case .http?:
             http = HTTPSourceConfig(reading: m)
-        } else {
+            m.notApplicable(SourceConfig.filesKeys, "is for files sources, not http sources")
+        case .files?:
             m.notApplicable(HTTPSourceConfig.keys, "is for http sources, not files sources")
             if root == nil && m.value("root") == nil { m.diagnostics.error(m.position, "missing key 'root' \(m.context) (the folder its files are in)") }
+        case nil:
+            // An unknown kind: its own error says enough; the other keys cannot be judged.
+            for k in m.writtenKeys { _ = m.value(k) }
         }
-        if kind == .http { m.notApplicable(["root", "patterns", "optional"], "is for files sources, not http sources") }
         m.finish()
-        return SourceConfig(name: name, kind: kind, root: root, patterns: patterns, format: format, records: records,
+        return SourceConfig(name: name, kind: kind ?? .files, root: root, patterns: patterns, format: format, records: records,
                             recordsMode: recordsMode, carry: carry, optional: optional, delimiter: delimiter, encoding: encoding,
-                            header: header, http: http, position: m.position)
+                            header: header, http: http, position: m.position, keyPositions: m.positions)
     }
 
     /// `${VAR}` and `${VAR:-default}` expanded (`DATA_DIR` is always the data folder in use), then a
@@ -176,7 +202,11 @@ public struct PipelineCompiler {
         var env = workspace.environment
         env["DATA_DIR"] = workspace.dataDir
         do {
-            let expanded = try HTTPTemplate.expandEnvironment(text, env, what: "'\(what)'")
+            let expanded = try HTTPTemplate.expandEnvironment(text, env, what: what)
+            guard !expanded.isEmpty else {
+                diags.error(at, "\(what) is empty" + (text.isEmpty ? "" : " once '\(text)' is expanded") + ": it would stand for the whole folder \(base)")
+                return nil
+            }
             return FilePaths.resolve(expanded, against: base)
         } catch {
             diags.error(at, error.message)
@@ -192,8 +222,15 @@ public struct PipelineCompiler {
         m.context = "in table '\(name)'"
         let description = m.text("description")
         let list = m.texts("sources")
-        let source = m.text("source") ?? list?.first ?? ""
-        if list == nil && m.value("source") == nil { m.diagnostics.error(m.position, "missing key 'source' \(m.context) (or 'sources')") }
+        let one = m.text("source")
+        let source = one ?? list?.first ?? ""
+        if list == nil && one == nil { m.diagnostics.error(m.position, "missing key 'source' \(m.context) (or 'sources')") }
+        if list != nil && one != nil {
+            m.diagnostics.error(m.position(of: "source"), "give 'source' or 'sources' \(m.context), not both (a table reads every source listed in 'sources')")
+        }
+        if !name.isEmpty && !HTTPTemplate.isSafeIDPart(name) {
+            m.diagnostics.error(m.position(of: "name"), "table name '\(name)' must be a plain name (letters, digits, -._~): it names files")
+        }
         let primaryKey = m.texts("primaryKey") ?? []
         let dedupe = m.choice("dedupe", DedupePolicy.self) ?? .none
         var fields: [FieldConfig] = []
@@ -217,7 +254,7 @@ public struct PipelineCompiler {
         m.finish()
         return TableConfig(name: name, description: description, source: source, sources: list ?? [source], primaryKey: primaryKey,
                            dedupe: dedupe, fields: fields, bySource: bySource, filter: filter, foreignKeys: foreignKeys,
-                           position: m.position)
+                           position: m.position, keyPositions: m.positions)
     }
 
     func readField(_ v: ConfigValue, table: String) -> FieldConfig? {
@@ -267,7 +304,7 @@ public struct PipelineCompiler {
         m.finish()
         return FieldConfig(name: name, type: type, description: description, from: from, template: template, transforms: transforms,
                            nullValues: nullValues, constraints: constraints, map: map, unmapped: unmapped, parser: parser,
-                           defaultValue: defaultValue, rest: rest, position: m.position)
+                           defaultValue: defaultValue, rest: rest, position: m.position, keyPositions: m.positions)
     }
 
     func readOverride(_ m: ConfigMap) -> FieldOverride {
@@ -287,7 +324,7 @@ public struct PipelineCompiler {
             if let problem = Transforms.problem(t) {
                 var msg = "\(problem) \(m.context)"
                 if !t.contains(":"), let s = Suggest.closest(t, among: Transforms.names) { msg += " (did you mean '\(s)'?)" }
-                m.diagnostics.error(item.position, msg + "; transforms: \(Transforms.names.joined(separator: ", ")), regex:PATTERN, split:SEPARATOR:INDEX")
+                m.diagnostics.error(item.position, msg + "; transforms: \(Transforms.names.filter { !$0.hasSuffix(":") }.joined(separator: ", ")), regex:PATTERN, split:SEPARATOR:INDEX")
             }
             out.append(t)
         }
@@ -339,7 +376,7 @@ public struct PipelineCompiler {
         if let part = p.part, !parts.contains(part) {
             v.diagnostics.error(nameAt, "parser \(p.name) has no part '\(part)' (\(context)); " + (parts.isEmpty ? "it has one value" : "parts: \(parts.joined(separator: ", "))"))
         }
-        if p.name == "date" || p.name == "season", let format = p.formats.first(where: { !ValueParsers.isValidFormat($0) }) {
+        if ["date", "datetime", "season"].contains(p.name), let format = p.formats.first(where: { !ValueParsers.isValidFormat($0) }) {
             v.diagnostics.error(nameAt, "invalid date format '\(format)' (\(context))")
         }
         return p
@@ -355,7 +392,9 @@ public struct PipelineCompiler {
         if let p = readRegex(m, "matches") { found.append((.matches, [p])) }
         m.finish()
         guard found.count == 1 else {
-            m.diagnostics.error(m.position, "a filter rule needs exactly one of in, notIn, present, matches (\(m.context))")
+            let written = ["in", "notIn", "present", "matches"].filter { m.writtenKeys.contains($0) }
+            // A condition written with a bad value has its own error already.
+            if written.count != 1 { m.diagnostics.error(m.position, "a filter rule needs exactly one of in, notIn, present, matches (\(m.context))") }
             return nil
         }
         return FilterRule(from: from, condition: found[0].0, values: found[0].1)
@@ -377,7 +416,7 @@ public struct PipelineCompiler {
 
     func readMap(_ v: ConfigValue, name: String) -> ValueMapConfig? {
         if case .scalar = v.node, let path = v.text() {
-            guard let resolved = resolvePath(path, base: workspace.configDir, at: v.position, diags: v.diagnostics, what: "maps.\(name)") else { return nil }
+            guard let resolved = resolvePath(path, base: workspace.configDir, at: v.position, diags: v.diagnostics, what: "value map '\(name)'") else { return nil }
             guard FileSystem.exists(resolved) else {
                 v.diagnostics.error(v.position, "value map '\(name)': \(resolved) does not exist (a relative path is taken from the config folder \(workspace.configDir))")
                 return nil
@@ -395,7 +434,8 @@ public struct PipelineCompiler {
             for d in mapDiags.errors { v.diagnostics.error(v.position, "value map '\(name)': \(d.description)") }
             return ValueMapConfig(path: resolved, pairs: pairs)
         }
-        return ValueMapConfig(path: nil, pairs: v.textEntries() ?? [:])
+        let inline = ConfigValue(node: v.node, diagnostics: v.diagnostics, context: "in value map '\(name)'", key: name)
+        return ValueMapConfig(path: nil, pairs: inline.textEntries() ?? [:])
     }
 
     // MARK: checks
@@ -419,8 +459,12 @@ public struct PipelineCompiler {
         let allowed = Set(type.keys)
         func key(_ k: String) -> String? { allowed.contains(k) ? k : nil }
         func value(_ k: String) -> ConfigValue? { key(k).flatMap { m.value($0, old: Self.oldCheckKeys[$0]) } }
-        var columns: [String] = []
-        if let one = value("column")?.text() { columns = [one] } else { columns = value("columns")?.texts() ?? [] }
+        func oneOrMany(_ one: String, _ many: String) -> [String] {
+            let a = value(one)?.text(), b = value(many)?.texts()
+            if a != nil && b != nil { m.diagnostics.error(m.position(of: one), "give '\(one)' or '\(many)' \(m.context), not both") }
+            return a.map { [$0] } ?? b ?? []
+        }
+        let columns = oneOrMany("column", "columns")
         let severity = m.choice("severity", CheckSeverity.self) ?? .error
         var c = CheckConfig(name: name, table: table, type: type, columns: columns, severity: severity,
                             min: value("min")?.number(), max: value("max")?.number(), values: value("values")?.texts(),
@@ -434,7 +478,7 @@ public struct PipelineCompiler {
                             nullRateColumns: value("nullRate")?.texts() ?? [], errorIf: nil, warnIf: nil, onlyColumn: nil, onlyEquals: nil,
                             compareValue: value("value")?.text(), position: m.position)
         if allowed.contains("pattern") { c.pattern = readRegex(m, "pattern") }
-        if let one = value("field")?.text() { c.toColumns = [one] } else { c.toColumns = value("fields")?.texts() ?? [] }
+        c.toColumns = oneOrMany("field", "fields")
         if c.toColumns.isEmpty { c.toColumns = columns }
         if c.groupKey.isEmpty { c.groupKey = columns }
         for (k, assign) in [("grace", { (s: String) in c.grace = s }), ("maxAge", { c.maxAge = $0 })] as [(String, (String) -> Void)] {
@@ -472,8 +516,9 @@ public struct PipelineCompiler {
         }
         var others = Set(CheckType.allCases.flatMap(\.keys))
         others.subtract(allowed)
-        m.notApplicable(others.sorted(), "does not apply to a \(type.rawValue) check")
+        m.notApplicable(others.sorted() + others.compactMap { Self.oldCheckKeys[$0] }.sorted(), "does not apply to a \(type.rawValue) check")
         m.finish()
+        c.keyPositions = m.positions
         return c
     }
 
@@ -481,6 +526,7 @@ public struct PipelineCompiler {
 
     func readPublish(_ m: ConfigMap) -> PublishConfig {
         var p = PublishConfig()
+        p.position = m.position
         p.tables = m.texts("tables") ?? []
         p.level = m.int("level", in: 1...19) ?? 3
         p.workers = m.int("workers", in: 0...64) ?? 2
@@ -520,34 +566,54 @@ public struct PipelineCompiler {
             }
             if !tableSet.insert(t.name).inserted { d.error(t.position, "table '\(t.name)' is declared twice") }
             for src in t.sources where !sourceNames.contains(src) {
-                d.error(t.position, "table \(t.name) reads " + unknown("source", src, among: sourceNames))
+                d.error(t.position(of: t.keyPositions["sources"] != nil ? "sources" : "source"), "table \(t.name) reads " + unknown("source", src, among: sourceNames))
             }
             for (src, overrides) in t.bySource.sorted(by: { $0.key < $1.key }) {
-                if !t.sources.contains(src) { d.error(t.position, "table \(t.name): bySource names '\(src)', which is not one of its sources") }
+                let at = t.position(of: "bySource")
+                if !t.sources.contains(src) { d.error(at, "table \(t.name): bySource names '\(src)', which is not one of its sources") }
                 for name in overrides.keys.sorted() where !fieldNames.contains(name) {
-                    d.error(t.position, "table \(t.name): bySource.\(src) names " + column(name, "field"))
+                    d.error(at, "table \(t.name): bySource.\(src) names " + column(name, "field"))
+                }
+                for (name, o) in overrides.sorted(by: { $0.key < $1.key }) {
+                    if let m = o.map, config.maps[m] == nil {
+                        d.error(at, "table \(t.name): bySource.\(src).\(name): " + unknown("map", m, among: Array(config.maps.keys)) + " under maps:")
+                    }
                 }
             }
             var fieldSet = Set<String>()
             for f in t.fields {
                 if !fieldSet.insert(f.name).inserted { d.error(f.position, "table \(t.name): field '\(f.name)' is declared twice") }
                 if let m = f.map, config.maps[m] == nil {
-                    d.error(f.position, "table \(t.name) field \(f.name): " + unknown("map", m, among: Array(config.maps.keys)) + " under maps:")
+                    d.error(f.position(of: "map"), "table \(t.name) field \(f.name): " + unknown("map", m, among: Array(config.maps.keys)) + " under maps:")
+                }
+                if let v = f.defaultValue, f.parser == nil, let problem = Self.typeProblem(v, f.type) {
+                    d.error(f.position(of: "default"), "table \(t.name) field \(f.name): default '\(v)' \(problem)")
+                }
+                let c = f.constraints
+                if let lo = c.minimum, let hi = c.maximum, lo > hi {
+                    d.error(f.position(of: "constraints"), "table \(t.name) field \(f.name): minimum (\(Parsers.format(lo))) is above maximum (\(Parsers.format(hi)))")
+                }
+                if let lo = c.minLength, let hi = c.maxLength, lo > hi {
+                    d.error(f.position(of: "constraints"), "table \(t.name) field \(f.name): minLength (\(lo)) is above maxLength (\(hi))")
+                }
+                if (c.minimum != nil || c.maximum != nil) && ![FieldType.integer, .number, .year].contains(f.type) {
+                    d.error(f.position(of: "constraints"), "table \(t.name) field \(f.name): minimum and maximum apply to integer, number and year fields, not \(f.type.rawValue)")
                 }
             }
-            if t.dedupe != .none && t.primaryKey.isEmpty { d.error(t.position, "table \(t.name): dedupe: \(t.dedupe.rawValue) needs a primaryKey") }
-            for k in t.primaryKey where !fieldNames.contains(k) { d.error(t.position, "table \(t.name): primary key " + column(k, "field")) }
+            if t.dedupe != .none && t.primaryKey.isEmpty { d.error(t.position(of: "dedupe"), "table \(t.name): dedupe: \(t.dedupe.rawValue) needs a primaryKey") }
+            for k in t.primaryKey where !fieldNames.contains(k) { d.error(t.position(of: "primaryKey"), "table \(t.name): primary key " + column(k, "field")) }
+            let fkAt = t.position(of: "foreignKeys")
             for fk in t.foreignKeys {
-                for k in fk.fields where !fieldNames.contains(k) { d.error(t.position, "table \(t.name): foreign key " + column(k, "field")) }
+                for k in fk.fields where !fieldNames.contains(k) { d.error(fkAt, "table \(t.name): foreign key " + column(k, "field")) }
                 guard let target = config.tables.first(where: { $0.name == fk.table }) else {
-                    d.error(t.position, "table \(t.name): foreign key refers to " + unknown("table", fk.table, among: tableNames))
+                    d.error(fkAt, "table \(t.name): foreign key refers to " + unknown("table", fk.table, among: tableNames))
                     continue
                 }
                 if fk.referencedFields.count != fk.fields.count {
-                    d.error(t.position, "table \(t.name): foreign key \(fk.fields) and its reference \(fk.referencedFields) differ in length")
+                    d.error(fkAt, "table \(t.name): foreign key \(fk.fields) and its reference \(fk.referencedFields) differ in length")
                 }
                 for k in fk.referencedFields where !target.fields.contains(where: { $0.name == k }) {
-                    d.error(t.position, "table \(t.name): foreign key refers to \(fk.table).\(k), which is not a field")
+                    d.error(fkAt, "table \(t.name): foreign key refers to \(fk.table).\(k), which is not a field")
                 }
             }
             // {$field} in a template: another field of the table, which has no template itself.
@@ -561,80 +627,115 @@ public struct PipelineCompiler {
                 }
             }
         }
-        for c in config.checks { validate(check: c, config, d) }
+        var checkNames = Set<String>()
+        for c in config.checks {
+            if !checkNames.insert(c.name).inserted { d.error(c.position(of: "name"), "check '\(c.name)' is declared twice") }
+            validate(check: c, config, d)
+        }
         for name in config.publish.tables where !tableNames.contains(name) {
-            d.error(ConfigPosition(line: 1, column: 1), "publish names " + unknown("table", name, among: tableNames))
+            d.error(config.publish.position, "publish names " + unknown("table", name, among: tableNames))
+        }
+    }
+
+    /// Why `text` is not a value of `type`, or nil when it is (for defaults, which are typed like values).
+    static func typeProblem(_ text: String, _ type: FieldType) -> String? {
+        switch type {
+        case .integer: return Int(text) == nil ? "is not an integer" : nil
+        case .number: return Double(text) == nil ? "is not a number" : nil
+        case .boolean: return ["true", "false"].contains(text) ? nil : "is not true or false"
+        case .year: return Int(text).map { (0...9999).contains($0) } == true ? nil : "is not a year"
+        case .date: return Parsers.isoDate(text) == nil ? "is not a date (YYYY-MM-DD)" : nil
+        case .datetime: return Timestamp(parsing: text) == nil ? "is not a date and time (ISO 8601)" : nil
+        case .string, .time, .duration, .object, .array: return nil
         }
     }
 
     func validate(check c: CheckConfig, _ config: PipelineConfig, _ d: ConfigDiagnostics) {
-        let at = c.position
         let tableNames = config.tables.map(\.name)
-        func fail(_ msg: String) { d.error(at, "check \(c.name): \(msg)") }
+        /// A problem with the value of `key` (the check's start when the key is not written).
+        func fail(_ key: String, _ msg: String) { d.error(c.position(of: key), "check \(c.name): \(msg)") }
         guard let t = config.tables.first(where: { $0.name == c.table }) else {
             var msg = "check \(c.name) is on table '\(c.table)', which is not declared"
             if let s = Suggest.closest(c.table, among: tableNames) { msg += " (did you mean '\(s)'?)" }
-            d.error(at, msg)
+            d.error(c.position(of: "table"), msg)
             return
         }
-        func has(_ table: TableConfig, _ col: String) -> Bool {
-            if table.fields.contains(where: { $0.name == col }) { return true }
+        func has(_ table: TableConfig, _ col: String, _ key: String) {
+            guard !table.fields.contains(where: { $0.name == col }) else { return }
             var msg = "table \(table.name) has no column '\(col)'"
             if let s = Suggest.closest(col, among: table.fields.map(\.name)) { msg += " (did you mean '\(s)'?)" }
-            fail(msg)
-            return false
+            fail(key, msg)
         }
-        for col in c.columns { _ = has(t, col) }
-        func other(_ name: String?, _ what: String, _ cols: [String]) {
-            guard let name else { fail("\(c.type.rawValue) needs \(what)"); return }
+        let columnsKey = c.keyPositions["column"] != nil ? "column" : "columns"
+        for col in c.columns { has(t, col, columnsKey) }
+        func other(_ name: String?, _ key: String, _ cols: [(String, String)]) {
+            guard let name else { fail(key, "\(c.type.rawValue) needs \(key):"); return }
             guard let o = config.tables.first(where: { $0.name == name }) else {
                 var msg = "table '\(name)' is not declared"
                 if let s = Suggest.closest(name, among: tableNames) { msg += " (did you mean '\(s)'?)" }
-                fail(msg)
+                fail(key, msg)
                 return
             }
-            for col in cols { _ = has(o, col) }
+            for (col, k) in cols { has(o, col, k) }
         }
-        if let only = c.onlyColumn { _ = has(t, only) }
+        if let only = c.onlyColumn { has(t, only, "only") }
+        if let min = c.min, let max = c.max, min > max { fail("min", "min (\(Parsers.format(min))) is above max (\(Parsers.format(max)))") }
         switch c.type {
         case .relationships:
-            other(c.to, "to: (the referenced table)", c.toColumns)
-            if c.toColumns.count != c.columns.count { fail("columns and fields differ in length") }
+            other(c.to, "to", c.toColumns.map { ($0, c.keyPositions["field"] != nil ? "field" : "fields") })
+            if c.toColumns.count != c.columns.count { fail(columnsKey, "columns and fields differ in length") }
         case .group_count, .group_exists, .unresulted:
-            other(c.groupTable, "groupTable:", c.groupKey + [c.whereColumn, c.ifAny, c.resultColumn].compactMap { $0 })
-            if c.groupKey.count != c.columns.count { fail("columns and groupKey differ in length") }
-            for col in [c.compareColumn, c.dateColumn, c.timeColumn].compactMap({ $0 }) { _ = has(t, col) }
-            if c.type == .group_count && c.compareColumn == nil { fail("group_count needs compare:") }
-            if c.type == .group_exists && c.whereColumn == nil { fail("group_exists needs where:") }
-            if c.type == .unresulted && c.resultColumn == nil { fail("unresulted needs resultColumn:") }
+            other(c.groupTable, "groupTable", c.groupKey.map { ($0, "groupKey") } + [(c.whereColumn, "where"), (c.ifAny, "ifAny"), (c.resultColumn, "resultColumn")].compactMap { v, k in v.map { ($0, k) } })
+            if c.groupKey.count != c.columns.count { fail("groupKey", "columns and groupKey differ in length") }
+            for (col, k) in [(c.compareColumn, "compare"), (c.dateColumn, "date"), (c.timeColumn, "time")] { if let col { has(t, col, k) } }
+            if c.type == .group_count && c.compareColumn == nil { fail("type", "group_count needs compare:") }
+            if c.type == .group_exists && c.whereColumn == nil { fail("type", "group_exists needs where:") }
+            if c.type == .unresulted && c.resultColumn == nil { fail("type", "unresulted needs resultColumn:") }
         case .regex:
-            if c.pattern == nil { fail("regex needs pattern:") }
+            if c.pattern == nil { fail("type", "regex needs pattern:") }
         case .freshness:
-            if c.maxAge == nil || (c.of == nil && c.columns.count != 1) || (c.of != nil && c.of != "extraction") {
-                fail("freshness needs maxAge: and one column, or of: extraction")
+            if let a = c.maxAgeSeconds, a <= 0 { fail("maxAge", "maxAge must be more than 0") }
+            if c.maxAge == nil { fail("type", "freshness needs maxAge:") }
+            if let of = c.of {
+                if of != "extraction" { fail("of", "of: takes only 'extraction' (the newest raw extraction), not '\(of)'") }
+                if !c.columns.isEmpty { fail(columnsKey, "freshness measures a column or, with of: extraction, the extraction; not both") }
+            } else if c.columns.count != 1 {
+                fail(columnsKey, "freshness needs one column (or of: extraction)")
             }
         case .compare:
             if c.columns.count != (c.compareValue == nil ? 2 : 1) || !["!=", "=", "<", "<=", ">", ">="].contains(c.op ?? "") {
-                fail("compare needs two columns (or one and value:) and op: one of != = < <= > >=")
+                fail(c.op.map { ["!=", "=", "<", "<=", ">", ">="].contains($0) } == false ? "op" : columnsKey,
+                     "compare needs two columns (or one and value:) and op: one of != = < <= > >=")
             }
         case .date_in_season:
-            if c.columns.count != 1 || c.seasonColumn == nil { fail("date_in_season needs one date column and season: (a column of \(t.name))") }
-            if let s = c.seasonColumn { _ = has(t, s) }
-        case .drift:
-            for col in c.nullRateColumns { _ = has(t, col) }
-            if c.columns.isEmpty && c.nullRateColumns.isEmpty || !(c.maxChange > 0 && c.maxChange < 1) {
-                fail("drift needs columns and a maxChange between 0 and 1")
+            if c.columns.count != 1 || c.seasonColumn == nil { fail("type", "date_in_season needs one date column and season: (a column of \(t.name))") }
+            if let s = c.seasonColumn { has(t, s, "season") }
+            for (k, v) in [("seasonStarts", c.seasonStarts), ("seasonEnds", c.seasonEnds)] where !Self.isMonthDay(v) {
+                fail(k, "'\(v)' is not a day of the year (MM-DD, e.g. 07-01)")
             }
+        case .drift:
+            for col in c.nullRateColumns { has(t, col, "nullRate") }
+            if c.columns.isEmpty && c.nullRateColumns.isEmpty { fail("type", "drift needs columns: or nullRate:") }
+            if !(c.maxChange > 0 && c.maxChange < 1) { fail("maxChange", "maxChange must be between 0 and 1 (a share of the rows), not \(Parsers.format(c.maxChange))") }
         case .gaps:
-            if c.columns.count != 1 { fail("gaps needs one date column") }
+            if c.columns.count != 1 { fail(columnsKey, "gaps needs one date column") }
+            if let a = c.from, let b = c.until, a > b { fail("start", "the window starts (\(a)) after it ends (\(b))") }
+            for day in c.exceptDays where !Self.isMonthDay(day) { fail("exceptDays", "'\(day)' is not a day of the year (MM-DD, e.g. 12-25)") }
         case .unique, .not_null, .accepted_values:
-            if c.columns.isEmpty { fail("\(c.type.rawValue) needs column: or columns:") }
-            if c.type == .accepted_values && c.values == nil { fail("accepted_values needs values:") }
+            if c.columns.isEmpty { fail("type", "\(c.type.rawValue) needs column: or columns:") }
+            if c.type == .accepted_values && c.values == nil { fail("type", "accepted_values needs values:") }
         case .range:
-            if c.columns.isEmpty { fail("range needs column: or columns:") }
-            if c.min == nil && c.max == nil { fail("range needs min:, max: or both") }
+            if c.columns.isEmpty { fail("type", "range needs column: or columns:") }
+            if c.min == nil && c.max == nil { fail("type", "range needs min:, max: or both") }
         case .row_count, .schema:
             break
         }
+    }
+
+    /// `MM-DD` of a day that exists in a leap year.
+    static func isMonthDay(_ s: String) -> Bool {
+        let p = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard p.count == 2, p[0].count == 2, p[1].count == 2, let m = Int(p[0]), let d = Int(p[1]) else { return false }
+        return CivilCalendar.isRealDay(2024, m, d)
     }
 }

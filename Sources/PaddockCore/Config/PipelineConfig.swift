@@ -87,6 +87,13 @@ public struct SourceConfig: Sendable {
     /// For `http`: everything about requests (nil for `files`).
     public var http: HTTPSourceConfig?
     public var position: ConfigPosition = ConfigPosition(line: 1, column: 1)
+    /// Where each key's value is written, for messages about it.
+    public var keyPositions: [String: ConfigPosition] = [:]
+    /// Where `key`'s value is written (the whole entry's position when it is not written).
+    public func position(of key: String) -> ConfigPosition { keyPositions[key] ?? position }
+
+    /// The keys of a source that only files sources take.
+    public static let filesKeys = ["root", "patterns", "optional"]
 
     /// The fields extract adds to every record, which `carry` cannot name.
     public static let provenanceFields = ["_unit", "_raw", "_pointer"]
@@ -125,6 +132,10 @@ public struct TableConfig: Sendable {
     /// Frictionless foreign keys: fields of this table that refer to another table's fields.
     public var foreignKeys: [ForeignKey]
     public var position: ConfigPosition = ConfigPosition(line: 1, column: 1)
+    /// Where each key's value is written, for messages about it.
+    public var keyPositions: [String: ConfigPosition] = [:]
+    /// Where `key`'s value is written (the whole entry's position when it is not written).
+    public func position(of key: String) -> ConfigPosition { keyPositions[key] ?? position }
 
     /// The fields as mapped for records of `source`: the table's fields with that source's overrides.
     public func fields(for source: String) -> [FieldConfig] {
@@ -223,6 +234,10 @@ public struct FieldConfig: Sendable {
     /// non-empty cells as strings. `rest: true` or `rest: {except: [name, ...]}`; the type must be `object`.
     public var rest: RestSpec?
     public var position: ConfigPosition = ConfigPosition(line: 1, column: 1)
+    /// Where each key's value is written, for messages about it.
+    public var keyPositions: [String: ConfigPosition] = [:]
+    /// Where `key`'s value is written (the whole entry's position when it is not written).
+    public func position(of key: String) -> ConfigPosition { keyPositions[key] ?? position }
 
     /// What a `rest` field leaves out besides the members other fields read.
     public struct RestSpec: Sendable {
@@ -399,6 +414,10 @@ public struct CheckConfig: Sendable {
     /// compare: a constant instead of the second column; `now` is `--now` as ISO 8601.
     public var compareValue: String?
     public var position: ConfigPosition = ConfigPosition(line: 1, column: 1)
+    /// Where each key's value is written, for messages about it.
+    public var keyPositions: [String: ConfigPosition] = [:]
+    /// Where `key`'s value is written (the whole entry's position when it is not written).
+    public func position(of key: String) -> ConfigPosition { keyPositions[key] ?? position }
 
     /// `90s`, `90m`, `36h`, `3d`, `2w`, or several (`1d12h`), in seconds.
     public static func seconds(_ text: String) -> Int? {
@@ -435,6 +454,7 @@ public struct PublishConfig: Sendable {
     public var formats: [String] = ["csv"]
     /// Snapshots kept (default 10); older ones are deleted, never the one the manifest points to.
     public var keep: Int = 10
+    public var position: ConfigPosition = ConfigPosition(line: 1, column: 1)
 
     public init() {}
 }

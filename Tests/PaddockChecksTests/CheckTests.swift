@@ -1,11 +1,7 @@
 import Foundation
 @testable import PaddockCore
-@testable import PaddockNormalize
 @testable import PaddockChecks
-@testable import PaddockExtract
-@testable import PaddockDiscover
-@testable import PaddockPublish
-@testable import PaddockHashing
+import PaddockTestSupport
 import Testing
 
 /// Each check type made to pass, warn and fail on purpose-built tables.

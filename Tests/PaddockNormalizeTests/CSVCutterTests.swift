@@ -1,10 +1,6 @@
 @testable import PaddockCore
 @testable import PaddockNormalize
-@testable import PaddockChecks
-@testable import PaddockExtract
-@testable import PaddockDiscover
-@testable import PaddockPublish
-@testable import PaddockHashing
+import PaddockTestSupport
 import Testing
 
 /// CSVCutter cuts CSV text into pieces of whole rows for the workers of a parallel normalize. Its one

@@ -1,11 +1,7 @@
 import Foundation
 @testable import PaddockCore
 @testable import PaddockNormalize
-@testable import PaddockChecks
-@testable import PaddockExtract
-@testable import PaddockDiscover
-@testable import PaddockPublish
-@testable import PaddockHashing
+import PaddockTestSupport
 import Testing
 
 /// The mapping engine on its own: a table declared in YAML, records in (NDJSON or CSV), rows, quarantine

@@ -1,10 +1,5 @@
 @testable import PaddockCore
 @testable import PaddockNormalize
-@testable import PaddockChecks
-@testable import PaddockExtract
-@testable import PaddockDiscover
-@testable import PaddockPublish
-@testable import PaddockHashing
 import Testing
 
 /// Impossible dates and times are refused the same way by every date and datetime type and parser,
