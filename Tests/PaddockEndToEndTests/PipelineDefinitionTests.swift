@@ -68,10 +68,10 @@ struct PipelineDefinitionTests {
         export PADDOCK_CONFIG_DIR="$TMP/config"
         cp config/pipelines/football.yaml "$TMP/config/pipelines/"
         extract --pipeline football --check; echo "exit $?"
-        sed -e 's/^    primaryKey:/    primaryKy:/' -e 's/^  keep: .*/  keep: 0/' -e 's/^pipeline: football/pipeline: football\\nsources: [/' \\
+        sed -e 's/^    primaryKey:/    primaryKy:/' -e 's/^  keep: .*/  keep: 0/' -e 's/^pipeline: football/pipeline: broken\\nsources: [/' \\
           config/pipelines/football.yaml > "$TMP/config/pipelines/broken.yaml"
         dq-check --pipeline broken --check; echo "exit $?"
-        sed -e 's/^    primaryKey:/    primaryKy:/' -e 's/^  keep: .*/  keep: 0/' config/pipelines/football.yaml > "$TMP/config/pipelines/typos.yaml"
+        sed -e 's/^    primaryKey:/    primaryKy:/' -e 's/^  keep: .*/  keep: 0/' -e 's/^pipeline: football/pipeline: typos/' config/pipelines/football.yaml > "$TMP/config/pipelines/typos.yaml"
         normalize --pipeline typos --check; echo "exit $?"
         """)
         let out = r.stdout.split(separator: "\n")

@@ -46,7 +46,7 @@ struct RunPipelineTests {
         mkdir -p "$TMP/config/pipelines"
         cp -r config/maps "$TMP/config/"
         # A check that cannot pass: 381 matches in a season of 380.
-        sed "s/min: 380/min: 381/; s/    severity: warn//; s|root: data/samples|root: $PWD/data/samples|" config/pipelines/football.yaml > "$TMP/config/pipelines/football.yaml"
+        sed "s/min: 380/min: 381/; s/max: 380/max: 381/; s/    severity: warn//; s|root: data/samples|root: $PWD/data/samples|" config/pipelines/football.yaml > "$TMP/config/pipelines/football.yaml"
         export PADDOCK_CONFIG_DIR="$TMP/config"
         export PADDOCK_ON_FAILURE='echo "hook: $PIPELINE $RUN_ID $FAILED_STEP $EXIT_CODE" >> "$TMP/hook.log"'
         scripts/run_pipeline.sh --pipeline football --now $now 2> "$TMP/err1"
