@@ -29,6 +29,8 @@ let package = Package(
         .systemLibrary(name: "CCSV", path: "Sources/CCSV"),  // libcsv-dev ships no pkg-config file
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // The core: record streams, formats, config, checks, publishing. No argument parsing, printing or exits.
         .target(
@@ -54,11 +56,17 @@ let package = Package(
             ],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
+        // The HTTP transport of http sources on libcurl; the fetch policy itself is in the core.
+        .target(
+            name: "PaddockCurl",
+            dependencies: ["PaddockCore", "CCurl"],
+            swiftSettings: strict
+        ),
         // The CLI layer: one file per tool; turns errors into messages and exit codes.
         .target(
             name: "PaddockCLI",
             dependencies: [
-                "PaddockCore", "PaddockHTTP",
+                "PaddockCore", "PaddockCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
