@@ -31,13 +31,14 @@ let package = Package(
                        providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
 
         // The core: record streams, formats, config, checks, publishing. No argument parsing, printing or exits.
         .target(
             name: "PaddockCore",
             dependencies: [
-                "CCSV", "CZstd",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "CCSV", "CZstd", "CLibCrypto",
                 .product(name: "Yams", package: "Yams"),
             ],
             // Dynamic exclusivity checks cost measurable time in the per-field callbacks; the hot
