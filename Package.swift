@@ -80,6 +80,8 @@ let package = Package(
 
         .testTarget(name: "PaddockCoreTests", dependencies: ["PaddockCore"], swiftSettings: strict),
         .testTarget(name: "PaddockEndToEndTests", dependencies: ["PaddockCore"], swiftSettings: strict),
+        .testTarget(name: "PaddockCurlTests", dependencies: ["PaddockCurl", "PaddockCore"],
+                    exclude: ["transport_server.py"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
