@@ -108,20 +108,26 @@ print(total)
 EOF
 }
 
-make_curl() {
-  local d=$work/http-curl
-  mkdir -p "$d/Sources/bench" "$d/Sources/CCurl"
-  cp "$root/Sources/CCurl/module.modulemap" "$root/Sources/CCurl/shim.h" "$d/Sources/CCurl/"
+# A package of one executable over one of the project's system-library targets (module map and shim copied).
+system_package() {  # folder, module, pkg-config name
+  local d=$1 module=$2 pc=$3
+  mkdir -p "$d/Sources/bench" "$d/Sources/$module"
+  cp "$root/Sources/$module/module.modulemap" "$root/Sources/$module/shim.h" "$d/Sources/$module/"
   cat > "$d/Package.swift" <<EOF
 $common_header
 let package = Package(
     name: "bench",
     targets: [
-        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
-        .executableTarget(name: "bench", dependencies: ["CCurl"]),
+        .systemLibrary(name: "$module", path: "Sources/$module", pkgConfig: "$pc"),
+        .executableTarget(name: "bench", dependencies: ["$module"]),
     ]
 )
 EOF
+}
+
+make_curl() {
+  local d=$work/http-curl
+  system_package "$d" CCurl libcurl
   # One easy handle reused (keep-alive), HTTP/1.1, no redirects, no signals, each body collected whole.
   cat > "$d/Sources/bench/main.swift" <<'EOF'
 import CCurl
@@ -225,18 +231,7 @@ EOF
 
 make_libcrypto() {
   local d=$work/sha-libcrypto
-  mkdir -p "$d/Sources/bench" "$d/Sources/CLibCrypto"
-  cp "$root/Sources/CLibCrypto/module.modulemap" "$root/Sources/CLibCrypto/shim.h" "$d/Sources/CLibCrypto/"
-  cat > "$d/Package.swift" <<EOF
-$common_header
-let package = Package(
-    name: "bench",
-    targets: [
-        .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto"),
-        .executableTarget(name: "bench", dependencies: ["CLibCrypto"]),
-    ]
-)
-EOF
+  system_package "$d" CLibCrypto libcrypto
   echo "$hash_reader" > "$d/Sources/bench/Reader.swift"
   cat > "$d/Sources/bench/main.swift" <<'EOF'
 import CLibCrypto
