@@ -19,10 +19,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries, wrapped by system-library targets.
@@ -44,18 +41,6 @@ let package = Package(
             // Dynamic exclusivity checks cost measurable time in the per-field callbacks; the hot
             // state is reached through unsafe pointers, which these checks do not cover anyway.
             swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
-        ),
-        // The HTTP transport of http sources (AsyncHTTPClient); the fetch policy itself is in the core.
-        .target(
-            name: "PaddockHTTP",
-            dependencies: [
-                "PaddockCore",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
-            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
         // The HTTP transport of http sources on libcurl; the fetch policy itself is in the core.
         .target(
