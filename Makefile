@@ -1,13 +1,13 @@
 # Paddock: batch ETL for sports data.
 #   make run    build, then run the football pipeline on the embedded sample and publish a snapshot
 #   make test   the whole test suite (unit, golden end-to-end, pipes)
-# Both install the missing C libraries (libcsv-dev, libzstd-dev) with apt-get first.
+# Both install the missing C libraries (libcsv-dev, libzstd-dev, libcurl4-openssl-dev, libssl-dev) with apt-get first.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := libcsv-dev libzstd-dev zstd procps
+APT_PACKAGES := libcsv-dev libzstd-dev zstd procps libcurl4-openssl-dev libssl-dev
 DATA_DIR ?= data
 export DATA_DIR
 NOW ?=

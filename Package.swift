@@ -28,16 +28,17 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries, wrapped by system-library targets.
         .systemLibrary(name: "CCSV", path: "Sources/CCSV"),  // libcsv-dev ships no pkg-config file
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
 
         // The core: errors, IO, record formats, time, value parsers, the pipeline model and its compiler,
         // and the store documents (units, ledger). No argument parsing, printing or exits.
@@ -47,8 +48,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // SHA-256 of payloads and published files.
-        .target(name: "PaddockHashing", dependencies: ["PaddockCore", .product(name: "Crypto", package: "swift-crypto")],
-                swiftSettings: strict),
+        .target(name: "PaddockHashing", dependencies: ["PaddockCore", "CLibCrypto"], swiftSettings: strict),
 
         // The stages.
         stage("PaddockDiscover", ["PaddockHashing"]),
@@ -57,18 +57,8 @@ let package = Package(
         stage("PaddockChecks", []),
         stage("PaddockPublish", ["PaddockHashing"]),
 
-        // The HTTP transport of http sources (AsyncHTTPClient); the fetch policy is in PaddockExtract.
-        .target(
-            name: "PaddockHTTP",
-            dependencies: [
-                "PaddockExtract",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
-            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
-        ),
+        // The HTTP transport of http sources, on libcurl; the fetch policy is in PaddockExtract.
+        .target(name: "PaddockCurl", dependencies: ["PaddockExtract", "CCurl"], swiftSettings: strict),
         // What the five tools share: running a command, common options, messages and progress.
         .target(
             name: "PaddockCLI",
@@ -77,7 +67,7 @@ let package = Package(
         ),
         // Each tool: its entry point and its command (options, help, messages), linking only its stage.
         .executableTarget(name: "discover", dependencies: ["PaddockCLI", "PaddockDiscover"], path: "Sources/discover", linkerSettings: tool),
-        .executableTarget(name: "extract", dependencies: ["PaddockCLI", "PaddockDiscover", "PaddockExtract", "PaddockHTTP"], path: "Sources/extract", linkerSettings: tool),
+        .executableTarget(name: "extract", dependencies: ["PaddockCLI", "PaddockDiscover", "PaddockExtract", "PaddockCurl"], path: "Sources/extract", linkerSettings: tool),
         .executableTarget(name: "normalize", dependencies: ["PaddockCLI", "PaddockNormalize"], path: "Sources/normalize", linkerSettings: tool),
         .executableTarget(name: "dq-check", dependencies: ["PaddockCLI", "PaddockChecks"], path: "Sources/dq-check", linkerSettings: tool),
         .executableTarget(name: "publish", dependencies: ["PaddockCLI", "PaddockPublish"], path: "Sources/publish", linkerSettings: tool),
@@ -89,6 +79,8 @@ let package = Package(
         .testTarget(name: "PaddockExtractTests", dependencies: ["PaddockExtract", "PaddockTestSupport"], swiftSettings: strict),
         .testTarget(name: "PaddockDiscoverTests", dependencies: ["PaddockDiscover"], swiftSettings: strict),
         .testTarget(name: "PaddockPublishTests", dependencies: ["PaddockPublish"], swiftSettings: strict),
+        .testTarget(name: "PaddockHashingTests", dependencies: ["PaddockHashing", "PaddockTestSupport"], swiftSettings: strict),
+        .testTarget(name: "PaddockCurlTests", dependencies: ["PaddockCurl"], exclude: ["transport_server.py"], swiftSettings: strict),
         .testTarget(name: "PaddockEndToEndTests", dependencies: ["PaddockCore"], swiftSettings: strict),
         // In-memory sources and sinks and other doubles the unit tests share (public API only).
         .target(name: "PaddockTestSupport", dependencies: ["PaddockCore"], path: "Tests/PaddockTestSupport", swiftSettings: strict),

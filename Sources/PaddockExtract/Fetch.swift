@@ -50,7 +50,7 @@ public enum TransportFailure: Error, Sendable, Equatable {
     case invalid(String)
 }
 
-/// Sends one GET and returns the whole response. The AsyncHTTPClient transport lives in PaddockHTTP;
+/// Sends one GET and returns the whole response. The libcurl transport lives in PaddockCurl;
 /// tests can supply their own.
 public protocol HTTPTransport: AnyObject {
     func get(_ request: FetchRequest) -> Result<FetchResponse, TransportFailure>

@@ -3,7 +3,7 @@ import PaddockCLI
 import PaddockCore
 import PaddockDiscover
 import PaddockExtract
-import PaddockHTTP
+import PaddockCurl
 
 /// `extract`: stores each unit's payload immutably under data/raw and streams its records.
 public struct ExtractCommand: ParsableCommand {
@@ -89,7 +89,7 @@ public struct ExtractCommand: ParsableCommand {
         extractor.allowMissing = allowMissing
         if allowMissing && !storedOnly { throw PaddockError(.usage, "--allow-missing goes with --stored-only") }
         if !storedOnly && config.sources.contains(where: { $0.kind == .http }) {
-            extractor.transport = AsyncHTTPTransport()
+            extractor.transport = CurlTransport()
             extractor.onRetry = { unit, why, wait in
                 Console.info(tool: "extract", "\(unit): \(why); retrying in \(Fetcher.seconds(wait))")
             }
