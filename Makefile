@@ -7,7 +7,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := libcsv-dev libzstd-dev zstd procps libcurl4-openssl-dev libssl-dev
+APT_PACKAGES := libcsv-dev libzstd-dev zstd procps libcurl4-openssl-dev libssl-dev libyaml-dev
 DATA_DIR ?= data
 export DATA_DIR
 NOW ?=

@@ -28,13 +28,13 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries, wrapped by system-library targets.
         .systemLibrary(name: "CCSV", path: "Sources/CCSV"),  // libcsv-dev ships no pkg-config file
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto",
@@ -44,8 +44,10 @@ let package = Package(
         // and the store documents (units, ledger). No argument parsing, printing or exits.
         .target(
             name: "PaddockCore",
-            dependencies: ["CCSV", "CZstd", .product(name: "Yams", package: "Yams")],
-            swiftSettings: strict
+            dependencies: ["CCSV", "CZstd", "CYAML"],
+            // The stages' hot loops call the core's parsers and writers per value: cross-module
+            // optimization lets them be inlined and specialized there, as they were in one module.
+            swiftSettings: strict + [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
         ),
         // SHA-256 of payloads and published files.
         .target(name: "PaddockHashing", dependencies: ["PaddockCore", "CLibCrypto"], swiftSettings: strict),

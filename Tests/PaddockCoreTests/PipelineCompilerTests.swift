@@ -137,7 +137,7 @@ struct PipelineCompilerTests {
     @Test("YAML syntax errors name their line and column", arguments: [
         ("pipeline: t\nsources:\n  - name: a\n   kind: files\n", "x.yaml:4:4: YAML syntax error: did not find expected '-' indicator"),
         ("pipeline: t\ntables: [a, b\n", "x.yaml:3:1: YAML syntax error"),
-        ("pipeline: t\npipeline: u\n", "x.yaml:1:1: key 'pipeline' is given twice in the same mapping"),
+        ("pipeline: t\npipeline: u\n", "x.yaml:2:1: key 'pipeline' is given twice in the same mapping (first at line 1, column 1)"),
         ("pipeline: \"t\n", "x.yaml:2:1: YAML syntax error"),
     ])
     func syntaxErrors(yaml: String, prefix: String) {

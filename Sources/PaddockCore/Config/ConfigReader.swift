@@ -1,5 +1,3 @@
-import Yams
-
 /// A place in a configuration file: 1-based line and column.
 public struct ConfigPosition: Sendable, Equatable, CustomStringConvertible {
     public var line: Int
@@ -8,11 +6,6 @@ public struct ConfigPosition: Sendable, Equatable, CustomStringConvertible {
     public init(line: Int, column: Int) {
         self.line = line
         self.column = column
-    }
-
-    init(_ mark: Mark?) {
-        line = mark?.line ?? 1
-        column = mark?.column ?? 1
     }
 
     public var description: String { "\(line):\(column)" }
@@ -68,32 +61,17 @@ public final class ConfigDiagnostics: @unchecked Sendable {
 
     /// Parses YAML text into a node tree. A syntax error, or a key given twice in one mapping, is
     /// recorded with its line and column and gives nil.
-    func parse(_ text: String) -> Node? {
-        // A byte order mark is not part of the YAML (editors on Windows write one).
-        let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+    func parse(_ text: String) -> YAMLNode? {
         do {
-            return try Yams.compose(yaml: text)
-        } catch let e as YamlError {
-            switch e {
-            case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-                 .composer(let context, let problem, let mark, _):
-                var msg = "YAML syntax error: \(problem)"
-                if let context { msg += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))" }
-                let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-                if mark.line >= 1, mark.line <= lines.count, lines[mark.line - 1].contains("\t") {
-                    msg += "; the line holds a tab, and YAML indents with spaces only"
-                }
-                error(ConfigPosition(mark), msg)
-            case .duplicatedKeysInMapping(let duplicates, let context):
-                error(ConfigPosition(context.mark), "key '\(duplicates.sorted().joined(separator: "', '"))' is given twice in the same mapping")
-            case .reader(let problem, _, _, _):
-                error(ConfigPosition(line: 1, column: 1), "not readable as UTF-8 text: \(problem)")
-            default:
-                error(ConfigPosition(line: 1, column: 1), "invalid YAML: \(e)")
-            }
-            return nil
+            return try YAMLDocument.parse(text)
         } catch {
-            self.error(ConfigPosition(line: 1, column: 1), "invalid YAML: \(error)")
+            var msg = error.message.hasPrefix("key '") ? error.message : "YAML syntax error: \(error.message)"
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let line = error.position.line
+            if line >= 1, line <= lines.count, lines[line - 1].contains("\t") {
+                msg += "; the line holds a tab, and YAML indents with spaces only"
+            }
+            self.error(error.position, msg)
             return nil
         }
     }
@@ -107,20 +85,20 @@ public protocol ConfigChoice: RawRepresentable, CaseIterable, Sendable where Raw
 /// Every reading method records a problem (with the value's line and column) instead of throwing,
 /// so one pass over a file finds all of its problems; a value that does not read gives nil.
 struct ConfigValue {
-    public let node: Node
+    let node: YAMLNode
     public let diagnostics: ConfigDiagnostics
     /// Where the value sits, for messages: `in table 'runners'`.
     public let context: String
     /// The key this value was given under (for messages), if any.
     public let key: String?
 
-    public var position: ConfigPosition { ConfigPosition(node.mark) }
+    public var position: ConfigPosition { node.position }
 
     private var what: String { key.map { "'\($0)'" + (context.isEmpty ? "" : " \(context)") } ?? "value\(context.isEmpty ? "" : " \(context)")" }
 
     /// True for `~`, `null` and an empty plain value.
     public var isNull: Bool {
-        if case .scalar(let s) = node, s.style == .plain, ["", "~", "null", "Null", "NULL"].contains(s.string) { return true }
+        if case .scalar(let s) = node, s.plain, ["", "~", "null", "Null", "NULL"].contains(s.string) { return true }
         return false
     }
 
@@ -154,7 +132,7 @@ struct ConfigValue {
     /// A whole number, in `range` when given.
     public func int(in range: ClosedRange<Int>? = nil) -> Int? {
         guard let t = text() else { return nil }
-        guard let v = Int(t.replacingOccurrences(of: "_", with: "")) else {
+        guard let v = Int(t.filter { $0 != "_" }) else {
             diagnostics.error(position, "\(what) must be a whole number, not '\(t)'")
             return nil
         }
@@ -232,10 +210,10 @@ struct ConfigValue {
         var out: [(String, ConfigPosition, ConfigValue)] = []
         for (k, v) in m {
             guard case .scalar(let ks) = k else {
-                diagnostics.error(ConfigPosition(k.mark), "a key \(context) must be a plain name")
+                diagnostics.error(k.position, "a key \(context) must be a plain name")
                 continue
             }
-            out.append((ks.string, ConfigPosition(k.mark), ConfigValue(node: v, diagnostics: diagnostics, context: context, key: ks.string)))
+            out.append((ks.string, k.position, ConfigValue(node: v, diagnostics: diagnostics, context: context, key: ks.string)))
         }
         return out
     }
@@ -259,7 +237,6 @@ struct ConfigValue {
         case .scalar(let s): return "'\(s.string)'"
         case .mapping: return "a mapping"
         case .sequence: return "a list"
-        case .alias: return "an alias"
         }
     }
 
@@ -273,7 +250,7 @@ struct ConfigValue {
 /// `finish()`, the keys of the file that nobody asked for are reported as unknown, with the closest
 /// known key as a suggestion.
 final class ConfigMap {
-    public let mapping: Node.Mapping
+    let mapping: YAMLMapping
     public let diagnostics: ConfigDiagnostics
     /// Where this mapping sits, for messages: `in table 'runners'`.
     public var context: String
@@ -284,7 +261,7 @@ final class ConfigMap {
     /// The positions of the values read, by key.
     public private(set) var positions: [String: ConfigPosition] = [:]
 
-    init(_ mapping: Node.Mapping, diagnostics: ConfigDiagnostics, context: String) {
+    init(_ mapping: YAMLMapping, diagnostics: ConfigDiagnostics, context: String) {
         self.mapping = Self.merged(mapping)
         self.diagnostics = diagnostics
         self.context = context
@@ -292,35 +269,35 @@ final class ConfigMap {
 
     /// The mapping with YAML merge keys applied (`<<: *defaults` or `<<: [*a, *b]`): keys written in the
     /// mapping win over merged ones, and earlier merged mappings over later ones.
-    static func merged(_ m: Node.Mapping) -> Node.Mapping {
-        guard m.keys.contains(where: { $0.scalar?.string == "<<" }) else { return m }
-        var pairs: [(Node, Node)] = []
+    static func merged(_ m: YAMLMapping) -> YAMLMapping {
+        guard m.keys.contains(where: { $0.scalarText == "<<" }) else { return m }
+        var pairs: [(key: YAMLNode, value: YAMLNode)] = []
         var seen = Set<String>()
-        for (k, v) in m where k.scalar?.string != "<<" {
+        for (k, v) in m where k.scalarText != "<<" {
             pairs.append((k, v))
-            if let s = k.scalar?.string { seen.insert(s) }
+            if let s = k.scalarText { seen.insert(s) }
         }
-        for (k, v) in m where k.scalar?.string == "<<" {
-            let sources: [Node]
-            if case .sequence(let seq) = v { sources = Array(seq) } else { sources = [v] }
+        for (k, v) in m where k.scalarText == "<<" {
+            let sources: [YAMLNode]
+            if case .sequence(let seq) = v { sources = seq.items } else { sources = [v] }
             for case .mapping(let inner) in sources {
-                for (ik, iv) in merged(inner) where !seen.contains(ik.scalar?.string ?? "") {
+                for (ik, iv) in merged(inner) where !seen.contains(ik.scalarText ?? "") {
                     pairs.append((ik, iv))
-                    if let s = ik.scalar?.string { seen.insert(s) }
+                    if let s = ik.scalarText { seen.insert(s) }
                 }
             }
         }
-        return Node.Mapping(pairs, m.tag, m.style, m.mark)
+        return YAMLMapping(pairs: pairs, position: m.position)
     }
 
     /// Where the mapping starts.
-    public var position: ConfigPosition { ConfigPosition(mapping.mark) }
+    public var position: ConfigPosition { mapping.position }
 
     /// Where the value of `key` is, or the mapping's own position.
     public func position(of key: String) -> ConfigPosition { positions[key] ?? position }
 
     /// The keys written in this mapping, in file order.
-    public var writtenKeys: [String] { mapping.keys.compactMap(\.scalar?.string) }
+    public var writtenKeys: [String] { mapping.keys.compactMap(\.scalarText) }
 
     /// The value of `key`, or nil when it is absent or null. `old` is an earlier spelling of the key,
     /// still read, with a warning that names the new one.
@@ -332,16 +309,16 @@ final class ConfigMap {
             oldSpellings[old] = key
             if let o = mapping[old] {
                 if node != nil {
-                    diagnostics.error(ConfigPosition(keyNode(old)?.mark), "both '\(old)' and '\(key)' are given \(context); '\(old)' is the old spelling of '\(key)'")
+                    diagnostics.error((keyNode(old)?.position ?? position), "both '\(old)' and '\(key)' are given \(context); '\(old)' is the old spelling of '\(key)'")
                 } else {
-                    diagnostics.warning(ConfigPosition(keyNode(old)?.mark), "'\(old)' is the old spelling of '\(key)' \(context); write '\(key)' (the old one will stop working in the next release)")
+                    diagnostics.warning((keyNode(old)?.position ?? position), "'\(old)' is the old spelling of '\(key)' \(context); write '\(key)' (the old one will stop working in the next release)")
                     node = o
                     name = old
                 }
             }
         }
         guard let node else { return nil }
-        positions[key] = ConfigPosition(node.mark)
+        positions[key] = node.position
         let v = ConfigValue(node: node, diagnostics: diagnostics, context: context, key: name)
         return v.isNull ? nil : v
     }
@@ -373,23 +350,23 @@ final class ConfigMap {
     public func finish() {
         for (k, _) in mapping {
             guard case .scalar(let ks) = k else {
-                diagnostics.error(ConfigPosition(k.mark), "a key \(context) must be a plain name")
+                diagnostics.error(k.position, "a key \(context) must be a plain name")
                 continue
             }
             let name = ks.string
             if asked.contains(name) || oldSpellings[name] != nil { continue }
             if let why = elsewhere[name] {
-                diagnostics.error(ConfigPosition(k.mark), "key '\(name)' \(why) \(context)")
+                diagnostics.error(k.position, "key '\(name)' \(why) \(context)")
                 continue
             }
             var msg = "unknown key '\(name)' \(context)"
             if let s = Suggest.closest(name, among: asked) { msg += " (did you mean '\(s)'?)" }
-            diagnostics.error(ConfigPosition(k.mark), msg)
+            diagnostics.error(k.position, msg)
         }
     }
 
-    private func keyNode(_ name: String) -> Node? {
-        mapping.keys.first { $0.scalar?.string == name }
+    private func keyNode(_ name: String) -> YAMLNode? {
+        mapping.keys.first { $0.scalarText == name }
     }
 }
 

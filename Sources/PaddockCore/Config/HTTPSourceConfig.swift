@@ -150,7 +150,7 @@ public struct HTTPSourceConfig: Sendable {
         query = m.value("query")?.textEntries() ?? [:]
         var ps: [String: ParamConfig] = [:]
         for e in m.value("params")?.entries() ?? [] {
-            guard let pm = e.value.map("in parameter '\(e.name)' of \(m.context.replacingOccurrences(of: "in ", with: ""))") else { continue }
+            guard let pm = e.value.map("in parameter '\(e.name)' of \(m.context.replacing("in ", with: "", maxReplacements: 1))") else { continue }
             ps[e.name] = ParamConfig(reading: pm)
             paramPositions[e.name] = e.position
         }
@@ -313,7 +313,7 @@ public enum HTTPTemplate {
     public static func expandEnvironment(_ s: String, _ env: [String: String], what: String) throws(PaddockError) -> String {
         var out = ""
         var rest = Substring(s)
-        while let start = rest.range(of: "${") {
+        while let start = rest.firstRange(of: "${") {
             out += rest[..<start.lowerBound]
             guard let close = rest[start.upperBound...].firstIndex(of: "}") else {
                 rest = rest[start.lowerBound...]
@@ -321,7 +321,7 @@ public enum HTTPTemplate {
             }
             let inner = rest[start.upperBound..<close]
             var name = Substring(inner), fallback: Substring? = nil
-            if let sep = inner.range(of: ":-") {
+            if let sep = inner.firstRange(of: ":-") {
                 name = inner[..<sep.lowerBound]
                 fallback = inner[sep.upperBound...]
             }

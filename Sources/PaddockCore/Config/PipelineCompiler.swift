@@ -1,5 +1,3 @@
-import Yams
-
 /// Where a pipeline's files live. Every path can be overridden by the environment, so running against
 /// another data folder needs no code change.
 public struct Workspace: Sendable {
