@@ -60,6 +60,32 @@ struct PipelineDefinitionTests {
         }
     }
 
+    @Test("a typo in an http source makes every tool exit 2 before any request or read, naming file:line:column and the fix", arguments: [
+        ("0,/^    rateLimit: 10/s//    rateLimt: 10/", "unknown key 'rateLimt' in source 'events' (did you mean 'rateLimit'?)"),
+        ("0,/^    tries: 5/s//    tries: five/", "'tries' in source 'events' must be a whole number, not 'five'"),
+    ])
+    func httpTypos(sed: String, message: String) throws {
+        let r = try ToolRunner.runInScratch("""
+        mkdir -p "$TMP/config/pipelines"
+        cp -r config/maps "$TMP/config/"
+        export PADDOCK_CONFIG_DIR="$TMP/config" EVENTS_API_URL=http://127.0.0.1:9
+        mkfifo "$TMP/never"
+        exec 3<> "$TMP/never"
+        sed -e '\(sed)' config/pipelines/events.yaml > "$TMP/config/pipelines/events.yaml"
+        for tool in "discover --pipeline events" "extract --pipeline events --discover" \\
+                    "normalize --pipeline events --table events $TMP/never" "dq-check --pipeline events" "publish --pipeline events"; do
+          timeout 10 $tool > /dev/null 2> "$TMP/err" <&3; echo "${tool%% *} exit $?: $(head -1 "$TMP/err")"
+        done
+        """)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5, "\(r.stdout)\(r.stderr)")
+        for line in lines {
+            let tool = line.split(separator: " ")[0]
+            let pattern = "^\(tool) exit 2: \(tool): error: \\$TMP/config/pipelines/events.yaml:[0-9]+:[0-9]+: "
+            #expect(line.range(of: pattern, options: .regularExpression) != nil && line.hasSuffix(message), "\(line)")
+        }
+    }
+
     @Test("make check and --check: 0 and ok for a valid definition, 2 with every problem listed")
     func checkOption() throws {
         let r = try ToolRunner.runInScratch("""
