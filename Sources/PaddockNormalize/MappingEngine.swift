@@ -347,11 +347,9 @@ public final class TableMapper {
         }
     }
 
-    /// Loads the pipeline's value maps and builds the mapper of one table.
+    /// The mapper of one table, with the pipeline's value maps (read when the pipeline was loaded).
     public convenience init(table: TableConfig, pipeline: PipelineConfig) throws(PaddockError) {
-        var maps: [String: [String: String]] = [:]
-        for (name, m) in pipeline.maps { maps[name] = try m.load() }
-        try self.init(table: table, maps: maps)
+        try self.init(table: table, maps: pipeline.maps.mapValues(\.pairs))
     }
 
     static func compile(_ configs: [FieldConfig], table: String, maps: [String: [String: String]], index: [String: Int],

@@ -25,9 +25,7 @@ extension NormalizeCommand {
         let normalizer: any TableRunner
         if threadCount > 1 && table.dedupe == .none {
             // Batches of records mapped on worker threads, written in input order.
-            var maps: [String: [String: String]] = [:]
-            for (name, m) in config.maps { maps[name] = try m.load() }
-            normalizer = try ParallelTableNormalizer(table: table, maps: maps, outputFormat: outFormat, csvWriter: try format.csvWriter(),
+            normalizer = try ParallelTableNormalizer(table: table, maps: config.maps.mapValues(\.pairs), outputFormat: outFormat, csvWriter: try format.csvWriter(),
                                                      out: out.buffer, quarantine: q.buffer, threads: threadCount)
         } else {
             // One thread: needed by dedupe policies, which see the rows in order.

@@ -277,9 +277,6 @@ public struct ValueMapConfig: Sendable {
     public var path: String?
     /// The pairs (read from the file when the pipeline is loaded).
     public var pairs: [String: String]
-
-    /// The pairs.
-    public func load() throws(PaddockError) -> [String: String] { pairs }
 }
 
 /// A named value parser and its options.
