@@ -134,6 +134,16 @@ struct PipelineCompilerTests {
         #expect(p[2].hasSuffix("'keep' in publish must be at least 1, not 0"))
     }
 
+    @Test("a typo and a broken reference elsewhere are listed together; consequences of the typo are not")
+    func referencesWithReadingErrors() {
+        var yaml = Self.variant("primaryKey:", "primaryKy:").0
+        yaml = yaml.replacingOccurrences(of: "column: id", with: "column: idd")
+        let p = Self.problems(yaml)
+        // Not also "dedupe: last needs a primaryKey": that follows from the typo, in the same table.
+        #expect(p.count == 2, "\(p)")
+        #expect(p.first?.contains("unknown key 'primaryKy'") == true && p.last?.contains("has no column 'idd' (did you mean 'id'?)") == true, "\(p)")
+    }
+
     @Test("YAML syntax errors name their line and column", arguments: [
         ("pipeline: t\nsources:\n  - name: a\n   kind: files\n", "x.yaml:4:4: YAML syntax error: did not find expected '-' indicator"),
         ("pipeline: t\ntables: [a, b\n", "x.yaml:3:1: YAML syntax error"),

@@ -97,7 +97,20 @@ public struct PipelineCompiler {
     public func compile(text: String, file: String, name: String? = nil) throws(PaddockError) -> PipelineConfig {
         let diags = ConfigDiagnostics(file: file)
         let config = read(text: text, diags: diags, expectedName: name)
-        if let config, diags.errors.isEmpty { validate(config, diags) }
+        if let config {
+            // Cross-references are checked even when some values did not read, so that one pass lists
+            // every problem; but not inside a source, table or check that had a reading error, where
+            // they would only repeat it ('dedupe needs a primaryKey' after 'unknown key primaryKy').
+            let found = ConfigDiagnostics(file: file)
+            validate(config, found)
+            let starts = (config.sources.map(\.position) + config.tables.map(\.position) + config.checks.map(\.position)
+                          + [config.publish.position]).sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+            func entity(_ p: ConfigPosition) -> ConfigPosition? { starts.last { ($0.line, $0.column) <= (p.line, p.column) } }
+            let spoiled = Set(diags.errors.compactMap { entity($0.position).map { "\($0)" } })
+            for d in found.errors where !spoiled.contains(entity(d.position).map { "\($0)" } ?? "") {
+                diags.error(d.position, d.message)
+            }
+        }
         try diags.throwIfErrors(what: "pipeline definition \(file)")
         var c = config!
         c.file = file
