@@ -354,7 +354,7 @@ run_step publish bin/publish --pipeline "$pipeline" --now "$now" --run-id "$run_
 current_step=finish
 
 manifest="$DATA_DIR/processed/$pipeline/latest_successful_run.json"
-rows=$(python3 -c 'import json,sys; print(sum(t["rows"] for t in json.load(open(sys.argv[1]))["tables"]))' "$manifest" 2>/dev/null || echo 0)
+rows=$(bin/publish --pipeline "$pipeline" --rows 2> /dev/null || echo 0)   # the tool reads its own manifest
 record "$([[ -n $partial ]] && echo partial || echo ok)" "" "$rows"
 finished=1
 # Prometheus textfile collector: written whole to a temp file, then renamed.

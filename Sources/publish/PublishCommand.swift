@@ -24,6 +24,7 @@ public struct PublishCommand: ParsableCommand {
         EXAMPLES
           publish --pipeline football --now 2025-06-01T00:00:00Z
           publish --pipeline football --verify
+          publish --pipeline football --rows
           publish --pipeline football --dry-run
 
         \(Help.exitCodes)
@@ -62,6 +63,9 @@ public struct PublishCommand: ParsableCommand {
     @Option(name: .customLong("to"), help: "Output of --compress ('-' for stdout).")
     public var compressOutput: String?
 
+    @Flag(name: .customLong("rows"), help: "Print the rows the latest manifest lists, all tables together, and exit (for scripts: no JSON parsing of the manifest).")
+    public var rows = false
+
     public init() {}
 
     public func run() throws {
@@ -69,6 +73,15 @@ public struct PublishCommand: ParsableCommand {
         let ws = options.workspace
         let now = try options.timestamp()
         let publisher = Publisher(config: config, workspace: ws, runId: runId ?? now.compact, now: now)
+        if rows {
+            guard FileSystem.exists(publisher.manifestPath) else {
+                throw PaddockError(.data, "no manifest at \(publisher.manifestPath)", hint: "nothing was published for pipeline \(config.pipeline) yet")
+            }
+            let total = try Publisher.readTables(manifest: publisher.manifestPath).reduce(0) { $0 + max(0, $1.rows) }
+            var out = Console.stdout
+            out.appendString("\(total)\n")
+            return
+        }
         if verify {
             let problems = try publisher.verify()
             if problems.isEmpty {
