@@ -360,7 +360,7 @@ final class ConfigMap {
                 continue
             }
             var msg = "unknown key '\(name)' \(context)"
-            if let s = Suggest.closest(name, among: asked) { msg += " (did you mean '\(s)'?)" }
+            msg += Suggest.didYouMean(name, among: asked)
             diagnostics.error(k.position, msg)
         }
     }
@@ -372,6 +372,11 @@ final class ConfigMap {
 
 /// Did-you-mean suggestions for misspelled keys and values.
 public enum Suggest {
+    /// ` (did you mean 'x'?)` for the name closest to `word`, or nothing.
+    public static func didYouMean(_ word: String, among names: [String]) -> String {
+        closest(word, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+    }
+
     /// The name closest to `word`: the same letters ignoring case and `_`/`-`, or within an edit
     /// distance of about a third of its length.
     public static func closest(_ word: String, among names: [String]) -> String? {

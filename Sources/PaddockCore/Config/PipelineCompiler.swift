@@ -564,7 +564,7 @@ public struct PipelineCompiler {
         let tableNames = config.tables.map(\.name)
         func unknown(_ what: String, _ name: String, among: [String]) -> String {
             var msg = "\(what) '\(name)', which is not declared"
-            if let s = Suggest.closest(name, among: among) { msg += " (did you mean '\(s)'?)" }
+            msg += Suggest.didYouMean(name, among: among)
             return msg
         }
         var tableSet = Set<String>()
@@ -572,7 +572,7 @@ public struct PipelineCompiler {
             let fieldNames = t.fields.map(\.name)
             func column(_ name: String, _ what: String) -> String {
                 var msg = "\(what) '\(name)', which is not a field of table \(t.name)"
-                if let s = Suggest.closest(name, among: fieldNames) { msg += " (did you mean '\(s)'?)" }
+                msg += Suggest.didYouMean(name, among: fieldNames)
                 return msg
             }
             if !tableSet.insert(t.name).inserted { d.error(t.position, "table '\(t.name)' is declared twice") }
@@ -667,14 +667,14 @@ public struct PipelineCompiler {
         func fail(_ key: String, _ msg: String) { d.error(c.position(of: key), "check \(c.name): \(msg)") }
         guard let t = config.tables.first(where: { $0.name == c.table }) else {
             var msg = "check \(c.name) is on table '\(c.table)', which is not declared"
-            if let s = Suggest.closest(c.table, among: tableNames) { msg += " (did you mean '\(s)'?)" }
+            msg += Suggest.didYouMean(c.table, among: tableNames)
             d.error(c.position(of: "table"), msg)
             return
         }
         func has(_ table: TableConfig, _ col: String, _ key: String) {
             guard !table.fields.contains(where: { $0.name == col }) else { return }
             var msg = "table \(table.name) has no column '\(col)'"
-            if let s = Suggest.closest(col, among: table.fields.map(\.name)) { msg += " (did you mean '\(s)'?)" }
+            msg += Suggest.didYouMean(col, among: table.fields.map(\.name))
             fail(key, msg)
         }
         let columnsKey = c.keyPositions["column"] != nil ? "column" : "columns"
@@ -683,7 +683,7 @@ public struct PipelineCompiler {
             guard let name else { fail(key, "\(c.type.rawValue) needs \(key):"); return }
             guard let o = config.tables.first(where: { $0.name == name }) else {
                 var msg = "table '\(name)' is not declared"
-                if let s = Suggest.closest(name, among: tableNames) { msg += " (did you mean '\(s)'?)" }
+                msg += Suggest.didYouMean(name, among: tableNames)
                 fail(key, msg)
                 return
             }

@@ -43,6 +43,18 @@ public struct PipelineConfig: Sendable {
     }
 }
 
+/// An entry of a pipeline definition (a source, table, field or check) that knows where it and each of
+/// its keys are written, so that messages about it can point there.
+public protocol ConfigEntry: Sendable {
+    var position: ConfigPosition { get }
+    var keyPositions: [String: ConfigPosition] { get }
+}
+
+extension ConfigEntry {
+    /// Where `key`'s value is written (the whole entry's position when it is not written).
+    public func position(of key: String) -> ConfigPosition { keyPositions[key] ?? position }
+}
+
 /// The kinds of source.
 public enum SourceKind: String, ConfigChoice { case files, http }
 
@@ -59,7 +71,7 @@ public enum RecordsPointerMode: String, ConfigChoice {
 
 /// Where a pipeline's units of work come from. `files`: a root folder and glob patterns; `http`: a
 /// base URL and a path template over parameters (see `HTTPSourceConfig` and docs/sources.md).
-public struct SourceConfig: Sendable {
+public struct SourceConfig: ConfigEntry {
     public var name: String
     public var kind: SourceKind
     /// For `files`: the folder searched, resolved (docs/pipelines.md#paths): `${VAR}` expanded, and a
@@ -89,8 +101,6 @@ public struct SourceConfig: Sendable {
     public var position: ConfigPosition = ConfigPosition(line: 1, column: 1)
     /// Where each key's value is written, for messages about it.
     public var keyPositions: [String: ConfigPosition] = [:]
-    /// Where `key`'s value is written (the whole entry's position when it is not written).
-    public func position(of key: String) -> ConfigPosition { keyPositions[key] ?? position }
 
     /// The keys of a source that only files sources take.
     public static let filesKeys = ["root", "patterns", "optional"]
@@ -112,7 +122,7 @@ public enum DedupePolicy: String, ConfigChoice {
 }
 
 /// A canonical table: its Table Schema fields with their mapping, its primary key and its source.
-public struct TableConfig: Sendable {
+public struct TableConfig: ConfigEntry {
     public var name: String
     public var description: String?
     /// The source whose records feed this table.
@@ -134,8 +144,6 @@ public struct TableConfig: Sendable {
     public var position: ConfigPosition = ConfigPosition(line: 1, column: 1)
     /// Where each key's value is written, for messages about it.
     public var keyPositions: [String: ConfigPosition] = [:]
-    /// Where `key`'s value is written (the whole entry's position when it is not written).
-    public func position(of key: String) -> ConfigPosition { keyPositions[key] ?? position }
 
     /// The fields as mapped for records of `source`: the table's fields with that source's overrides.
     public func fields(for source: String) -> [FieldConfig] {
@@ -204,7 +212,7 @@ public enum UnmappedPolicy: String, ConfigChoice {
 }
 
 /// One field of a table: its schema (name, type, constraints) and where its value comes from.
-public struct FieldConfig: Sendable {
+public struct FieldConfig: ConfigEntry {
     public var name: String
     public var type: FieldType
     public var description: String?
@@ -236,8 +244,6 @@ public struct FieldConfig: Sendable {
     public var position: ConfigPosition = ConfigPosition(line: 1, column: 1)
     /// Where each key's value is written, for messages about it.
     public var keyPositions: [String: ConfigPosition] = [:]
-    /// Where `key`'s value is written (the whole entry's position when it is not written).
-    public func position(of key: String) -> ConfigPosition { keyPositions[key] ?? position }
 
     /// What a `rest` field leaves out besides the members other fields read.
     public struct RestSpec: Sendable {
@@ -344,7 +350,7 @@ public enum CheckType: String, ConfigChoice {
 public enum CheckSeverity: String, ConfigChoice { case error, warn }
 
 /// A declared data-quality check (see docs/checks.md).
-public struct CheckConfig: Sendable {
+public struct CheckConfig: ConfigEntry {
     public var name: String
     public var table: String
     public var type: CheckType
@@ -413,8 +419,6 @@ public struct CheckConfig: Sendable {
     public var position: ConfigPosition = ConfigPosition(line: 1, column: 1)
     /// Where each key's value is written, for messages about it.
     public var keyPositions: [String: ConfigPosition] = [:]
-    /// Where `key`'s value is written (the whole entry's position when it is not written).
-    public func position(of key: String) -> ConfigPosition { keyPositions[key] ?? position }
 
     /// `90s`, `90m`, `36h`, `3d`, `2w`, or several (`1d12h`), in seconds.
     public static func seconds(_ text: String) -> Int? {
