@@ -64,7 +64,8 @@ let package = Package(
         // What the five tools share: running a command, common options, messages and progress.
         .target(
             name: "PaddockCLI",
-            dependencies: ["PaddockCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            // PaddockChecks for its registry: every tool refuses a pipeline with a bad check before any work.
+            dependencies: ["PaddockCore", "PaddockChecks", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
         // Each tool: its entry point and its command (options, help, messages), linking only its stage.
@@ -75,12 +76,12 @@ let package = Package(
         .executableTarget(name: "publish", dependencies: ["PaddockCLI", "PaddockPublish"], path: "Sources/publish", linkerSettings: tool),
 
         // Unit tests, one target per module; end-to-end tests run the built tools.
-        .testTarget(name: "PaddockCoreTests", dependencies: ["PaddockCore", "PaddockTestSupport"], swiftSettings: strict),
-        .testTarget(name: "PaddockNormalizeTests", dependencies: ["PaddockNormalize", "PaddockTestSupport"], swiftSettings: strict),
+        .testTarget(name: "PaddockCoreTests", dependencies: ["PaddockCore", "PaddockTestSupport", "PaddockChecks"], swiftSettings: strict),
+        .testTarget(name: "PaddockNormalizeTests", dependencies: ["PaddockNormalize", "PaddockTestSupport", "PaddockChecks"], swiftSettings: strict),
         .testTarget(name: "PaddockChecksTests", dependencies: ["PaddockChecks", "PaddockTestSupport"], swiftSettings: strict),
         .testTarget(name: "PaddockExtractTests", dependencies: ["PaddockExtract", "PaddockTestSupport"], swiftSettings: strict),
-        .testTarget(name: "PaddockDiscoverTests", dependencies: ["PaddockDiscover"], swiftSettings: strict),
-        .testTarget(name: "PaddockPublishTests", dependencies: ["PaddockPublish"], swiftSettings: strict),
+        .testTarget(name: "PaddockDiscoverTests", dependencies: ["PaddockDiscover", "PaddockChecks"], swiftSettings: strict),
+        .testTarget(name: "PaddockPublishTests", dependencies: ["PaddockPublish", "PaddockChecks"], swiftSettings: strict),
         .testTarget(name: "PaddockHashingTests", dependencies: ["PaddockHashing", "PaddockTestSupport"], swiftSettings: strict),
         .testTarget(name: "PaddockCurlTests", dependencies: ["PaddockCurl"], exclude: ["transport_server.py"], swiftSettings: strict),
         .testTarget(name: "PaddockEndToEndTests", dependencies: ["PaddockCore"], swiftSettings: strict),

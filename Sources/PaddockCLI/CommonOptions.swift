@@ -1,5 +1,6 @@
 import ArgumentParser
 import PaddockCore
+import PaddockChecks
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -86,7 +87,7 @@ public struct PipelineOptions: ParsableArguments {
 /// Loads a pipeline definition for a tool, before it reads any data: its warnings (old spellings of
 /// keys) go to stderr; with `checkOnly`, a valid definition is reported and the tool exits 0.
 public func loadPipeline(_ name: String, from workspace: Workspace, checkOnly: Bool) throws(PaddockError) -> PipelineConfig {
-    let config = try workspace.loadPipeline(name)
+    let config = try workspace.loadPipeline(name, checks: CheckRegistry.catalog)
     for w in config.warnings { Console.warning(tool: Console.tool, w.description) }
     if checkOnly {
         Console.info(tool: Console.tool, "\(config.file): ok (\(config.sources.count) sources, \(config.tables.count) tables, \(config.checks.count) checks)")

@@ -9,13 +9,13 @@ public struct DQCheckCommand: ParsableCommand {
         commandName: "dq-check",
         abstract: "Run a pipeline's declared data-quality checks over its derived tables and write a JSON report.",
         discussion: """
-        Checks are declared under 'checks:' in the pipeline definition (docs/checks.md): unique, not_null, \
-        range, accepted_values, regex, row_count, relationships (a foreign key into another table), \
-        group_count (rows per key in another table equal a column: runners per race = ran), group_exists \
-        (every group has a matching row: a winner), unresulted (started without results), freshness \
-        (the newest date against --now), schema, gaps, compare, date_in_season and drift (null rates and \
-        category shares against the last published snapshot). Each has a severity (error or warn) and optional thresholds on the \
-        failing rows, warn_if and error_if ('> 0', '>= 10', '> 1%'). Each table is read once \
+        Checks are declared under 'checks:' in the pipeline definition; docs/checks.md gives every key. \
+        The check types:
+        \(CheckRegistry.summaries())
+
+        Every check has a severity (error or warn), optional thresholds on the failing rows, warnIf and \
+        errorIf ('> 0', '>= 10', '> 1%'), and only: {column: C, equals: V} to check some rows only. \
+        Each table is read once \
         (<data>/derived/<pipeline>/<table>.ndjson), referenced tables first. The report (default \
         <data>/derived/<pipeline>/dq_report.json) gives each check's status, observed value, threshold, \
         failing count and up to --max-samples failing rows with their keys and lines; --failures writes \

@@ -1,5 +1,6 @@
 import Foundation
 @testable import PaddockCore
+import PaddockChecks
 import Testing
 
 @Suite("HTTP sources: definitions refused when loaded")
@@ -11,7 +12,7 @@ struct HTTPSourceConfigTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "pipeline: t\nsources:\n\(sourcesYAML)\n".write(toFile: dir + "/pipelines/t.yaml", atomically: true, encoding: .utf8)
         do {
-            _ = try Workspace(configDir: dir, dataDir: dir).loadPipeline("t")
+            _ = try Workspace(configDir: dir, dataDir: dir).loadPipeline("t", checks: CheckRegistry.catalog)
             return nil
         } catch let e as PaddockError {
             return (e.details + [e.message]).joined(separator: "\n")

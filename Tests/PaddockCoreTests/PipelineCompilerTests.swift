@@ -1,5 +1,6 @@
 import Foundation
 @testable import PaddockCore
+import PaddockChecks
 import Testing
 
 /// The pipeline compiler: every key is read against the model, so a misspelling or a value of the wrong
@@ -55,7 +56,7 @@ struct PipelineCompilerTests {
     static func problems(_ yaml: String) -> [String] {
         let ws = Workspace(configDir: "/nonexistent/config", dataDir: "/nonexistent/data", environment: [:])
         do {
-            _ = try PipelineCompiler(workspace: ws).compile(text: yaml, file: "x.yaml")
+            _ = try PipelineCompiler(workspace: ws, checks: CheckRegistry.catalog).compile(text: yaml, file: "x.yaml")
             return []
         } catch {
             return error.details.isEmpty ? [error.description] : error.details
@@ -169,7 +170,7 @@ struct PipelineCompilerTests {
     func oldSpellings() throws {
         let yaml = Self.base.replacingOccurrences(of: "    min: 1", with: "    min: 1\n    error_if: '> 0'")
         let ws = Workspace(configDir: "/x/config", dataDir: "/x/data", environment: [:])
-        let c = try PipelineCompiler(workspace: ws).compile(text: yaml, file: "x.yaml")
+        let c = try PipelineCompiler(workspace: ws, checks: CheckRegistry.catalog).compile(text: yaml, file: "x.yaml")
         #expect(c.checks[1].errorIf == "> 0")
         #expect(c.warnings.map(\.description) == ["x.yaml:\(Self.line(of: "error_if", in: yaml)):5: 'error_if' is the old spelling of 'errorIf' in check 'few'; write 'errorIf' (the old one will stop working in the next release)"])
     }
@@ -177,7 +178,7 @@ struct PipelineCompilerTests {
     @Test("delimiter: tab means a tab, and an unknown encoding is refused")
     func delimiterAndEncoding() throws {
         let ws = Workspace(configDir: "/x/config", dataDir: "/x/data", environment: [:])
-        let c = try PipelineCompiler(workspace: ws).compile(text: Self.base.replacingOccurrences(of: "delimiter: \";\"", with: "delimiter: tab"), file: "x.yaml")
+        let c = try PipelineCompiler(workspace: ws, checks: CheckRegistry.catalog).compile(text: Self.base.replacingOccurrences(of: "delimiter: \";\"", with: "delimiter: tab"), file: "x.yaml")
         #expect(c.sources[0].delimiter == 0x09)
         #expect(c.sources[0].encoding == .cp1252)
         #expect(Self.problems(Self.base.replacingOccurrences(of: "encoding: cp1252", with: "encoding: ebcdic")) ==
@@ -201,7 +202,7 @@ struct PipelineCompilerTests {
         maps:
           m: maps/m.yaml
         """
-        let c = try PipelineCompiler(workspace: ws).compile(text: yaml, file: "x.yaml")
+        let c = try PipelineCompiler(workspace: ws, checks: CheckRegistry.catalog).compile(text: yaml, file: "x.yaml")
         #expect(c.sources.map(\.root) == [dir + "/proj/samples", "/srv/data/landing", "/mnt/land/x", "/opt/y"])
         #expect(c.maps["m"]?.pairs == ["A": "b"])
         let missing = Self.problems("pipeline: t\nsources:\n  - {name: a, kind: files, root: \"${NOPE}/x\"}\n")
@@ -285,7 +286,7 @@ struct PipelineCompilerTests {
     func names() {
         let ws = Workspace(configDir: "/x/config", dataDir: "/x/data", environment: [:])
         do {
-            _ = try PipelineCompiler(workspace: ws).compile(text: Self.small(), file: "copy.yaml", name: "copy")
+            _ = try PipelineCompiler(workspace: ws, checks: CheckRegistry.catalog).compile(text: Self.small(), file: "copy.yaml", name: "copy")
             Issue.record("accepted a pipeline named t in copy.yaml")
         } catch {
             #expect(error.details == ["copy.yaml:1:11: pipeline: says 't', but the file defines pipeline 'copy'; they must be the same"])

@@ -1,6 +1,7 @@
 import Foundation
 @testable import PaddockCore
 @testable import PaddockDiscover
+import PaddockChecks
 import Testing
 
 /// Discovery on its own: path patterns, named parts, and the units of a files source.
@@ -43,7 +44,7 @@ struct DiscoverTests {
         sources:
           - {name: s, kind: files, root: land, patterns: ["**/*.json"]}
         """.write(toFile: dir + "/project/config/pipelines/t.yaml", atomically: true, encoding: .utf8)
-        let config = try Workspace(configDir: dir + "/project/config", dataDir: dir + "/data").loadPipeline("t")
+        let config = try Workspace(configDir: dir + "/project/config", dataDir: dir + "/data").loadPipeline("t", checks: CheckRegistry.catalog)
         let units = try Discovery.units(of: config)
         #expect(units.map(\.id) == ["s/B.json", "s/a.json", "s/b/c.json"])
         #expect(units.allSatisfy { $0.path.hasPrefix(dir + "/project/land/") })

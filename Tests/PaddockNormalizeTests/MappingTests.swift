@@ -2,6 +2,7 @@ import Foundation
 @testable import PaddockCore
 @testable import PaddockNormalize
 import PaddockTestSupport
+import PaddockChecks
 import Testing
 
 /// The mapping engine on its own: a table declared in YAML, records in (NDJSON or CSV), rows, quarantine
@@ -20,7 +21,7 @@ struct MappingTests {
         tables:
         \(tablesYAML)
         """.write(toFile: dir + "/pipelines/t.yaml", atomically: true, encoding: .utf8)
-        let config = try Workspace(configDir: dir, dataDir: dir).loadPipeline("t")
+        let config = try Workspace(configDir: dir, dataDir: dir).loadPipeline("t", checks: CheckRegistry.catalog)
         return config.tables[0]
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 @testable import PaddockCore
 @testable import PaddockPublish
+import PaddockChecks
 import Testing
 
 /// Publishing on its own: a snapshot and its manifest from a derived table and a DQ report.
@@ -28,7 +29,7 @@ struct PublishUnitTests {
             publish: {keep: 2}
             """.write(toFile: dir + "/config/pipelines/t.yaml", atomically: true, encoding: .utf8)
             workspace = Workspace(configDir: dir + "/config", dataDir: dir + "/data")
-            config = try workspace.loadPipeline("t")
+            config = try workspace.loadPipeline("t", checks: CheckRegistry.catalog)
             try FileManager.default.createDirectory(atPath: workspace.derivedDir("t"), withIntermediateDirectories: true)
             try "{\"id\":1,\"name\":\"a\"}\n{\"id\":2,\"name\":\"b,c\"}\n".write(toFile: workspace.derivedDir("t") + "/rows.ndjson", atomically: true, encoding: .utf8)
             try "{\"status\": \"\(status)\", \"summary\": {\"pass\": 1, \"warn\": 0, \"fail\": \(status == "fail" ? 1 : 0)}}\n"

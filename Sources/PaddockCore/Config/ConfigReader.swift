@@ -84,7 +84,7 @@ public protocol ConfigChoice: RawRepresentable, CaseIterable, Sendable where Raw
 ///
 /// Every reading method records a problem (with the value's line and column) instead of throwing,
 /// so one pass over a file finds all of its problems; a value that does not read gives nil.
-struct ConfigValue {
+public struct ConfigValue {
     let node: YAMLNode
     public let diagnostics: ConfigDiagnostics
     /// Where the value sits, for messages: `in table 'runners'`.
@@ -171,9 +171,13 @@ struct ConfigValue {
 
     /// One of a closed vocabulary, with a suggestion when the text is close to one.
     public func choice<E: ConfigChoice>(_ type: E.Type) -> E? {
+        choice(among: E.allCases.map(\.rawValue)).flatMap(E.init(rawValue:))
+    }
+
+    /// One of `names` (the entries of a registry), with a suggestion when the text is close to one.
+    public func choice(among names: [String]) -> String? {
         guard let t = text() else { return nil }
-        if let v = E(rawValue: t) { return v }
-        let names = E.allCases.map(\.rawValue)
+        if names.contains(t) { return t }
         var msg = "\(what): unknown value '\(t)'"
         if let s = Suggest.closest(t, among: names) { msg += " (did you mean '\(s)'?)" } else { msg += "; expected one of \(names.joined(separator: ", "))" }
         diagnostics.error(position, msg)
@@ -249,7 +253,7 @@ struct ConfigValue {
 /// A mapping of a configuration file, read key by key. Every key the reader asks for is known; at
 /// `finish()`, the keys of the file that nobody asked for are reported as unknown, with the closest
 /// known key as a suggestion.
-final class ConfigMap {
+public final class ConfigMap {
     let mapping: YAMLMapping
     public let diagnostics: ConfigDiagnostics
     /// Where this mapping sits, for messages: `in table 'runners'`.

@@ -25,7 +25,7 @@ public struct Workspace: Sendable {
 
     /// Loads and compiles a pipeline definition; every problem in it is reported at once (see
     /// `PipelineCompiler`).
-    public func loadPipeline(_ name: String) throws(PaddockError) -> PipelineConfig {
+    public func loadPipeline(_ name: String, checks: CheckCatalog) throws(PaddockError) -> PipelineConfig {
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !name.isEmpty else {
             throw PaddockError(.usage, "invalid pipeline name '\(name)'", hint: "use letters, digits, - and _")
         }
@@ -36,7 +36,7 @@ public struct Workspace: Sendable {
             if let s = Suggest.closest(name, among: known) { hint = "did you mean '\(s)'? (\(hint))" }
             throw PaddockError(.usage, "no pipeline '\(name)': \(path) does not exist", hint: hint)
         }
-        return try PipelineCompiler(workspace: self).compile(text: try FileSystem.readText(path), file: path, name: name)
+        return try PipelineCompiler(workspace: self, checks: checks).compile(text: try FileSystem.readText(path), file: path, name: name)
     }
 
     public static func environment() -> [String: String] {
@@ -90,8 +90,13 @@ public enum FilePaths {
 /// compiled, and value maps are read. Any error refuses the whole definition, listing them all.
 public struct PipelineCompiler {
     public var workspace: Workspace
+    /// The check types a pipeline may use (PaddockChecks' `CheckRegistry.catalog`).
+    public var checks: CheckCatalog
 
-    public init(workspace: Workspace) { self.workspace = workspace }
+    public init(workspace: Workspace, checks: CheckCatalog) {
+        self.workspace = workspace
+        self.checks = checks
+    }
 
     /// - Parameter name: the name the definition is loaded as (its file name); its `pipeline:` must say it.
     public func compile(text: String, file: String, name: String? = nil) throws(PaddockError) -> PipelineConfig {
@@ -451,83 +456,43 @@ public struct PipelineCompiler {
 
     // MARK: checks
 
-    static let commonCheckKeys = ["name", "table", "type", "description", "severity", "errorIf", "warnIf", "only"]
-    static let oldCheckKeys = ["groupTable": "group_table", "groupKey": "group_key", "ifAny": "if_any", "resultColumn": "result_column",
-                               "maxAge": "max_age", "errorIf": "error_if", "warnIf": "warn_if", "exceptDays": "except_days",
-                               "seasonStarts": "season_starts", "seasonEnds": "season_ends", "maxChange": "max_change", "nullRate": "null_rate"]
-
     func readCheck(_ v: ConfigValue) -> CheckConfig? {
         guard let m = v.map("in a check") else { return nil }
         let name = m.required("name")?.text() ?? ""
         m.context = "in check '\(name)'"
         let table = m.required("table")?.text() ?? ""
-        let typeValue = m.required("type")
-        guard let type = typeValue?.choice(CheckType.self) else {
+        guard let typeName = m.required("type")?.choice(among: checks.names), let kind = checks.kind(typeName) else {
             // Without a type the other keys cannot be judged; the type's own error says enough.
             for k in m.writtenKeys { _ = m.value(k) }
             return nil
         }
-        let allowed = Set(type.keys)
-        func key(_ k: String) -> String? { allowed.contains(k) ? k : nil }
-        func value(_ k: String) -> ConfigValue? { key(k).flatMap { m.value($0, old: Self.oldCheckKeys[$0]) } }
-        func oneOrMany(_ one: String, _ many: String) -> [String] {
-            let a = value(one)?.text(), b = value(many)?.texts()
-            if a != nil && b != nil { m.diagnostics.error(m.position(of: one), "give '\(one)' or '\(many)' \(m.context), not both") }
-            return a.map { [$0] } ?? b ?? []
-        }
-        let columns = oneOrMany("column", "columns")
-        let severity = m.choice("severity", CheckSeverity.self) ?? .error
-        var c = CheckConfig(name: name, table: table, type: type, columns: columns, severity: severity,
-                            min: value("min")?.number(), max: value("max")?.number(), values: value("values")?.texts(),
-                            description: m.text("description"), pattern: nil, to: value("to")?.text(), toColumns: [],
-                            groupTable: value("groupTable")?.text(), groupKey: value("groupKey")?.texts() ?? [],
-                            compareColumn: value("compare")?.text(), whereColumn: nil, whereEquals: nil, ifAny: value("ifAny")?.text(),
-                            resultColumn: value("resultColumn")?.text(), dateColumn: value("date")?.text(), timeColumn: value("time")?.text(),
-                            grace: nil, maxAge: nil, of: value("of")?.text(), from: nil, until: nil, exceptDays: value("exceptDays")?.texts() ?? [],
-                            op: value("op")?.text(), seasonColumn: value("season")?.text(), seasonStarts: value("seasonStarts")?.text() ?? "07-01",
-                            seasonEnds: value("seasonEnds")?.text() ?? "08-31", maxChange: value("maxChange")?.number() ?? 0.1,
-                            nullRateColumns: value("nullRate")?.texts() ?? [], errorIf: nil, warnIf: nil, onlyColumn: nil, onlyEquals: nil,
-                            compareValue: value("value")?.text(), position: m.position)
-        if allowed.contains("pattern") { c.pattern = readRegex(m, "pattern") }
-        c.toColumns = oneOrMany("field", "fields")
-        if c.toColumns.isEmpty { c.toColumns = columns }
-        if c.groupKey.isEmpty { c.groupKey = columns }
-        for (k, assign) in [("grace", { (s: String) in c.grace = s }), ("maxAge", { c.maxAge = $0 })] as [(String, (String) -> Void)] {
-            if let dv = value(k), let t = dv.text() {
-                if CheckConfig.seconds(t) == nil {
-                    m.diagnostics.error(dv.position, "'\(k)' \(m.context): '\(t)' is not a duration (e.g. 90m, 36h, 3d, 1d12h)")
-                } else {
-                    assign(t)
-                }
+        let spec = kind.read(CheckReading(map: m, kind: kind, compiler: self))
+        let common = Dictionary(uniqueKeysWithValues: CheckReading.commonKeys.map { ($0.name, $0) })
+        var c = CheckConfig(name: name, table: table, type: typeName, spec: spec,
+                            severity: m.choice("severity", CheckSeverity.self) ?? .error, description: m.text("description"),
+                            position: m.position)
+        for key in ["errorIf", "warnIf"] {
+            guard let tv = m.value(key, old: common[key]?.old), let t = tv.text() else { continue }
+            if Threshold(t) == nil {
+                m.diagnostics.error(tv.position, "'\(key)' \(m.context): '\(t)' is not a threshold (e.g. '> 0', '>= 10', '> 1%')")
+            } else if key == "errorIf" {
+                c.errorIf = t
+            } else {
+                c.warnIf = t
             }
-        }
-        for (k, assign) in [("start", { (s: String) in c.from = s }), ("end", { c.until = $0 })] as [(String, (String) -> Void)] {
-            if let dv = value(k), let t = dv.text() {
-                if Parsers.isoDate(t) == nil { m.diagnostics.error(dv.position, "'\(k)' \(m.context): '\(t)' is not a date (YYYY-MM-DD)") } else { assign(t) }
-            }
-        }
-        for (k, assign) in [("errorIf", { (s: String) in c.errorIf = s }), ("warnIf", { c.warnIf = $0 })] as [(String, (String) -> Void)] {
-            if let tv = m.value(k, old: Self.oldCheckKeys[k]), let t = tv.text() {
-                if Threshold(t) == nil {
-                    m.diagnostics.error(tv.position, "'\(k)' \(m.context): '\(t)' is not a threshold (e.g. '> 0', '>= 10', '> 1%')")
-                } else {
-                    assign(t)
-                }
-            }
-        }
-        if let wm = key("where").flatMap({ m.map($0) }) {
-            c.whereColumn = wm.required("column")?.text()
-            c.whereEquals = wm.required("equals")?.text()
-            wm.finish()
         }
         if let om = m.map("only") {
             c.onlyColumn = om.required("column")?.text()
             c.onlyEquals = om.required("equals")?.text()
             om.finish()
         }
-        var others = Set(CheckType.allCases.flatMap(\.keys))
-        others.subtract(allowed)
-        m.notApplicable(others.sorted() + others.compactMap { Self.oldCheckKeys[$0] }.sorted(), "does not apply to a \(type.rawValue) check")
+        // The keys of other types are known words here: say they do not apply rather than "unknown".
+        let own = Set(kind.keys.map(\.name))
+        var others: [String] = []
+        for k in checks.kinds where k.type != typeName {
+            for key in k.keys where !own.contains(key.name) { others.append(key.name); if let o = key.old { others.append(o) } }
+        }
+        m.notApplicable(Array(Set(others)).sorted(), "does not apply to a \(typeName) check")
         m.finish()
         c.keyPositions = m.positions
         return c
@@ -662,91 +627,14 @@ public struct PipelineCompiler {
     }
 
     func validate(check c: CheckConfig, _ config: PipelineConfig, _ d: ConfigDiagnostics) {
-        let tableNames = config.tables.map(\.name)
-        /// A problem with the value of `key` (the check's start when the key is not written).
-        func fail(_ key: String, _ msg: String) { d.error(c.position(of: key), "check \(c.name): \(msg)") }
         guard let t = config.tables.first(where: { $0.name == c.table }) else {
-            var msg = "check \(c.name) is on table '\(c.table)', which is not declared"
-            msg += Suggest.didYouMean(c.table, among: tableNames)
-            d.error(c.position(of: "table"), msg)
+            d.error(c.position(of: "table"), "check \(c.name) is on table '\(c.table)', which is not declared"
+                    + Suggest.didYouMean(c.table, among: config.tables.map(\.name)))
             return
         }
-        func has(_ table: TableConfig, _ col: String, _ key: String) {
-            guard !table.fields.contains(where: { $0.name == col }) else { return }
-            var msg = "table \(table.name) has no column '\(col)'"
-            msg += Suggest.didYouMean(col, among: table.fields.map(\.name))
-            fail(key, msg)
-        }
-        let columnsKey = c.keyPositions["column"] != nil ? "column" : "columns"
-        for col in c.columns { has(t, col, columnsKey) }
-        func other(_ name: String?, _ key: String, _ cols: [(String, String)]) {
-            guard let name else { fail(key, "\(c.type.rawValue) needs \(key):"); return }
-            guard let o = config.tables.first(where: { $0.name == name }) else {
-                var msg = "table '\(name)' is not declared"
-                msg += Suggest.didYouMean(name, among: tableNames)
-                fail(key, msg)
-                return
-            }
-            for (col, k) in cols { has(o, col, k) }
-        }
-        if let only = c.onlyColumn { has(t, only, "only") }
-        if let min = c.min, let max = c.max, min > max { fail("min", "min (\(Parsers.format(min))) is above max (\(Parsers.format(max)))") }
-        switch c.type {
-        case .relationships:
-            other(c.to, "to", c.toColumns.map { ($0, c.keyPositions["field"] != nil ? "field" : "fields") })
-            if c.toColumns.count != c.columns.count { fail(columnsKey, "columns and fields differ in length") }
-        case .group_count, .group_exists, .unresulted:
-            other(c.groupTable, "groupTable", c.groupKey.map { ($0, "groupKey") } + [(c.whereColumn, "where"), (c.ifAny, "ifAny"), (c.resultColumn, "resultColumn")].compactMap { v, k in v.map { ($0, k) } })
-            if c.groupKey.count != c.columns.count { fail("groupKey", "columns and groupKey differ in length") }
-            for (col, k) in [(c.compareColumn, "compare"), (c.dateColumn, "date"), (c.timeColumn, "time")] { if let col { has(t, col, k) } }
-            if c.type == .group_count && c.compareColumn == nil { fail("type", "group_count needs compare:") }
-            if c.type == .group_exists && c.whereColumn == nil { fail("type", "group_exists needs where:") }
-            if c.type == .unresulted && c.resultColumn == nil { fail("type", "unresulted needs resultColumn:") }
-        case .regex:
-            if c.pattern == nil { fail("type", "regex needs pattern:") }
-        case .freshness:
-            if let a = c.maxAgeSeconds, a <= 0 { fail("maxAge", "maxAge must be more than 0") }
-            if c.maxAge == nil { fail("type", "freshness needs maxAge:") }
-            if let of = c.of {
-                if of != "extraction" { fail("of", "of: takes only 'extraction' (the newest raw extraction), not '\(of)'") }
-                if !c.columns.isEmpty { fail(columnsKey, "freshness measures a column or, with of: extraction, the extraction; not both") }
-            } else if c.columns.count != 1 {
-                fail(columnsKey, "freshness needs one column (or of: extraction)")
-            }
-        case .compare:
-            if c.columns.count != (c.compareValue == nil ? 2 : 1) || !["!=", "=", "<", "<=", ">", ">="].contains(c.op ?? "") {
-                fail(c.op.map { ["!=", "=", "<", "<=", ">", ">="].contains($0) } == false ? "op" : columnsKey,
-                     "compare needs two columns (or one and value:) and op: one of != = < <= > >=")
-            }
-        case .date_in_season:
-            if c.columns.count != 1 || c.seasonColumn == nil { fail("type", "date_in_season needs one date column and season: (a column of \(t.name))") }
-            if let s = c.seasonColumn { has(t, s, "season") }
-            for (k, v) in [("seasonStarts", c.seasonStarts), ("seasonEnds", c.seasonEnds)] where !Self.isMonthDay(v) {
-                fail(k, "'\(v)' is not a day of the year (MM-DD, e.g. 07-01)")
-            }
-        case .drift:
-            for col in c.nullRateColumns { has(t, col, "nullRate") }
-            if c.columns.isEmpty && c.nullRateColumns.isEmpty { fail("type", "drift needs columns: or nullRate:") }
-            if !(c.maxChange > 0 && c.maxChange < 1) { fail("maxChange", "maxChange must be between 0 and 1 (a share of the rows), not \(Parsers.format(c.maxChange))") }
-        case .gaps:
-            if c.columns.count != 1 { fail(columnsKey, "gaps needs one date column") }
-            if let a = c.from, let b = c.until, a > b { fail("start", "the window starts (\(a)) after it ends (\(b))") }
-            for day in c.exceptDays where !Self.isMonthDay(day) { fail("exceptDays", "'\(day)' is not a day of the year (MM-DD, e.g. 12-25)") }
-        case .unique, .not_null, .accepted_values:
-            if c.columns.isEmpty { fail("type", "\(c.type.rawValue) needs column: or columns:") }
-            if c.type == .accepted_values && c.values == nil { fail("type", "accepted_values needs values:") }
-        case .range:
-            if c.columns.isEmpty { fail("type", "range needs column: or columns:") }
-            if c.min == nil && c.max == nil { fail("type", "range needs min:, max: or both") }
-        case .row_count, .schema:
-            break
-        }
-    }
-
-    /// `MM-DD` of a day that exists in a leap year.
-    static func isMonthDay(_ s: String) -> Bool {
-        let p = s.split(separator: "-", omittingEmptySubsequences: false)
-        guard p.count == 2, p[0].count == 2, p[1].count == 2, let m = Int(p[0]), let d = Int(p[1]) else { return false }
-        return CivilCalendar.isRealDay(2024, m, d)
+        let v = CheckValidation(check: c, table: t, config: config, diagnostics: d)
+        for column in c.columns { v.column(column, v.columnsKey) }
+        v.column(c.onlyColumn, "only")
+        c.spec.validate(v)
     }
 }

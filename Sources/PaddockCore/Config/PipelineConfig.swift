@@ -319,106 +319,33 @@ public struct FieldConstraints: Sendable {
     public init() {}
 }
 
-/// The kinds of check dq-check runs.
-public enum CheckType: String, ConfigChoice {
-    case unique, not_null, range, accepted_values, regex, row_count, relationships, group_count, group_exists, unresulted, freshness
-    case schema, gaps, compare, date_in_season, drift
-
-    /// The keys a check of this type takes besides `name`, `table`, `type`, `description`, `severity`,
-    /// `errorIf`, `warnIf` and `only`.
-    public var keys: [String] {
-        switch self {
-        case .unique, .not_null: return ["columns", "column"]
-        case .range: return ["columns", "column", "min", "max"]
-        case .accepted_values: return ["columns", "column", "values"]
-        case .regex: return ["columns", "column", "pattern"]
-        case .row_count: return ["min", "max"]
-        case .relationships: return ["columns", "column", "to", "fields", "field"]
-        case .group_count, .group_exists, .unresulted:
-            return ["columns", "column", "groupTable", "groupKey", "compare", "where", "ifAny", "resultColumn", "date", "time", "grace", "min"]
-        case .freshness: return ["columns", "column", "maxAge", "of"]
-        case .schema: return []
-        case .gaps: return ["columns", "column", "start", "end", "exceptDays"]
-        case .compare: return ["columns", "column", "op", "value"]
-        case .date_in_season: return ["columns", "column", "season", "seasonStarts", "seasonEnds"]
-        case .drift: return ["columns", "column", "maxChange", "nullRate"]
-        }
-    }
-}
-
 /// How a failing check counts: `error` fails the run, `warn` only reports.
 public enum CheckSeverity: String, ConfigChoice { case error, warn }
 
-/// A declared data-quality check (see docs/checks.md).
+/// A declared data-quality check (see docs/checks.md): what every check has, and its type's own spec
+/// (one type per check, registered in PaddockChecks' `CheckRegistry`).
 public struct CheckConfig: ConfigEntry {
     public var name: String
     public var table: String
-    public var type: CheckType
-    /// The checked columns (`column:` or `columns:`); for the group checks, the table's key.
-    public var columns: [String]
+    /// The check type (`unique`, `range`, …), a name of the registry.
+    public var type: String
+    /// The type's own options, typed.
+    public var spec: any CheckSpec
     /// `error` (the default) fails the run; `warn` only reports.
     public var severity: CheckSeverity
-    public var min: Double?
-    public var max: Double?
-    public var values: [String]?
     public var description: String?
-    /// regex: the pattern each value must match as a whole.
-    public var pattern: String?
-    /// relationships: the referenced table and its columns (default: the same names).
-    public var to: String?
-    public var toColumns: [String]
-    /// group checks: the table whose rows are grouped, and its key columns (default: `columns`).
-    public var groupTable: String?
-    public var groupKey: [String]
-    /// group_count: the column holding the expected number of group rows.
-    public var compareColumn: String?
-    /// group_exists: the group rows that count (`where: {column: position, equals: "1"}`), at least `min`
-    /// (default 1) of them, in groups that have a row with `ifAny` present (default: any group row).
-    public var whereColumn: String?
-    public var whereEquals: String?
-    public var ifAny: String?
-    /// unresulted: the group column that holds a result, the date and time columns of the start, and the
-    /// grace after the start (`2h`).
-    public var resultColumn: String?
-    public var dateColumn: String?
-    public var timeColumn: String?
-    public var grace: String?
-    public var graceSeconds: Int? { grace.flatMap(CheckConfig.seconds) }
-    /// freshness: the largest age of the newest value (`36h`, `3d`).
-    public var maxAge: String?
-    /// freshness: `extraction` measures the newest raw extraction (the ledger's `fetched_at`) instead of
-    /// a column.
-    public var of: String?
-    public var maxAgeSeconds: Int? { maxAge.flatMap(CheckConfig.seconds) }
-    /// gaps: the window of expected days, `start:` and `end:` (`YYYY-MM-DD`; default: the first and last day
-    /// in the column).
-    public var from: String?
-    public var until: String?
-    /// gaps: days of the year with no fixtures by design (`MM-DD`: `12-25`).
-    public var exceptDays: [String]
-    /// compare: how the first column must compare with the second (`!=`, `=`, `<`, `<=`, `>`, `>=`).
-    public var op: String?
-    /// date_in_season: the season column (`2024-25`) and the window of a season, `MM-DD` in its first year
-    /// to `MM-DD` in its second (default `07-01` to `08-31`: late-finishing seasons such as 2019-20 included).
-    public var seasonColumn: String?
-    public var seasonStarts: String
-    public var seasonEnds: String
-    /// drift: the largest change allowed in a column's null rate or in a category's share of the rows,
-    /// against the last published snapshot (default 0.1: ten percentage points).
-    public var maxChange: Double
-    /// drift: columns compared on their null rate only (times, ids, free text: no categories).
-    public var nullRateColumns: [String]
     /// Thresholds on the failing rows (`> 0`, `>= 10`, `> 1%`); default: the severity's `> 0`.
     public var errorIf: String?
     public var warnIf: String?
     /// Only the rows of `table` whose `onlyColumn` equals `onlyEquals` are checked (`only: {column: status, equals: finished}`).
     public var onlyColumn: String?
     public var onlyEquals: String?
-    /// compare: a constant instead of the second column; `now` is `--now` as ISO 8601.
-    public var compareValue: String?
     public var position: ConfigPosition = ConfigPosition(line: 1, column: 1)
     /// Where each key's value is written, for messages about it.
     public var keyPositions: [String: ConfigPosition] = [:]
+
+    /// The checked columns.
+    public var columns: [String] { spec.columns }
 
     /// `90s`, `90m`, `36h`, `3d`, `2w`, or several (`1d12h`), in seconds.
     public static func seconds(_ text: String) -> Int? {
