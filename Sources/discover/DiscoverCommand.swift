@@ -56,6 +56,7 @@ public struct DiscoverCommand: ParsableCommand {
         let now = try options.timestamp()
         if new && gaps { throw PaddockError(.usage, "--new and --gaps cannot be combined") }
         try config.requireSources(sources)
+        try config.requireEnvironment(options.workspace.environment, sources: sources, requests: false)
         var context = DiscoveryContext(workspace: options.workspace, now: now, window: try window.window(now: now))
         // A value a server supplies that cannot be part of an id skips that unit only (as extract does).
         context.onRejected = { e in Console.warning(tool: "discover", "\(e.message); skipped") }

@@ -81,6 +81,7 @@ public struct ExtractCommand: ParsableCommand {
         let ws = options.workspace
         let now = try options.timestamp()
         try config.requireSources(sources)
+        if !storedOnly { try config.requireEnvironment(ws.environment, sources: sources, requests: !dryRun) }
         let extractor = try Extractor(config: config, workspace: ws, now: now, out: Console.stdout)
         extractor.force = force
         extractor.dryRun = dryRun

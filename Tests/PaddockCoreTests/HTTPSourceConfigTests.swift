@@ -46,8 +46,45 @@ struct HTTPSourceConfigTests {
         }
     }
 
-    @Test("an unclosed ${ is kept as written")
-    func unclosed() throws {
-        #expect(try HTTPTemplate.expandEnvironment("http://a${X", [:], what: "w") == "http://a${X")
+    @Test("${ without }, or with a name no variable has, is refused when the pipeline loads, in baseURL and headers")
+    func environmentSyntax() throws {
+        let e1 = try loadError("  - {name: e, kind: http, baseURL: 'http://a${X', path: '/e'}")
+        #expect(e1?.contains("t.yaml:3:36: baseURL in source 'e': '${' has no closing '}'") == true, "\(e1 ?? "loaded")")
+        let e2 = try loadError("  - {name: e, kind: http, baseURL: 'http://a', path: '/e', headers: {X-Key: '${1KEY}'}}")
+        #expect(e2?.contains("header 'X-Key' in source 'e': '${1KEY}' is not an environment variable's name") == true, "\(e2 ?? "loaded")")
+        #expect(try loadError("  - {name: e, kind: http, baseURL: '${U:-http://a}', path: '/e', headers: {X-Key: 'k ${KEY}'}}") == nil)
+    }
+
+    @Test("the environment a fetch needs is asked for before any work: every unset variable with where it is written")
+    func requiredEnvironment() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paddock-http-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/pipelines", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+        pipeline: t
+        sources:
+          - {name: a, kind: http, baseURL: '${A_URL}', path: '/e', headers: {X-Key: '${A_KEY}'}}
+          - {name: b, kind: http, baseURL: '${B_URL:-http://b}', path: '/e', auth: {env: B_TOKEN}}
+        """.write(toFile: dir + "/pipelines/t.yaml", atomically: true, encoding: .utf8)
+        let config = try Workspace(configDir: dir, dataDir: dir).loadPipeline("t", checks: CheckRegistry.catalog)
+        func problems(_ env: [String: String], _ sources: [String] = [], requests: Bool = true) -> [String] {
+            do {
+                try config.requireEnvironment(env, sources: sources, requests: requests)
+                return []
+            } catch {
+                return error.details.isEmpty ? [error.message] : error.details
+            }
+        }
+        let file = "\(dir)/pipelines/t.yaml"
+        #expect(problems([:]) == [
+            "\(file):3:36: source a baseURL needs the environment variable A_URL, which is not set (or is empty); export A_URL=...",
+            "\(file):3:77: source a header X-Key needs the environment variable A_KEY, which is not set (or is empty); export A_KEY=...",
+            "\(file):4:76: source b needs the environment variable B_TOKEN (its API key), which is not set; export B_TOKEN=...",
+        ])
+        // discover renders URLs only: no secrets needed; one source asked for: only its variables.
+        #expect(problems([:], requests: false).count == 1)
+        #expect(problems(["B_TOKEN": "t"], ["b"]) == [])
+        #expect(problems(["A_URL": "", "A_KEY": "k", "B_TOKEN": "t"]).count == 1)
+        #expect(problems(["A_URL": "http://a", "A_KEY": "k", "B_TOKEN": "t"]) == [])
     }
 }

@@ -390,4 +390,25 @@ struct HTTPSourceTests {
 
         """, "\(r.stderr)")
     }
+
+    @Test("an unset ${VAR} in baseURL stops discover and extract before any work, naming file:line:column")
+    func unsetEnvironment() throws {
+        let r = try ToolRunner.runInScratch("""
+        export PADDOCK_CONFIG_DIR=Tests/fixtures/config
+        unset API_URL
+        discover --pipeline api --now 2025-06-01T00:00:00Z > "$TMP/units" 2> "$TMP/err"; echo "discover exit $? units $(wc -l < "$TMP/units")"
+        head -1 "$TMP/err"
+        extract --pipeline api --now 2025-06-01T00:00:00Z --discover > /dev/null 2> "$TMP/err"; echo "extract exit $?"
+        head -1 "$TMP/err"
+        ls "$DATA_DIR" 2>/dev/null | wc -l
+        """)
+        #expect(r.stdout == """
+        discover exit 2 units 0
+        discover: error: Tests/fixtures/config/pipelines/api.yaml:7:14: source matches baseURL needs the environment variable API_URL, which is not set (or is empty); export API_URL=...
+        extract exit 2
+        extract: error: Tests/fixtures/config/pipelines/api.yaml:7:14: source matches baseURL needs the environment variable API_URL, which is not set (or is empty); export API_URL=...
+        0
+
+        """, "\(r.stderr)")
+    }
 }

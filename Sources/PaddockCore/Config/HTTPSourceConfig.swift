@@ -47,6 +47,27 @@ public struct HTTPSourceConfig: Sendable {
     public var pagination: PaginationConfig?
     /// Where each parameter is declared, for messages.
     var paramPositions: [String: ConfigPosition] = [:]
+    /// Where each header's value is written.
+    var headerPositions: [String: ConfigPosition] = [:]
+
+    /// What the environment lacks for this source to be fetched: each `${VAR}` without a default in
+    /// `baseURL` (and, with `requests`, in the headers and the auth's key variable) that is not set,
+    /// with where it is written. Tools that fetch ask this before any work, so that a missing API URL or
+    /// key is reported at once for every source, not after the first sources were fetched.
+    public func environmentProblems(source s: SourceConfig, env: [String: String], requests: Bool) -> [(ConfigPosition, String)] {
+        var out: [(ConfigPosition, String)] = []
+        var texts = [("baseURL", baseURL, s.position(of: "baseURL"))]
+        if requests { texts += headers.sorted(by: { $0.key < $1.key }).map { ("header \($0.key)", $0.value, headerPositions[$0.key] ?? s.position(of: "headers")) } }
+        for (what, text, at) in texts {
+            for name in HTTPTemplate.unsetVariables(text, env) {
+                out.append((at, "source \(s.name) \(what) needs the environment variable \(name), which is not set (or is empty); export \(name)=..."))
+            }
+        }
+        if requests, let auth, env[auth.env]?.isEmpty ?? true {
+            out.append((s.position(of: "auth"), "source \(s.name) needs the environment variable \(auth.env) (its API key), which is not set; export \(auth.env)=..."))
+        }
+        return out
+    }
 
     /// The keys of a source that only http sources take.
     public static let keys = ["baseURL", "path", "id", "query", "params", "headers", "auth", "rateLimit", "timeout", "tries", "backoff",
@@ -156,6 +177,14 @@ public struct HTTPSourceConfig: Sendable {
         }
         params = ps
         headers = m.value("headers")?.textEntries() ?? [:]
+        for e in m.value("headers")?.entries() ?? [] { headerPositions[e.name] = e.value.position }
+        // `${` with no `}`, or a name that is not a variable's, would be sent as written.
+        if let problem = HTTPTemplate.environmentSyntaxProblem(baseURL) { m.diagnostics.error(m.position(of: "baseURL"), "baseURL \(m.context): \(problem)") }
+        for (name, text) in headers.sorted(by: { $0.key < $1.key }) {
+            if let problem = HTTPTemplate.environmentSyntaxProblem(text) {
+                m.diagnostics.error(headerPositions[name] ?? m.position(of: "headers"), "header '\(name)' \(m.context): \(problem)")
+            }
+        }
         let of = m.context.dropFirst(3)  // "source 'x'"
         if let am = m.map("auth", context: "in auth of \(of)") {
             auth = AuthConfig(env: am.required("env")?.text() ?? "", header: am.text("header"), scheme: am.text("scheme"), query: am.text("query"))
@@ -306,6 +335,35 @@ public enum HTTPTemplate {
                 || [UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: ":"),
                     UInt8(ascii: "@"), UInt8(ascii: "+"), UInt8(ascii: "="), UInt8(ascii: ",")].contains(b)
         }
+    }
+
+    /// The `${VAR}` references of `s` (with their defaults, if any), in order; nil for an unterminated one.
+    static func environmentReferences(_ s: String) -> [(name: Substring, fallback: Substring?)]? {
+        var out: [(Substring, Substring?)] = []
+        var rest = Substring(s)
+        while let start = rest.firstRange(of: "${") {
+            guard let close = rest[start.upperBound...].firstIndex(of: "}") else { return nil }
+            let inner = rest[start.upperBound..<close]
+            if let sep = inner.firstRange(of: ":-") { out.append((inner[..<sep.lowerBound], inner[sep.upperBound...])) } else { out.append((inner, nil)) }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out
+    }
+
+    /// What is wrong with the `${VAR}` references of `s` as written, or nil.
+    public static func environmentSyntaxProblem(_ s: String) -> String? {
+        guard let refs = environmentReferences(s) else { return "'${' has no closing '}'" }
+        for r in refs {
+            let ok = !r.name.isEmpty && r.name.utf8.allSatisfy { $0 == UInt8(ascii: "_") || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) }
+                && !(r.name.first?.isNumber ?? true)
+            if !ok { return "'${\(r.name)}' is not an environment variable's name (letters, digits and _, not starting with a digit)" }
+        }
+        return nil
+    }
+
+    /// The variables `s` needs that `env` does not set (or sets empty) and that have no default.
+    public static func unsetVariables(_ s: String, _ env: [String: String]) -> [String] {
+        (environmentReferences(s) ?? []).filter { $0.fallback == nil && (env[String($0.name)]?.isEmpty ?? true) }.map { String($0.name) }
     }
 
     /// Replaces `${VAR}` and `${VAR:-default}` with the environment's values; a missing variable without a

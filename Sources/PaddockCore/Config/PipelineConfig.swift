@@ -35,6 +35,23 @@ public struct PipelineConfig: Sendable {
         return s
     }
 
+    /// Refuses, before any work, to fetch `sources` (all http sources when empty) when the environment
+    /// lacks a variable they need: every missing one is listed with where it is written.
+    /// - Parameter requests: also the headers' and auth's variables (extract); discover needs `baseURL` only.
+    public func requireEnvironment(_ env: [String: String], sources names: [String], requests: Bool) throws(PaddockError) {
+        var problems: [String] = []
+        for s in sources where names.isEmpty || names.contains(s.name) {
+            for (at, message) in s.http?.environmentProblems(source: s, env: env, requests: requests) ?? [] {
+                problems.append("\(file):\(at): \(message)")
+            }
+        }
+        guard !problems.isEmpty else { return }
+        var e = PaddockError(.config, problems.count == 1 ? problems[0] : "\(problems.count) environment variables are missing for pipeline \(pipeline)",
+                             hint: "see docs/sources.md (environment variables)")
+        if problems.count > 1 { e.details = problems }
+        throw e
+    }
+
     /// Refuses (as a usage error) source names given on the command line that the pipeline does not declare.
     public func requireSources(_ names: [String]) throws(PaddockError) {
         for name in names where !sources.contains(where: { $0.name == name }) {
