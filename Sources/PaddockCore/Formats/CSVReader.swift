@@ -99,29 +99,26 @@ struct CSVParseState {
     mutating func growBytes(_ need: Int) {
         var cap = bytesCapacity * 2
         while cap < need { cap *= 2 }
-        let nb = UnsafeMutablePointer<UInt8>.allocate(capacity: cap + CSVParseState.slack)
-        nb.update(from: bytes, count: bytesCount)
-        bytes.deallocate()
-        bytes = nb
+        bytes = Self.moved(bytes, count: bytesCount, to: cap + CSVParseState.slack)
         bytesCapacity = cap
     }
 
     mutating func growFields() {
-        let cap = fieldsCapacity * 2
-        let nf = UnsafeMutablePointer<CSVFieldSlot>.allocate(capacity: cap)
-        nf.update(from: fields, count: fieldsCount)
-        fields.deallocate()
-        fields = nf
-        fieldsCapacity = cap
+        fieldsCapacity *= 2
+        fields = Self.moved(fields, count: fieldsCount, to: fieldsCapacity)
     }
 
     mutating func growRows() {
-        let cap = rowsCapacity * 2
-        let nr = UnsafeMutablePointer<CSVRowSlot>.allocate(capacity: cap)
-        nr.update(from: rows, count: rowsCount)
-        rows.deallocate()
-        rows = nr
-        rowsCapacity = cap
+        rowsCapacity *= 2
+        rows = Self.moved(rows, count: rowsCount, to: rowsCapacity)
+    }
+
+    /// A new buffer of `capacity` holding the first `count` elements of `old`, which is freed.
+    static func moved<T>(_ old: UnsafeMutablePointer<T>, count: Int, to capacity: Int) -> UnsafeMutablePointer<T> {
+        let new = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+        new.update(from: old, count: count)
+        old.deallocate()
+        return new
     }
 
     /// Drops consumed rows, moving the fields of the row in progress to the front.
