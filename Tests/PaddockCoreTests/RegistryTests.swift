@@ -169,16 +169,7 @@ struct RegistryCompilerTests {
         """
     }
 
-    /// The problems of `yaml(field)`.
-    static func problems(_ field: String) -> [String] {
-        let ws = Workspace(configDir: "/nonexistent/config", dataDir: "/nonexistent/data", environment: [:])
-        do {
-            _ = try PipelineCompiler(workspace: ws).compile(text: yaml(field), file: "x.yaml")
-            return []
-        } catch {
-            return error.details.isEmpty ? [error.description] : error.details
-        }
-    }
+    static func problems(_ field: String) -> [String] { PipelineCompilerTests.problems(yaml(field)) }
 
     @Test("a bad transform or parser option is refused at its own line and column", arguments: [
         ("        parser: {name: weight, format: \"%d/%m/%Y\"}", "format: ",
