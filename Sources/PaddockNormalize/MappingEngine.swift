@@ -27,7 +27,7 @@ public struct MappedValue: @unchecked Sendable {
 
 /// Bytes that stay where they are until `reset()`: values of one record point into it. A value can also be
 /// written in place: `begin()`, appends (`ByteAppending`), then `end()`.
-final class ByteArena: ByteAppending {
+final class ByteArena: ValueScratch {
     @exclusivity(unchecked) private var chunks: [UnsafeMutableRawPointer] = []
     @exclusivity(unchecked) private var current: UnsafeMutableRawPointer
     @exclusivity(unchecked) private var capacity: Int
@@ -141,14 +141,12 @@ public final class TableMapper {
     let pointerSlots: [Int]
     let unitSlot: Int
     let filterPlan: [FilterPlan]
-    /// The `regex:` transforms, compiled once.
-    let regexes: [CompiledTransform]
+    /// Every field's transforms and parsers, compiled from their tables (`Transforms`, `FieldParsers`) when
+    /// the mapper is made; the plans hold indices into them.
+    let transforms: UnsafeMutableBufferPointer<CompiledTransform>
+    let parsers: UnsafeMutableBufferPointer<CompiledParser>
     /// The `pattern` constraints, compiled once.
     let patterns: [Regex<AnyRegexOutput>]
-    /// The `split:` transforms: separator and part index.
-    let splits: [(separator: [UInt8], index: Int)]
-    /// The parsers that work on Strings.
-    let textParsers: [ParserConfig]
     /// `rest` fields: the names each one leaves out besides `readNames` (its `except:`).
     let restExcepts: [[[UInt8]]]
     /// The top-level names some field, template or filter reads by name.
@@ -166,7 +164,10 @@ public final class TableMapper {
     private let valueStorage: UnsafeMutableBufferPointer<MappedValue>
     /// The values of the last record mapped, in schema order; valid until the next record is bound.
     public var values: UnsafeBufferPointer<MappedValue> { UnsafeBufferPointer(valueStorage) }
-    private let arena = ByteArena()
+    private let arena: ByteArena
+    /// `arena` again, for passing `inout` to the transforms and parsers (a copy made there would cost a
+    /// retain and a release per value).
+    @exclusivity(unchecked) private var scratch: ByteArena
     @exclusivity(unchecked) private var tmp: [UInt8] = []
     @exclusivity(unchecked) private var doc: JSONDocument?
     // JSON: the slot of each key, the key order of the last records tried first.
@@ -195,41 +196,22 @@ public final class TableMapper {
         case slot(Int)
     }
 
-    enum TransformPlan {
-        case trim, lower, upper, slug
-        /// An index into `TableMapper.regexes` (no reference in the plan: the hot loop copies no counts).
-        case regex(Int)
-        /// An index into `TableMapper.splits`.
-        case split(Int)
-    }
-
-    enum ParserPlan {
-        case odds(favourite: Bool)
-        /// 0 yards, 1 metres, 2 furlongs.
-        case distance(Int)
-        case weight, raceTime, beatenDistance
-        /// 0 place, 1 status, 2 dead heat.
-        case position(Int)
-        case money(currency: Bool)
-        case score(away: Bool)
-        case matchStatus
-        /// Parsers that work on Strings (dates, datetimes, seasons): an index into `TableMapper.textParsers`
-        /// (no reference in the plan, so reading it copies nothing that is counted).
-        case text(Int)
-    }
-
     struct FieldPlan {
         let name: String
         let type: FieldType
         let sources: [Int]
         let fromDescription: String
         let template: [TemplatePart]?
-        let transforms: [TransformPlan]
+        /// The field's transforms: `TableMapper.transforms[transformStart..<transformEnd]` (indices, not the
+        /// compiled values, so that reading the plan copies nothing that is counted).
+        let transformStart: Int
+        let transformEnd: Int
         let nullValues: [[UInt8]]
         let mapName: String?
         let map: [String: String]?
         let unmappedIsError: Bool
-        let parser: ParserPlan?
+        /// An index into `TableMapper.parsers`, or -1.
+        let parser: Int
         let parserConfig: ParserConfig?
         /// For a `rest` field, an index into `TableMapper.restExcepts`; -1 otherwise.
         let rest: Int
@@ -261,6 +243,8 @@ public final class TableMapper {
 
     public init(table: TableConfig, maps: [String: [String: String]] = [:]) throws(PaddockError) {
         self.table = table
+        arena = ByteArena()
+        scratch = arena
         var index: [String: Int] = [:]
         for (i, f) in table.fields.enumerated() { index[f.name] = i }
         fieldIndex = index
@@ -277,14 +261,13 @@ public final class TableMapper {
         var configsBySource: [(String?, [FieldConfig])] = [(nil, table.fields)]
         for source in table.bySource.keys.sorted() { configsBySource.append((source, table.fields(for: source))) }
         var compiled: [String?: [FieldPlan]] = [:]
-        var regexes: [CompiledTransform] = []
         var patterns: [Regex<AnyRegexOutput>] = []
-        var splits: [(separator: [UInt8], index: Int)] = []
-        var textParsers: [ParserConfig] = []
+        var transforms: [CompiledTransform] = []
+        var parsers: [CompiledParser] = []
         var restExcepts: [[[UInt8]]] = []
         for (source, configs) in configsBySource {
             let label = source.map { "\(table.name) (source \($0))" } ?? table.name
-            compiled[source] = try Self.compile(configs, table: label, maps: maps, index: index, regexes: &regexes, patterns: &patterns, splits: &splits, textParsers: &textParsers, restExcepts: &restExcepts, slot: slot)
+            compiled[source] = try Self.compile(configs, table: label, maps: maps, index: index, patterns: &patterns, transforms: &transforms, parsers: &parsers, restExcepts: &restExcepts, slot: slot)
         }
         var filters: [FilterPlan] = []
         for (k, rule) in table.filter.enumerated() {
@@ -301,10 +284,11 @@ public final class TableMapper {
                                       regex: regex, description: rule.description))
         }
         filterPlan = filters
-        self.regexes = regexes
         self.patterns = patterns
-        self.splits = splits
-        self.textParsers = textParsers
+        self.transforms = .allocate(capacity: transforms.count)
+        _ = self.transforms.initialize(from: transforms)
+        self.parsers = .allocate(capacity: parsers.count)
+        _ = self.parsers.initialize(from: parsers)
         self.restExcepts = restExcepts
         hasRest = !restExcepts.isEmpty
         var read: [[UInt8]] = []
@@ -341,6 +325,10 @@ public final class TableMapper {
     deinit {
         slots.deallocate()
         valueStorage.deallocate()
+        transforms.deinitialize()
+        transforms.deallocate()
+        parsers.deinitialize()
+        parsers.deallocate()
         for b in [plans] + Array(plansBySource.values) {
             b.deinitialize()
             b.deallocate()
@@ -353,9 +341,8 @@ public final class TableMapper {
     }
 
     static func compile(_ configs: [FieldConfig], table: String, maps: [String: [String: String]], index: [String: Int],
-                        regexes: inout [CompiledTransform], patterns: inout [Regex<AnyRegexOutput>],
-                        splits: inout [(separator: [UInt8], index: Int)], textParsers: inout [ParserConfig],
-                        restExcepts: inout [[[UInt8]]], slot: (String) -> Int) throws(PaddockError) -> [FieldPlan] {
+                        patterns: inout [Regex<AnyRegexOutput>], transforms: inout [CompiledTransform],
+                        parsers: inout [CompiledParser], restExcepts: inout [[[UInt8]]], slot: (String) -> Int) throws(PaddockError) -> [FieldPlan] {
         var plans: [FieldPlan] = []
         for f in configs {
             let type = f.type
@@ -373,54 +360,21 @@ public final class TableMapper {
             if let m = f.map, maps[m] == nil {
                 throw PaddockError(.config, "table \(table) field \(f.name): unknown map '\(m)'")
             }
-            var transforms: [TransformPlan] = []
+            let transformStart = transforms.count
             for tr in f.transforms {
-                switch tr {
-                case "trim": transforms.append(.trim)
-                case "lower": transforms.append(.lower)
-                case "upper": transforms.append(.upper)
-                case "slug": transforms.append(.slug)
-                default:
-                    if tr.hasPrefix("split:"), let spec = Transforms.splitSpec(tr) {
-                        splits.append(spec)
-                        transforms.append(.split(splits.count - 1))
-                        continue
-                    }
-                    guard Transforms.isValid(tr), tr.hasPrefix("regex:") else {
-                        throw PaddockError(.config, "table \(table) field \(f.name): unknown transform '\(tr)'",
-                                           hint: "transforms: trim, lower, upper, slug, regex:PATTERN, split:SEPARATOR:INDEX")
-                    }
-                    regexes.append(CompiledTransform(tr))
-                    transforms.append(.regex(regexes.count - 1))
+                do {
+                    transforms.append(try Transforms.compile(tr))
+                } catch {
+                    throw PaddockError(.config, "table \(table) field \(f.name): \(error.message)\(error.suggestion)", hint: "transforms: \(Transforms.usageList)")
                 }
             }
-            var parser: ParserPlan?
+            var parser = -1
             if let p = f.parser {
-                guard let parts = FieldParsers.parts[p.name] else {
-                    throw PaddockError(.config, "table \(table) field \(f.name): unknown parser '\(p.name)'",
-                                       hint: "parsers: \(FieldParsers.names.sorted().joined(separator: ", "))")
-                }
-                if let part = p.part, !parts.contains(part) {
-                    throw PaddockError(.config, "table \(table) field \(f.name): parser \(p.name) has no part '\(part)'",
-                                       hint: parts.isEmpty ? "it has one value" : "parts: \(parts.joined(separator: ", "))")
-                }
-                if p.name == "date" || p.name == "season", let format = p.formats.first(where: { !ValueParsers.isValidFormat($0) }) {
-                    throw PaddockError(.config, "table \(table) field \(f.name): invalid date format '\(format)'")
-                }
-                let part = p.part ?? parts.first
-                switch p.name {
-                case "odds": parser = .odds(favourite: part == "favourite")
-                case "distance": parser = .distance(part == "metres" ? 1 : part == "furlongs" ? 2 : 0)
-                case "weight": parser = .weight
-                case "race_time": parser = .raceTime
-                case "beaten_distance": parser = .beatenDistance
-                case "position": parser = .position(part == "status" ? 1 : part == "dead_heat" ? 2 : 0)
-                case "money": parser = .money(currency: part == "currency")
-                case "score": parser = .score(away: part == "away")
-                case "match_status": parser = .matchStatus
-                default:
-                    textParsers.append(p)
-                    parser = .text(textParsers.count - 1)
+                do {
+                    parsers.append(try FieldParsers.compile(p))
+                    parser = parsers.count - 1
+                } catch {
+                    throw PaddockError(.config, "table \(table) field \(f.name): \(error.message)\(error.detail)")
                 }
             }
             var template: [TemplatePart]?
@@ -445,7 +399,7 @@ public final class TableMapper {
             plans.append(FieldPlan(
                 name: f.name, type: type, sources: f.from.map(slot),
                 fromDescription: f.rest != nil ? "the rest of the record" : f.from.isEmpty ? "its template" : f.from.joined(separator: " / "),
-                template: template, transforms: transforms, nullValues: f.nullValues.map { Array($0.utf8) },
+                template: template, transformStart: transformStart, transformEnd: transforms.count, nullValues: f.nullValues.map { Array($0.utf8) },
                 mapName: f.map, map: f.map.flatMap { maps[$0] }, unmappedIsError: f.unmapped == .error,
                 parser: parser, parserConfig: f.parser, rest: rest,
                 required: c.required, minimum: c.minimum, maximum: c.maximum,
@@ -711,10 +665,13 @@ public final class TableMapper {
     @inline(__always)
     private func value(_ raw: UnsafeRawBufferPointer?, _ f: UnsafePointer<FieldPlan>) throws(MappingFailure) -> MappedValue {
         guard var text = raw else { return try noValue(f) }
-        let transforms = f.pointee.transforms.count
-        for k in 0..<transforms {
-            guard let t = transform(f, k, text) else { return try noValue(f) }
-            text = t
+        let end = f.pointee.transformEnd
+        if f.pointee.transformStart < end {
+            let compiled = transforms.baseAddress!
+            for k in f.pointee.transformStart..<end {
+                guard let t = compiled[k].apply(text, &scratch) else { return try noValue(f) }
+                text = t
+            }
         }
         let nulls = f.pointee.nullValues.count
         for k in 0..<nulls where Self.equal(text, f.pointee.nullValues[k]) { return try noValue(f) }
@@ -726,9 +683,9 @@ public final class TableMapper {
                 throw MappingFailure(field: f.pointee.name, rule: "map", reason: "field \(f.pointee.name): '\(key)' is not in map \(f.pointee.mapName ?? "")")
             }
         }
-        if let p = f.pointee.parser {
+        if f.pointee.parser >= 0 {
             arena.begin()
-            guard parse(p, text) else {
+            guard parsers.baseAddress![f.pointee.parser].run(text.assumingMemoryBound(to: UInt8.self), into: &scratch) else {
                 throw MappingFailure(field: f.pointee.name, rule: "parser",
                                      reason: "field \(f.pointee.name): '\(String(decoding: text, as: UTF8.self))' is not a valid \(FieldParsers.describe(f.pointee.parserConfig!))")
             }
@@ -753,139 +710,6 @@ public final class TableMapper {
 
     static func isASCII(_ b: UnsafeRawBufferPointer) -> Bool {
         for c in b where c >= 0x80 { return false }
-        return true
-    }
-
-    /// One transform; nil when it gives no value (a regex that does not match).
-    private func transform(_ f: UnsafePointer<FieldPlan>, _ k: Int, _ text: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
-        switch f.pointee.transforms[k] {
-        case .trim:
-            var s = 0, e = text.count
-            while s < e, Self.isTrimmed(text[s]) { s += 1 }
-            while e > s, Self.isTrimmed(text[e - 1]) { e -= 1 }
-            return UnsafeRawBufferPointer(rebasing: text[s..<e])
-        case .lower, .upper:
-            let lower: Bool
-            if case .lower = f.pointee.transforms[k] { lower = true } else { lower = false }
-            guard Self.isASCII(text) else {
-                let s = String(decoding: text, as: UTF8.self)
-                return arena.copy(lower ? s.lowercased() : s.uppercased())
-            }
-            arena.begin()
-            for c in text {
-                arena.appendByte(lower ? (c &- 0x41 < 26 ? c | 0x20 : c) : (c &- 0x61 < 26 ? c & ~0x20 : c))
-            }
-            return arena.end()
-        case .slug:
-            guard Self.isASCII(text) else {
-                return arena.copy(Transforms.apply("slug", String(decoding: text, as: UTF8.self)) ?? "")
-            }
-            arena.begin()
-            var dash = false, empty = true
-            for c in text where c != UInt8(ascii: "'") {
-                let l = c &- 0x41 < 26 ? c | 0x20 : c
-                if l &- 0x61 < 26 || l &- 0x30 < 10 {
-                    if dash && !empty { arena.appendByte(UInt8(ascii: "-")) }
-                    dash = false
-                    empty = false
-                    arena.appendByte(l)
-                } else {
-                    dash = true
-                }
-            }
-            return arena.end()
-        case .regex(let r):
-            return regexes[r].apply(String(decoding: text, as: UTF8.self)).map { arena.copy($0) }
-        case .split(let k):
-            return Self.split(text, separator: splits[k].separator, index: splits[k].index)
-        }
-    }
-
-    /// Part `index` of `text` cut at each `separator` (empty parts count; a negative index counts from the
-    /// end); nil when there is no such part.
-    static func split(_ text: UnsafeRawBufferPointer, separator sep: [UInt8], index: Int) -> UnsafeRawBufferPointer? {
-        let n = text.count, m = sep.count
-        return sep.withUnsafeBytes { s -> UnsafeRawBufferPointer? in
-            func nextSeparator(from i: Int) -> Int? {
-                var j = i
-                while j + m <= n {
-                    if memcmp(text.baseAddress! + j, s.baseAddress!, m) == 0 { return j }
-                    j += 1
-                }
-                return nil
-            }
-            var k = index
-            if k < 0 {
-                var parts = 1, i = 0
-                while let j = nextSeparator(from: i) { parts += 1; i = j + m }
-                k += parts
-                if k < 0 { return nil }
-            }
-            var start = 0
-            for _ in 0..<k {
-                guard let j = nextSeparator(from: start) else { return nil }
-                start = j + m
-            }
-            return UnsafeRawBufferPointer(rebasing: text[start..<(nextSeparator(from: start) ?? n)])
-        }
-    }
-
-    @inline(__always)
-    static func isTrimmed(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
-
-    /// Runs a parser over `text`, appending the value's text to `tmp` (nothing for a valid text without a
-    /// value for the part). False when the text is not valid for the parser.
-    private func parse(_ p: ParserPlan, _ text: UnsafeRawBufferPointer) -> Bool {
-        let b = text.assumingMemoryBound(to: UInt8.self)
-        var arenaRef = arena
-        switch p {
-        case .odds(let favourite):
-            guard let o = ValueParsers.odds(bytes: b) else { return false }
-            if favourite {
-                if let m = o.favourite { arenaRef.appendString(m.rawValue) }
-            } else {
-                ValueParsers.appendFixed(o.decimal, places: 4, trimZeros: true, to: &arenaRef)
-            }
-        case .distance(let part):
-            guard let d = ValueParsers.distance(bytes: b) else { return false }
-            switch part {
-            case 1: ValueParsers.appendFixed(d.metres, places: 2, trimZeros: true, to: &arenaRef)
-            case 2: ValueParsers.appendFixed(d.furlongs, places: 4, trimZeros: true, to: &arenaRef)
-            default: ValueParsers.appendInt(d.yards, to: &arenaRef)
-            }
-        case .weight:
-            guard let w = ValueParsers.weight(bytes: b) else { return false }
-            ValueParsers.appendInt(w, to: &arenaRef)
-        case .raceTime:
-            guard let t = ValueParsers.raceTime(bytes: b) else { return false }
-            ValueParsers.appendFixed(t, places: 2, trimZeros: true, to: &arenaRef)
-        case .beatenDistance:
-            guard let l = ValueParsers.beatenDistance(bytes: b) else { return false }
-            ValueParsers.appendFixed(l, places: 2, trimZeros: true, to: &arenaRef)
-        case .position(let part):
-            guard let pos = ValueParsers.position(bytes: b) else { return false }
-            switch part {
-            case 1: arenaRef.appendString((pos.status.code ?? "finished"))
-            case 2: arenaRef.appendString((pos.deadHeat ? "true" : "false"))
-            default: if let place = pos.place { ValueParsers.appendInt(place, to: &arenaRef) }
-            }
-        case .money(let currency):
-            guard let m = ValueParsers.money(bytes: b) else { return false }
-            if currency {
-                if let c = m.currency { arenaRef.appendString(c) }
-            } else {
-                ValueParsers.appendFixed(m.amount, places: 2, trimZeros: false, to: &arenaRef)
-            }
-        case .score(let away):
-            guard let s = ValueParsers.score(bytes: b) else { return false }
-            ValueParsers.appendInt(away ? s.away : s.home, to: &arenaRef)
-        case .matchStatus:
-            guard let s = ValueParsers.matchStatus(bytes: b) else { return false }
-            arenaRef.appendString(s.rawValue)
-        case .text(let k):
-            guard let v = FieldParsers.apply(textParsers[k], String(decoding: text, as: UTF8.self)) else { return false }
-            arenaRef.appendString(v)
-        }
         return true
     }
 

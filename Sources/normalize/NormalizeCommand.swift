@@ -27,6 +27,10 @@ public struct NormalizeCommand: ParsableCommand {
           extract --pipeline football | normalize --pipeline football \\
               --table matches > matches.ndjson
 
+        \(Help.transforms)
+
+        \(Help.parsers)
+
         \(Help.exitCodes)
         """
     )

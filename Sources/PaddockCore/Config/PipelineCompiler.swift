@@ -331,16 +331,17 @@ public struct PipelineCompiler {
                              nullValues: m.texts("nullValues"), map: m.text("map"), parser: parser, defaultValue: m.text("default"))
     }
 
-    /// Transforms, each checked by name (`regex:` ones compiled).
+    /// Transforms, each compiled through the transform table (`Transforms`), so that an unknown one or a
+    /// bad argument is refused at its item.
     func readTransforms(_ m: ConfigMap) -> [String] {
         guard let v = m.value("transforms"), let items = v.list(single: true) else { return [] }
         var out: [String] = []
         for item in items {
             guard let t = item.text() else { continue }
-            if let problem = Transforms.problem(t) {
-                var msg = "\(problem) \(m.context)"
-                if !t.contains(":"), let s = Suggest.closest(t, among: Transforms.names) { msg += " (did you mean '\(s)'?)" }
-                m.diagnostics.error(item.position, msg + "; transforms: \(Transforms.names.filter { !$0.hasSuffix(":") }.joined(separator: ", ")), regex:PATTERN, split:SEPARATOR:INDEX")
+            do {
+                _ = try Transforms.compile(t)
+            } catch {
+                m.diagnostics.error(item.position, "\(error.message) \(m.context)\(error.suggestion); transforms: \(Transforms.usageList)")
             }
             out.append(t)
         }
@@ -360,9 +361,12 @@ public struct PipelineCompiler {
         return p
     }
 
+    /// A parser and its options, compiled through the parser table (`FieldParsers`): an unknown parser,
+    /// an option it does not take, and an invalid option value are refused where they are written.
     func readParser(_ v: ConfigValue, context: String) -> ParserConfig? {
         var p: ParserConfig
         var nameAt = v.position
+        var optionAt: [ParserOption: ConfigPosition] = [:]
         if case .scalar = v.node {
             guard let name = v.text() else { return nil }
             p = ParserConfig(name: name)
@@ -376,24 +380,19 @@ public struct PipelineCompiler {
             p.timeZone = m.text("timeZone")
             p.part = m.text("part")
             m.finish()
-            if !p.formats.isEmpty && !["date", "datetime", "season"].contains(p.name) {
-                v.diagnostics.error(m.position(of: "format"), "parser \(p.name) takes no format (\(context))")
-            }
-            if let tz = p.timeZone, ValueParsers.timeZoneOffset(tz) == nil {
-                v.diagnostics.error(m.position(of: "timeZone"), "'timeZone' \(context): '\(tz)' is not UTC, GMT or a fixed offset like +01:00")
-            }
+            for option in ParserOption.allCases where m.writtenKeys.contains(option.rawValue) { optionAt[option] = m.position(of: option.rawValue) }
+            // A missing name has its own error already.
+            if n?.text() == nil { return nil }
         }
-        guard let parts = FieldParsers.parts[p.name] else {
-            var msg = "unknown parser '\(p.name)' \(context)"
-            if let s = Suggest.closest(p.name, among: FieldParsers.names.sorted()) { msg += " (did you mean '\(s)'?)" } else { msg += "; parsers: \(FieldParsers.names.sorted().joined(separator: ", "))" }
-            v.diagnostics.error(nameAt, msg)
+        do {
+            _ = try FieldParsers.compile(p)
+        } catch {
+            if let option = error.option {
+                v.diagnostics.error(optionAt[option] ?? nameAt, "'\(option.rawValue)' \(context): \(error.message)\(error.detail)")
+            } else {
+                v.diagnostics.error(nameAt, "\(error.message) \(context)\(error.detail)")
+            }
             return nil
-        }
-        if let part = p.part, !parts.contains(part) {
-            v.diagnostics.error(nameAt, "parser \(p.name) has no part '\(part)' (\(context)); " + (parts.isEmpty ? "it has one value" : "parts: \(parts.joined(separator: ", "))"))
-        }
-        if ["date", "datetime", "season"].contains(p.name), let format = p.formats.first(where: { !ValueParsers.isValidFormat($0) }) {
-            v.diagnostics.error(nameAt, "invalid date format '\(format)' (\(context))")
         }
         return p
     }

@@ -46,11 +46,14 @@ extension ValueParsers {
     /// - Returns: `YYYY-MM-DD`, or nil when the text does not match the pattern, the date does not
     ///   exist, or the pattern is invalid.
     public static func date(_ s: some StringProtocol, format: String, pivotYear: Int = 50) -> String? {
+        withBytes(s) { date(bytes: $0, format: format, pivotYear: pivotYear) }
+    }
+
+    /// ``date(_:format:pivotYear:)`` over the UTF-8 bytes of a value.
+    static func date(bytes b: UnsafeBufferPointer<UInt8>, format: String, pivotYear: Int) -> String? {
         let fields: DateFields? = withBytes(format) { f in
-            withBytes(s) { b in
-                var sc = Scanner(b)
-                return scanPattern(&sc, pattern: f, pivotYear: pivotYear)
-            }
+            var sc = Scanner(b)
+            return scanPattern(&sc, pattern: f, pivotYear: pivotYear)
         }
         guard let fields else { return nil }
         if let epoch = fields.epoch {
@@ -92,14 +95,19 @@ extension ValueParsers {
             guard let o = timeZoneOffset(timeZone) else { return nil }
             zoneOffset = o
         }
-        let fields: DateFields? = withBytes(s) { b in
-            var sc = Scanner(b)
-            guard !sc.isAtEnd else { return nil }
-            switch format {
-            case nil, "iso8601"?: return scanISO8601(&sc)
-            case "epoch"?: return scanEpoch(&sc)
-            case let pattern?: return withBytes(pattern) { f in scanPattern(&sc, pattern: f, pivotYear: 50) }
-            }
+        return withBytes(s) { datetime(bytes: $0, format: format, zoneOffset: zoneOffset, pivotYear: 50) }
+    }
+
+    /// ``datetime(_:format:timeZone:)`` over the UTF-8 bytes of a value, with the zone as an offset in
+    /// seconds east of UTC and the pivot of two-digit years (`%y`).
+    static func datetime(bytes b: UnsafeBufferPointer<UInt8>, format: String?, zoneOffset: Int?, pivotYear: Int) -> String? {
+        var sc = Scanner(b)
+        guard !sc.isAtEnd else { return nil }
+        let fields: DateFields?
+        switch format {
+        case nil, "iso8601"?: fields = scanISO8601(&sc)
+        case "epoch"?: fields = scanEpoch(&sc)
+        case let pattern?: fields = withBytes(pattern) { f in scanPattern(&sc, pattern: f, pivotYear: pivotYear) }
         }
         guard let fields else { return nil }
         let seconds: Int
@@ -147,6 +155,74 @@ extension ValueParsers {
             }
         }
         return epoch || (year && month && day)
+    }
+}
+
+// MARK: - Field parsers
+
+extension ValueParsers {
+    /// `parser: date` (see `FieldParsers`).
+    static let dateEntry = ParserEntry(
+        name: "date", summary: "a calendar date written in format (default %Y-%m-%d; a list: the first that fits) -> YYYY-MM-DD",
+        options: [.format, .pivotYear], compile: compileDate)
+
+    /// `parser: datetime`.
+    static let datetimeEntry = ParserEntry(
+        name: "datetime", summary: "ISO 8601, epoch seconds or format, with an offset or in timeZone -> UTC YYYY-MM-DDTHH:MM:SSZ",
+        options: [.format, .timeZone, .pivotYear], compile: compileDatetime)
+
+    static func compileDate(_ p: ParserConfig, _: Int) throws(ParserError) -> CompiledParser {
+        .date(formats: try patterns(p, datetime: false), pivotYear: p.pivotYear ?? 50)
+    }
+
+    static func compileDatetime(_ p: ParserConfig, _: Int) throws(ParserError) -> CompiledParser {
+        var zone: Int?
+        if let tz = p.timeZone {
+            guard let o = timeZoneOffset(tz) else { throw ParserError("'\(tz)' is not UTC, GMT or a fixed offset like +01:00", option: .timeZone) }
+            zone = o
+        }
+        return .datetime(formats: try patterns(p, datetime: true), zoneOffset: zone, pivotYear: p.pivotYear ?? 50)
+    }
+
+    /// The parser's formats, each checked (`iso8601` and `epoch` only for a datetime).
+    static func patterns(_ p: ParserConfig, datetime: Bool) throws(ParserError) -> [String] {
+        for f in p.formats where !isValidFormat(f) || (!datetime && (f == "iso8601" || f == "epoch")) {
+            throw ParserError("invalid date format '\(f)'", option: .format,
+                              detail: datetime ? "" : "; a date pattern such as %d/%m/%Y (iso8601 and epoch are datetime formats)")
+        }
+        return p.formats
+    }
+
+    /// A date in the first of `formats` that fits (ISO `%Y-%m-%d` when there is none).
+    static func runDate<W: ByteAppending>(_ b: UnsafeBufferPointer<UInt8>, formats: [String], pivotYear: Int, _ out: inout W) -> Bool {
+        guard let d = firstDate(b, formats: formats, pivotYear: pivotYear) else { return false }
+        out.appendString(d)
+        return true
+    }
+
+    static func firstDate(_ b: UnsafeBufferPointer<UInt8>, formats: [String], pivotYear: Int) -> String? {
+        if formats.isEmpty { return date(bytes: b, format: "%Y-%m-%d", pivotYear: pivotYear) }
+        for f in formats {
+            if let d = date(bytes: b, format: f, pivotYear: pivotYear) { return d }
+        }
+        return nil
+    }
+
+    /// A datetime in the first of `formats` that fits (ISO 8601 or epoch seconds when there is none).
+    static func runDatetime<W: ByteAppending>(_ b: UnsafeBufferPointer<UInt8>, formats: [String], zoneOffset: Int?, pivotYear: Int,
+                                              _ out: inout W) -> Bool {
+        if formats.isEmpty {
+            guard let v = datetime(bytes: b, format: nil, zoneOffset: zoneOffset, pivotYear: pivotYear) else { return false }
+            out.appendString(v)
+            return true
+        }
+        for f in formats {
+            if let v = datetime(bytes: b, format: f, zoneOffset: zoneOffset, pivotYear: pivotYear) {
+                out.appendString(v)
+                return true
+            }
+        }
+        return false
     }
 }
 

@@ -1,17 +1,117 @@
-/// The named value parsers a field can declare with `parser:` (see docs/pipelines.md). Each turns
-/// source text into the text of a typed value, or nil when the text is not valid for it; the mapping
-/// engine then quarantines the record with rule `parser`.
+// Field parsers: the named value parsers a field can declare with `parser:` (see docs/pipelines.md).
+//
+// One table, `FieldParsers.entries`, holds every parser: its name, the options it takes and which of
+// them it needs, its parts (for parsers that give several values), a one-line summary, and its compile
+// step. Each entry is written next to its parser, in the file of its family (DateParsers.swift,
+// FootballParsers.swift, RacingParsers.swift, MoneyParser.swift). Compiling a `ParserConfig` validates
+// its options once, when the pipeline loads, and gives a `CompiledParser`, whose `run` parses a value
+// with no lookup by name. The pipeline compiler, the mapping engine, `normalize --help` and the docs
+// test all read the table.
+
+/// An option a parser can take besides its name.
+public enum ParserOption: String, CaseIterable, Sendable {
+    /// One date pattern or a list (the first that parses wins).
+    case format
+    /// The year below which two-digit years are in the 2000s.
+    case pivotYear
+    /// The zone of times written without one.
+    case timeZone
+    /// Which value of a parser that gives several.
+    case part
+}
+
+/// A value parser as the table knows it.
+public struct ParserEntry: Sendable {
+    public let name: String
+    /// One line for `--help` and messages.
+    public let summary: String
+    /// The options it takes (`part` exactly when it has parts).
+    public let options: [ParserOption]
+    /// The options it cannot do without.
+    public let required: [ParserOption]
+    /// The values it can give, the default first; empty when it gives one.
+    public let parts: [String]
+    /// Validates the options that need more than being allowed (formats, zones) and prepares the parser;
+    /// `part` is the index of the part asked for in `parts` (0 when it has none).
+    let compile: @Sendable (_ config: ParserConfig, _ part: Int) throws(ParserError) -> CompiledParser
+
+    public init(name: String, summary: String, options: [ParserOption] = [], required: [ParserOption] = [], parts: [String] = [],
+                compile: @escaping @Sendable (_ config: ParserConfig, _ part: Int) throws(ParserError) -> CompiledParser) {
+        self.name = name
+        self.summary = summary
+        self.options = parts.isEmpty || options.contains(.part) ? options : options + [.part]
+        self.required = required
+        self.parts = parts
+        self.compile = compile
+    }
+}
+
+/// Why a parser and its options cannot be compiled: a lowercase message, the option it is about (so
+/// that the error points at it), and a did-you-mean or a list of what is possible.
+public struct ParserError: Error, Sendable, Equatable {
+    public var message: String
+    /// The option at fault; nil for the parser's name.
+    public var option: ParserOption?
+    /// ` (did you mean 'date'?)`, `; parsers: ...`, or empty.
+    public var detail: String = ""
+
+    public init(_ message: String, option: ParserOption? = nil, detail: String = "") {
+        self.message = message
+        self.option = option
+        self.detail = detail
+    }
+}
+
+/// The value-parser table. Adding a parser: its entry and its run in its family's file, a case of
+/// `CompiledParser`, and a line here.
 public enum FieldParsers {
-    /// Parser names, with the parts (`part:`) of the ones that give several values.
-    public static let parts: [String: [String]] = [
-        "date": [], "datetime": [], "season": [],
-        "score": ["home", "away"], "match_status": [],
-        "odds": ["decimal", "favourite"], "distance": ["yards", "metres", "furlongs"],
-        "weight": [], "race_time": [], "beaten_distance": [],
-        "position": ["place", "status", "dead_heat"], "money": ["amount", "currency"],
+    public static let entries: [ParserEntry] = [
+        ValueParsers.dateEntry, ValueParsers.datetimeEntry,
+        ValueParsers.seasonEntry, ValueParsers.scoreEntry, ValueParsers.matchStatusEntry,
+        ValueParsers.oddsEntry, ValueParsers.distanceEntry, ValueParsers.weightEntry, ValueParsers.raceTimeEntry,
+        ValueParsers.beatenDistanceEntry, ValueParsers.positionEntry,
+        ValueParsers.moneyEntry,
     ]
 
-    public static var names: Set<String> { Set(parts.keys) }
+    /// The entry named `name`.
+    public static func entry(named name: String, in entries: [ParserEntry] = entries) -> ParserEntry? {
+        entries.first { $0.name == name }
+    }
+
+    /// Compiles a parser and its options.
+    /// - Throws: `ParserError` for an unknown parser (with a suggestion from the table's names), an option
+    ///   it does not take or lacks, a part it does not have, or an invalid option value.
+    public static func compile(_ p: ParserConfig, in entries: [ParserEntry] = entries) throws(ParserError) -> CompiledParser {
+        guard let entry = entry(named: p.name, in: entries) else {
+            let names = entries.map(\.name)
+            let suggestion = Suggest.didYouMean(p.name, among: names)
+            throw ParserError("unknown parser '\(p.name)'", detail: suggestion.isEmpty ? "; parsers: \(names.joined(separator: ", "))" : suggestion)
+        }
+        for option in ParserOption.allCases where p.has(option) && !entry.options.contains(option) {
+            let takes = entry.options.isEmpty ? "it takes no options" : "it takes \(entry.options.map(\.rawValue).joined(separator: ", "))"
+            throw ParserError("parser \(p.name) takes no \(option.rawValue)", option: option,
+                              detail: option == .part && entry.parts.isEmpty ? ": it gives one value" : "; \(takes)")
+        }
+        for option in entry.required where !p.has(option) {
+            throw ParserError("parser \(p.name) needs \(option.rawValue)")
+        }
+        var part = 0
+        if let asked = p.part {
+            guard let k = entry.parts.firstIndex(of: asked) else {
+                throw ParserError("parser \(p.name) has no part '\(asked)'", option: .part, detail: "; parts: \(entry.parts.joined(separator: ", "))")
+            }
+            part = k
+        }
+        return try entry.compile(p, part)
+    }
+
+    /// `date (format %d/%m/%y)`, for messages.
+    public static func describe(_ p: ParserConfig) -> String {
+        var s = p.name
+        if !p.formats.isEmpty { s += " (format \(p.formats.joined(separator: " or ")))" }
+        if let part = p.part { s += " (\(part))" }
+        return s
+    }
 
     /// What a parser made of a text.
     public enum Outcome: Equatable, Sendable {
@@ -23,98 +123,61 @@ public enum FieldParsers {
         case invalid
     }
 
-    /// Parses `text` with the parser `p`.
+    /// Parses `text` with `p` compiled once (each call): for tests and one-off uses, not for a loop.
     public static func parse(_ p: ParserConfig, _ text: String) -> Outcome {
-        guard let v = apply(p, text) else { return .invalid }
-        return v.isEmpty ? .empty : .value(v)
+        guard let compiled = try? compile(p) else { return .invalid }
+        var out: [UInt8] = []
+        var text = text
+        guard text.withUTF8({ compiled.run($0, into: &out) }) else { return .invalid }
+        return out.isEmpty ? .empty : .value(String(decoding: out, as: UTF8.self))
     }
+}
 
-    /// Parses `text` with the parser `p`; nil when the text is not valid for it, "" when it is valid but
-    /// has no value for the requested part.
-    public static func apply(_ p: ParserConfig, _ text: String) -> String? {
-        let part = p.part ?? parts[p.name]?.first
-        switch p.name {
-        case "date":
-            return date(p, text)
-        case "datetime":
-            return ValueParsers.datetime(text, format: p.format, timeZone: p.timeZone)
-        case "season":
-            return season(p, text)
-        case "score":
-            guard let s = ValueParsers.score(text) else { return nil }
-            return String(part == "away" ? s.away : s.home)
-        case "match_status":
-            return ValueParsers.matchStatus(text)?.rawValue
-        case "odds":
-            guard let o = ValueParsers.odds(text) else { return nil }
-            return part == "favourite" ? (o.favourite?.rawValue ?? "") : o.decimalText
-        case "distance":
-            guard let d = ValueParsers.distance(text) else { return nil }
-            switch part {
-            case "metres": return ValueParsers.fixedText(d.metres, places: 2, trimZeros: true)
-            case "furlongs": return ValueParsers.fixedText(d.furlongs, places: 4, trimZeros: true)
-            default: return String(d.yards)
-            }
-        case "weight":
-            return ValueParsers.weight(text).map(String.init)
-        case "race_time":
-            return ValueParsers.raceTime(text).map { ValueParsers.fixedText($0, places: 2, trimZeros: true) }
-        case "beaten_distance":
-            return ValueParsers.beatenDistance(text).map { ValueParsers.fixedText($0, places: 2, trimZeros: true) }
-        case "position":
-            guard let pos = ValueParsers.position(text) else { return nil }
-            switch part {
-            case "status": return pos.status.code ?? "finished"
-            case "dead_heat": return pos.deadHeat ? "true" : "false"
-            default: return pos.place.map(String.init) ?? ""
-            }
-        case "money":
-            guard let m = ValueParsers.money(text) else { return nil }
-            return part == "currency" ? (m.currency ?? "") : m.amountText
-        default:
-            return nil
+extension ParserConfig {
+    /// Whether the option is written.
+    func has(_ option: ParserOption) -> Bool {
+        switch option {
+        case .format: return !formats.isEmpty
+        case .pivotYear: return pivotYear != nil
+        case .timeZone: return timeZone != nil
+        case .part: return part != nil
         }
     }
+}
 
-    /// A football season as `YYYY-YY` from `2016-17`, `2016/17`, `2016/2017`, `16/17`, `9394` (two
-    /// digit years through the pivot) or, when the parser has date formats, from a date: seasons run
-    /// July to June, so `2016-10-01` is in 2016-17 (summer-finished seasons such as 2019-20 need the
-    /// season text instead).
-    static func season(_ p: ParserConfig, _ text: String) -> String? {
-        let pivot = p.pivotYear ?? 50
-        func full(_ yy: Int) -> Int { yy < pivot ? 2000 + yy : 1900 + yy }
-        func render(_ start: Int) -> String {
-            let end = (start + 1) % 100
-            return "\(start)-\(end < 10 ? "0" : "")\(end)"
-        }
-        let digits = text.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "_" }).map(String.init)
-        if digits.count == 2, digits.allSatisfy({ $0.allSatisfy(\.isASCII) && Int($0) != nil }) {
-            let a = Int(digits[0])!, b = Int(digits[1])!
-            let start = digits[0].count == 4 ? a : (digits[0].count == 2 ? full(a) : -1)
-            let endTwo = digits[1].count == 4 ? b % 100 : (digits[1].count == 2 ? b : -1)
-            if start > 0, endTwo >= 0, (start + 1) % 100 == endTwo { return render(start) }
-        }
-        if text.count == 4, let v = Int(text), (v / 100 + 1) % 100 == v % 100 { return render(full(v / 100)) }
-        if !p.formats.isEmpty, let d = date(p, text), let y = Int(d.prefix(4)), let m = Int(d.dropFirst(5).prefix(2)) {
-            return render(m >= 7 ? y : y - 1)
-        }
-        return nil
-    }
+/// A parser ready to run, chosen once when the pipeline loads (see `FieldParsers`). Each case's run is
+/// next to its parser.
+public enum CompiledParser {
+    case date(formats: [String], pivotYear: Int)
+    case datetime(formats: [String], zoneOffset: Int?, pivotYear: Int)
+    case season(formats: [String], pivotYear: Int)
+    case score(away: Bool)
+    case matchStatus
+    case odds(favourite: Bool)
+    case distance(DistanceUnit)
+    case weight
+    case raceTime
+    case beatenDistance
+    case position(PositionPart)
+    case money(currency: Bool)
 
-    /// A date in the first of the parser's formats that fits (ISO `%Y-%m-%d` when none is given).
-    static func date(_ p: ParserConfig, _ text: String) -> String? {
-        let formats = p.formats.isEmpty ? ["%Y-%m-%d"] : p.formats
-        for f in formats {
-            if let d = ValueParsers.date(text, format: f, pivotYear: p.pivotYear ?? 50) { return d }
+    /// Parses the bytes of one value and appends the text of the typed value to `out` (nothing for a
+    /// valid text with no value for the part asked for). False when the text is not valid for the parser.
+    @inline(__always)
+    public func run<W: ByteAppending>(_ b: UnsafeBufferPointer<UInt8>, into out: inout W) -> Bool {
+        switch self {
+        case .date(let formats, let pivotYear): return ValueParsers.runDate(b, formats: formats, pivotYear: pivotYear, &out)
+        case .datetime(let formats, let zone, let pivotYear): return ValueParsers.runDatetime(b, formats: formats, zoneOffset: zone, pivotYear: pivotYear, &out)
+        case .season(let formats, let pivotYear): return ValueParsers.runSeason(b, formats: formats, pivotYear: pivotYear, &out)
+        case .score(let away): return ValueParsers.runScore(b, away: away, &out)
+        case .matchStatus: return ValueParsers.runMatchStatus(b, &out)
+        case .odds(let favourite): return ValueParsers.runOdds(b, favourite: favourite, &out)
+        case .distance(let unit): return ValueParsers.runDistance(b, unit, &out)
+        case .weight: return ValueParsers.runWeight(b, &out)
+        case .raceTime: return ValueParsers.runRaceTime(b, &out)
+        case .beatenDistance: return ValueParsers.runBeatenDistance(b, &out)
+        case .position(let part): return ValueParsers.runPosition(b, part, &out)
+        case .money(let currency): return ValueParsers.runMoney(b, currency: currency, &out)
         }
-        return nil
-    }
-
-    /// `date (format %d/%m/%y)`, for messages.
-    public static func describe(_ p: ParserConfig) -> String {
-        var s = p.name
-        if !p.formats.isEmpty { s += " (format \(p.formats.joined(separator: " or ")))" }
-        if let part = p.part { s += " (\(part))" }
-        return s
     }
 }

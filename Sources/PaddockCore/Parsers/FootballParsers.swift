@@ -120,3 +120,69 @@ extension ValueParsers {
         ("awarded", .awarded), ("awd", .awarded),
     ]
 }
+
+// MARK: - Field parsers
+
+extension ValueParsers {
+    /// `parser: season` (see `FieldParsers`).
+    static let seasonEntry = ParserEntry(
+        name: "season", summary: "a football season from 2016-17, 2016/17, 16/17, 9394, or a date in format (July to June) -> 2016-17",
+        options: [.format, .pivotYear], compile: compileSeason)
+
+    static func compileSeason(_ p: ParserConfig, _: Int) throws(ParserError) -> CompiledParser {
+        .season(formats: try patterns(p, datetime: false), pivotYear: p.pivotYear ?? 50)
+    }
+
+    /// `parser: score`.
+    static let scoreEntry = ParserEntry(
+        name: "score", summary: "a score 2-1, 2:1 -> the home or away goals", parts: ["home", "away"]) { _, part in .score(away: part == 1) }
+
+    /// `parser: match_status`.
+    static let matchStatusEntry = ParserEntry(
+        name: "match_status", summary: "FT, played, PPD, P-P, abandoned, awarded, ... -> \(MatchStatus.allCases.map(\.rawValue).joined(separator: ", "))") { _, _ in
+            .matchStatus
+        }
+
+    static func runScore<W: ByteAppending>(_ b: UnsafeBufferPointer<UInt8>, away: Bool, _ out: inout W) -> Bool {
+        guard let s = score(bytes: b) else { return false }
+        appendInt(away ? s.away : s.home, to: &out)
+        return true
+    }
+
+    static func runMatchStatus<W: ByteAppending>(_ b: UnsafeBufferPointer<UInt8>, _ out: inout W) -> Bool {
+        guard let s = matchStatus(bytes: b) else { return false }
+        out.appendString(s.rawValue)
+        return true
+    }
+
+    static func runSeason<W: ByteAppending>(_ b: UnsafeBufferPointer<UInt8>, formats: [String], pivotYear: Int, _ out: inout W) -> Bool {
+        guard let s = season(b, formats: formats, pivotYear: pivotYear) else { return false }
+        out.appendString(s)
+        return true
+    }
+
+    /// A football season as `YYYY-YY` from `2016-17`, `2016/17`, `2016/2017`, `16/17`, `9394` (two
+    /// digit years through the pivot) or, when the parser has date formats, from a date: seasons run
+    /// July to June, so `2016-10-01` is in 2016-17 (summer-finished seasons such as 2019-20 need the
+    /// season text instead).
+    static func season(_ b: UnsafeBufferPointer<UInt8>, formats: [String], pivotYear pivot: Int) -> String? {
+        let text = String(decoding: b, as: UTF8.self)
+        func full(_ yy: Int) -> Int { yy < pivot ? 2000 + yy : 1900 + yy }
+        func render(_ start: Int) -> String {
+            let end = (start + 1) % 100
+            return "\(start)-\(end < 10 ? "0" : "")\(end)"
+        }
+        let digits = text.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "_" }).map(String.init)
+        if digits.count == 2, digits.allSatisfy({ $0.allSatisfy(\.isASCII) && Int($0) != nil }) {
+            let a = Int(digits[0])!, b = Int(digits[1])!
+            let start = digits[0].count == 4 ? a : (digits[0].count == 2 ? full(a) : -1)
+            let endTwo = digits[1].count == 4 ? b % 100 : (digits[1].count == 2 ? b : -1)
+            if start > 0, endTwo >= 0, (start + 1) % 100 == endTwo { return render(start) }
+        }
+        if text.count == 4, let v = Int(text), (v / 100 + 1) % 100 == v % 100 { return render(full(v / 100)) }
+        if !formats.isEmpty, let d = firstDate(b, formats: formats, pivotYear: pivot), let y = Int(d.prefix(4)), let m = Int(d.dropFirst(5).prefix(2)) {
+            return render(m >= 7 ? y : y - 1)
+        }
+        return nil
+    }
+}

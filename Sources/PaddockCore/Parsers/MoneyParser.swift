@@ -112,3 +112,22 @@ extension ValueParsers {
         return intDigits > 0 || d.scale > 0 ? d : nil
     }
 }
+
+// MARK: - Field parser
+
+extension ValueParsers {
+    /// `parser: money` (see `FieldParsers`).
+    static let moneyEntry = ParserEntry(
+        name: "money", summary: "£3,105.75, €7,080.00, GBP 3,105.75 -> the amount with 2 decimals, or the currency code",
+        parts: ["amount", "currency"]) { _, part in .money(currency: part == 1) }
+
+    static func runMoney<W: ByteAppending>(_ b: UnsafeBufferPointer<UInt8>, currency: Bool, _ out: inout W) -> Bool {
+        guard let m = money(bytes: b) else { return false }
+        if currency {
+            if let c = m.currency { out.appendString(c) }
+        } else {
+            appendFixed(m.amount, places: 2, trimZeros: false, to: &out)
+        }
+        return true
+    }
+}

@@ -422,3 +422,92 @@ extension ValueParsers {
         return nil
     }
 }
+
+// MARK: - Field parsers
+
+/// The unit a `distance` parser gives (its `part`).
+public enum DistanceUnit: Sendable {
+    case yards, metres, furlongs
+}
+
+/// What a `position` parser gives (its `part`).
+public enum PositionPart: Sendable {
+    case place, status, deadHeat
+}
+
+extension ValueParsers {
+    /// `parser: odds` (see `FieldParsers`).
+    static let oddsEntry = ParserEntry(
+        name: "odds", summary: "5/2, 2/1F, 11/10JF, Evs, 3.5 -> decimal odds (3.5), or the favourite marker (F, JF, CF)",
+        parts: ["decimal", "favourite"]) { _, part in .odds(favourite: part == 1) }
+
+    /// `parser: distance`.
+    static let distanceEntry = ParserEntry(
+        name: "distance", summary: "1m2f110y, 5f, 2m4½f -> yards, metres or furlongs",
+        parts: ["yards", "metres", "furlongs"]) { _, part in .distance([DistanceUnit.yards, .metres, .furlongs][part]) }
+
+    /// `parser: weight`.
+    static let weightEntry = ParserEntry(
+        name: "weight", summary: "9-7 (stones-pounds), 9st 7lb, 133 -> pounds") { _, _ in .weight }
+
+    /// `parser: race_time`.
+    static let raceTimeEntry = ParserEntry(
+        name: "race_time", summary: "1:12.45, 1m 12.45s, 72.45 -> seconds") { _, _ in .raceTime }
+
+    /// `parser: beaten_distance`.
+    static let beatenDistanceEntry = ParserEntry(
+        name: "beaten_distance", summary: "nk, hd, shd, nse, dht, dist, 1½, 1 1/2, .5 -> lengths") { _, _ in .beatenDistance }
+
+    /// `parser: position`.
+    static let positionEntry = ParserEntry(
+        name: "position", summary: "1, 2nd, 1=, DH1, PU, F, UR, ... -> the place, the status (finished, PU, ...) or dead_heat (true, false)",
+        parts: ["place", "status", "dead_heat"]) { _, part in .position([PositionPart.place, .status, .deadHeat][part]) }
+
+    static func runOdds<W: ByteAppending>(_ b: UnsafeBufferPointer<UInt8>, favourite: Bool, _ out: inout W) -> Bool {
+        guard let o = odds(bytes: b) else { return false }
+        if favourite {
+            if let m = o.favourite { out.appendString(m.rawValue) }
+        } else {
+            appendFixed(o.decimal, places: 4, trimZeros: true, to: &out)
+        }
+        return true
+    }
+
+    static func runDistance<W: ByteAppending>(_ b: UnsafeBufferPointer<UInt8>, _ unit: DistanceUnit, _ out: inout W) -> Bool {
+        guard let d = distance(bytes: b) else { return false }
+        switch unit {
+        case .metres: appendFixed(d.metres, places: 2, trimZeros: true, to: &out)
+        case .furlongs: appendFixed(d.furlongs, places: 4, trimZeros: true, to: &out)
+        case .yards: appendInt(d.yards, to: &out)
+        }
+        return true
+    }
+
+    static func runWeight<W: ByteAppending>(_ b: UnsafeBufferPointer<UInt8>, _ out: inout W) -> Bool {
+        guard let w = weight(bytes: b) else { return false }
+        appendInt(w, to: &out)
+        return true
+    }
+
+    static func runRaceTime<W: ByteAppending>(_ b: UnsafeBufferPointer<UInt8>, _ out: inout W) -> Bool {
+        guard let t = raceTime(bytes: b) else { return false }
+        appendFixed(t, places: 2, trimZeros: true, to: &out)
+        return true
+    }
+
+    static func runBeatenDistance<W: ByteAppending>(_ b: UnsafeBufferPointer<UInt8>, _ out: inout W) -> Bool {
+        guard let l = beatenDistance(bytes: b) else { return false }
+        appendFixed(l, places: 2, trimZeros: true, to: &out)
+        return true
+    }
+
+    static func runPosition<W: ByteAppending>(_ b: UnsafeBufferPointer<UInt8>, _ part: PositionPart, _ out: inout W) -> Bool {
+        guard let pos = position(bytes: b) else { return false }
+        switch part {
+        case .status: out.appendString(pos.status.code ?? "finished")
+        case .deadHeat: out.appendString(pos.deadHeat ? "true" : "false")
+        case .place: if let place = pos.place { appendInt(place, to: &out) }
+        }
+        return true
+    }
+}

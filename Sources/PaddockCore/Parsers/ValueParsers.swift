@@ -15,6 +15,8 @@
 /// - `FootballParsers.swift`: ``score(_:)``, ``matchStatus(_:)``,
 ///   ``openfootballScore(ft:ht:et:p:)``.
 /// - `MoneyParser.swift`: ``money(_:)``.
+///
+/// Each of those files also holds the `FieldParsers` entries of its parsers (what `parser:` names).
 public enum ValueParsers {}
 
 // MARK: - Byte scanning
