@@ -70,8 +70,8 @@ public struct Publisher {
     }
 
     public var processedDir: String { workspace.processedDir(config.pipeline) }
-    public var snapshotsDir: String { processedDir + "/snapshots" }
-    public var manifestPath: String { processedDir + "/latest_successful_run.json" }
+    public var snapshotsDir: String { workspace.snapshotsDir(config.pipeline) }
+    public var manifestPath: String { workspace.manifestPath(config.pipeline) }
 
     /// What publish takes from the DQ report: its counts, and its bytes (kept in the snapshot).
     public struct ReportSummary: Sendable {
@@ -126,12 +126,12 @@ public struct Publisher {
         let lockFD = try lock()
         defer { close(lockFD) }
         try removeLeftovers()
-        let final = "\(snapshotsDir)/\(runId)"
+        let final = workspace.snapshotDir(config.pipeline, run: runId)
         let tables: [PublishedTable]
-        if FileSystem.exists(final + "/manifest.json") {
+        if FileSystem.exists(final + "/" + Workspace.FileName.snapshotManifest) {
             // Idempotent: this run is published already (perhaps killed before the manifest was
             // replaced): point the manifest at it again, bytes unchanged.
-            tables = try Publisher.readTables(manifest: final + "/manifest.json")
+            tables = try Publisher.readTables(manifest: final + "/" + Workspace.FileName.snapshotManifest)
         } else {
             if FileSystem.exists(final) {
                 throw PaddockError(.data, "snapshot folder \(final) exists without a manifest", at: SourceLocation(file: final),
@@ -140,7 +140,7 @@ public struct Publisher {
             tables = try build(final: final, derivedDir: derivedDir, dq: dq, context: context)
         }
         // The manifest is written last: a copy of the run's own manifest.
-        let runManifest = try FileSystem.readFile(final + "/manifest.json")
+        let runManifest = try FileSystem.readFile(final + "/" + Workspace.FileName.snapshotManifest)
         try AtomicFileSink.write(runManifest, to: manifestPath)
         return tables
     }
@@ -155,13 +155,13 @@ public struct Publisher {
             var tables: [PublishedTable] = []
             let names = config.publish.tables.isEmpty ? config.tables.map(\.name) : config.publish.tables
             for name in names {
-                tables.append(try writeTable(try config.table(name), from: "\(derivedDir)/\(name).ndjson", stagingDir: staging))
+                tables.append(try writeTable(try config.table(name), from: "\(derivedDir)/\(Workspace.FileName.table(name))", stagingDir: staging))
             }
-            try AtomicFileSink.write(dataPackageJSON(tables), to: staging + "/datapackage.json")
+            try AtomicFileSink.write(dataPackageJSON(tables), to: staging + "/" + Workspace.FileName.dataPackage)
             // The report this snapshot passed, kept with it: the one in derived/ is replaced by the next run.
-            try AtomicFileSink.write(dq.bytes, to: staging + "/dq_report.json")
+            try AtomicFileSink.write(dq.bytes, to: staging + "/" + Workspace.FileName.dqReport)
             let manifest = try manifestJSON(tables: tables, previous: previousRunId(), dq: dq, context: context)
-            try AtomicFileSink.write(manifest, to: staging + "/manifest.json")
+            try AtomicFileSink.write(manifest, to: staging + "/" + Workspace.FileName.snapshotManifest)
             try FileSystem.syncDirectory(staging)
             try FileSystem.rename(staging, to: final)
             return tables
@@ -219,10 +219,10 @@ public struct Publisher {
             rows += 1
             try csv.out.recordEnded()
         }
-        let csvFile = try csv.commit(relativePath: "snapshots/\(runId)/\(table.name).csv.zst", format: "csv")
+        let csvFile = try csv.commit(relativePath: "\(Workspace.FileName.snapshots)/\(runId)/\(table.name).csv.zst", format: "csv")
         var extra: [PublishedFile] = []
         if let ndjson {
-            extra.append(try ndjson.commit(relativePath: "snapshots/\(runId)/\(table.name).ndjson.zst", format: "ndjson"))
+            extra.append(try ndjson.commit(relativePath: "\(Workspace.FileName.snapshots)/\(runId)/\(table.name).ndjson.zst", format: "ndjson"))
         }
         for f in [csvFile] + extra {
             let local = stagingDir + "/" + FileSystem.lastComponent(of: f.path)
@@ -305,7 +305,7 @@ public struct Publisher {
         }
         w.appendStatic("},\n  \"code_version\": "); str(context.codeVersion)
         w.appendStatic(",\n  \"config_hash\": "); str("sha256:" + (try configHash()))
-        w.appendStatic(",\n  \"snapshot\": "); str("snapshots/\(runId)")
+        w.appendStatic(",\n  \"snapshot\": "); str("\(Workspace.FileName.snapshots)/\(runId)")
         w.appendStatic(",\n  \"inputs\": [")
         if let units = context.unitsFile {
             var first = true
@@ -340,7 +340,7 @@ public struct Publisher {
         }
         w.appendStatic("\n  ],\n  \"dq\": {\"status\": "); str(dq.status)
         w.appendString(", \"pass\": \(dq.pass), \"warn\": \(dq.warn), \"fail\": \(dq.fail), \"report\": ")
-        str("snapshots/\(runId)/dq_report.json")
+        str("\(Workspace.FileName.snapshots)/\(runId)/\(Workspace.FileName.dqReport)")
         w.appendStatic("}\n}\n")
         return String(decoding: w, as: UTF8.self)
     }
@@ -408,7 +408,7 @@ public struct Publisher {
         // manifest (not made by publish) sorts first.
         var runs: [(at: String, id: String)] = []
         for id in try FileSystem.list(snapshotsDir) {
-            let m = "\(snapshotsDir)/\(id)/manifest.json"
+            let m = "\(snapshotsDir)/\(id)/\(Workspace.FileName.snapshotManifest)"
             let at = (try? withJSONFile(m) { (r) throws(PaddockError) in r["finished_at"]?.string }) ?? nil
             runs.append((at ?? "", id))
         }

@@ -29,7 +29,7 @@ public struct LedgerIndex: Sendable {
 
     public static func load(_ workspace: Workspace, pipeline: String) throws(PaddockError) -> LedgerIndex {
         var index = LedgerIndex()
-        let path = workspace.indexDir(pipeline) + "/ledger.ndjson"
+        let path = workspace.ledgerPath(pipeline)
         guard FileSystem.exists(path) else { return index }
         let lines = LineReader(source: try Input.open(path))
         var parser = JSONParser()
