@@ -359,20 +359,9 @@ public final class Extractor {
     }
 
     private func writeSidecar(unit: WorkUnit, rawPath: String, url: String, response: FetchResponse, sha256: String, attempts: Int) throws(PaddockError) {
-        var meta: [UInt8] = []
-        meta.appendStatic("{\"unit\":"); JSONWriter.appendString(unit.id, to: &meta)
-        meta.appendStatic(",\"source\":"); JSONWriter.appendString(unit.source, to: &meta)
-        meta.appendStatic(",\"url\":"); JSONWriter.appendString(url, to: &meta)
-        meta.appendStatic(",\"status\":"); meta.appendString(String(response.status))
-        meta.appendStatic(",\"fetched_at\":"); JSONWriter.appendString(now.iso8601, to: &meta)
-        meta.appendStatic(",\"bytes\":"); meta.appendString(String(response.body.count))
-        meta.appendStatic(",\"sha256\":"); JSONWriter.appendString(sha256, to: &meta)
-        for (k, h) in [("etag", "etag"), ("last_modified", "last-modified"), ("content_type", "content-type")] {
-            if let v = response.header(h) { meta.appendStatic(","); JSONWriter.appendString(k, to: &meta); meta.appendStatic(":"); JSONWriter.appendString(v, to: &meta) }
-        }
-        meta.appendStatic(",\"attempts\":"); meta.appendString(String(attempts))
-        meta.appendStatic("}\n")
-        try AtomicFileSink.write(meta, to: rawPath + ".meta.json")
+        try Sidecar(unit: unit.id, source: unit.source, origin: url, httpStatus: response.status, fetchedAt: now.iso8601,
+                    bytes: response.body.count, sha256: sha256, etag: response.header("etag"), lastModified: response.header("last-modified"),
+                    contentType: response.header("content-type"), attempts: attempts).write(beside: rawPath)
     }
 
     /// A ledger line for a stored unit; the in-memory index follows.
@@ -397,7 +386,7 @@ public final class Extractor {
         }
         if let fp = unit.parentFingerprint { line.appendStatic(",\"parent_fp\":"); JSONWriter.appendString(fp, to: &line) }
         line.appendStatic(",\"status\":\"stored\"}\n")
-        try Ledger.append(line, to: workspace.indexDir(config.pipeline) + "/ledger.ndjson")
+        try Ledger.append(line, to: workspace.ledgerPath(config.pipeline))
         let e = extra.reduce(into: [String: String]()) { if let v = $1.1 { $0[$1.0] = v } }
         ledger.record(unit.id, LedgerIndex.Entry(rawPaths: rawPaths, sha256: sha256, etag: e["etag"], lastModified: e["last_modified"],
                                                  fetchedAt: now.iso8601, parentFingerprint: unit.parentFingerprint))
@@ -412,7 +401,7 @@ public final class Extractor {
         line.appendStatic(",\"retryable\":"); line.appendStatic(error.kind == .temporary ? "true" : "false")
         line.appendStatic(",\"attempts\":"); line.appendString(String(attempts))
         line.appendStatic(",\"status\":\"failed\"}\n")
-        try Ledger.append(line, to: workspace.indexDir(config.pipeline) + "/ledger.ndjson")
+        try Ledger.append(line, to: workspace.ledgerPath(config.pipeline))
     }
 
     /// Appends an object's members as `"key":value,` each (the caller closes the object).
@@ -464,15 +453,7 @@ public final class Extractor {
         }
         if force { FileSystem.remove(rawPath) }
         try sink.commit()
-        var meta: [UInt8] = []
-        meta.appendStatic("{\"unit\":"); JSONWriter.appendString(unit.id, to: &meta)
-        meta.appendStatic(",\"source\":"); JSONWriter.appendString(unit.source, to: &meta)
-        meta.appendStatic(",\"origin\":"); JSONWriter.appendString(path, to: &meta)
-        meta.appendStatic(",\"status\":\"stored\",\"fetched_at\":"); JSONWriter.appendString(now.iso8601, to: &meta)
-        meta.appendStatic(",\"bytes\":"); meta.appendString(String(bytes))
-        meta.appendStatic(",\"sha256\":"); JSONWriter.appendString(sha256, to: &meta)
-        meta.appendStatic("}\n")
-        try AtomicFileSink.write(meta, to: rawPath + ".meta.json")
+        try Sidecar(unit: unit.id, source: unit.source, origin: path, fetchedAt: now.iso8601, bytes: bytes, sha256: sha256).write(beside: rawPath)
         try appendLedger(unit: unit, rawPaths: [rawPath], sha256: sha256, bytes: bytes, extra: [])
     }
 

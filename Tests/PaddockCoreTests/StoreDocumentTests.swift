@@ -1,0 +1,40 @@
+@testable import PaddockCore
+import Testing
+
+/// The store documents: each one type that encodes and decodes it, with a version it checks.
+@Suite("Store documents")
+struct StoreDocumentTests {
+    func decode<D: StoreDocument>(_ type: D.Type, _ text: String) throws(PaddockError) -> D {
+        try StoreCoding.decode(type, from: Array(text.utf8), file: "doc.json")
+    }
+
+    @Test("a sidecar round-trips, keys sorted, slashes as they are, one line")
+    func sidecarRoundTrip() throws {
+        let s = Sidecar(unit: "matches/2024-08-16", source: "matches", origin: "http://h/x?key=REDACTED", httpStatus: 200,
+                        fetchedAt: "2025-06-01T00:00:00Z", bytes: 7, sha256: "ab", etag: "\"v1\"", attempts: 2)
+        let text = String(decoding: StoreCoding.encode(s), as: UTF8.self)
+        #expect(text == #"{"attempts":2,"bytes":7,"etag":"\"v1\"","fetched_at":"2025-06-01T00:00:00Z","http_status":200,"origin":"http://h/x?key=REDACTED","sha256":"ab","source":"matches","status":"stored","unit":"matches/2024-08-16","version":1}"# + "\n")
+        #expect(try decode(Sidecar.self, text) == s)
+    }
+
+    @Test("sidecars written before version 1 still read: http (\"status\": 200, url) and files (\"status\":\"stored\", origin)")
+    func oldSidecarShapes() throws {
+        let http = try decode(Sidecar.self, #"{"unit":"m/1","source":"m","url":"http://h/m/1","status":200,"fetched_at":"2025-06-01T00:00:00Z","bytes":3,"sha256":"cd","etag":"\"e\"","attempts":1}"#)
+        #expect(http.origin == "http://h/m/1" && http.httpStatus == 200 && http.status == "stored" && http.version == 1 && http.etag == "\"e\"")
+        let file = try decode(Sidecar.self, #"{"unit":"l/a.csv","source":"l","origin":"land/a.csv","status":"stored","fetched_at":"2025-06-01T00:00:00Z","bytes":3,"sha256":"ef"}"#)
+        #expect(file.origin == "land/a.csv" && file.httpStatus == nil && file.status == "stored")
+        // Both are written back in the one shape.
+        #expect(String(decoding: StoreCoding.encode(http), as: UTF8.self).contains(#""http_status":200,"origin":"http://h/m/1","sha256":"cd","source":"m","status":"stored""#))
+    }
+
+    @Test("a version newer than this Paddock reads is refused, naming the file and the document")
+    func futureVersionRefused() throws {
+        let e = #expect(throws: PaddockError.self) {
+            try decode(Sidecar.self, #"{"version":2,"unit":"u","source":"s","origin":"o","status":"stored","fetched_at":"t","bytes":1,"sha256":"x"}"#)
+        }
+        #expect(e?.kind == .data)
+        #expect(e?.description.contains("doc.json") == true && e?.message.contains("sidecar version 2 is not supported") == true)
+        let missing = #expect(throws: PaddockError.self) { try decode(Sidecar.self, #"{"version":1,"unit":"u"}"#) }
+        #expect(missing?.message.hasPrefix("not a valid sidecar: no source") == true)
+    }
+}
