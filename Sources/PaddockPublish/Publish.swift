@@ -271,7 +271,9 @@ public struct Publisher {
                 w.appendStatic(", \"mediatype\": "); JSONWriter.appendString(f.format == "csv" ? "text/csv" : "application/x-ndjson", to: &w)
                 w.appendStatic(", \"encoding\": \"utf-8\", \"compression\": \"zstd\"")
                 w.appendString(", \"bytes\": \(f.bytes), \"hash\": \"sha256:\(f.sha256)\", \"rows\": \(t.rows), \"schema\": ")
-                w.appendString(schema.replacing("\n", with: " ").replacing("  ", with: ""))
+                // The Table Schema inline, compact: re-encoded from its parse, so that text inside its
+                // strings (a description with two spaces) stays as it is.
+                try withJSON(Array(schema.utf8), file: "Table Schema of \(t.name)") { (root) throws(PaddockError) in JSONWriter.appendCompact(root, to: &w) }
                 w.appendStatic("}")
             }
         }
