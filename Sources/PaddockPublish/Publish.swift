@@ -87,16 +87,13 @@ public struct Publisher {
                                hint: "run dq-check --pipeline \(config.pipeline) first")
         }
         let bytes = try FileSystem.readFile(path, limit: 64 << 20)
-        return try withJSON(bytes, file: path) { (root) throws(PaddockError) in
-            let status = root["status"]?.string ?? "missing"
-            let s = root["summary"]
-            let n = { (k: String) in Int(s?[k]?.string ?? "") ?? 0 }
-            guard status == "pass" || status == "warn" else {
-                throw PaddockError(.checkFailed, "refusing to publish: data-quality report status is '\(status)' (\(n("fail")) failed)",
-                                   at: SourceLocation(file: path), hint: "fix the data or the checks, run dq-check again")
-            }
-            return ReportSummary(status: status, pass: n("pass"), warn: n("warn"), fail: n("fail"), bytes: bytes)
+        let report = try DQReport.decode(bytes, file: path)
+        let n = report.summary
+        guard report.status == "pass" || report.status == "warn" else {
+            throw PaddockError(.checkFailed, "refusing to publish: data-quality report status is '\(report.status)' (\(n.fail) failed)",
+                               at: SourceLocation(file: path), hint: "fix the data or the checks, run dq-check again")
         }
+        return ReportSummary(status: report.status, pass: n.pass, warn: n.warn, fail: n.fail, bytes: bytes)
     }
 
     /// Takes the pipeline's publish lock (`flock`), or fails with a temporary error naming the holder.

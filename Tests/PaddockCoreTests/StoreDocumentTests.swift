@@ -37,4 +37,19 @@ struct StoreDocumentTests {
         let missing = #expect(throws: PaddockError.self) { try decode(Sidecar.self, #"{"version":1,"unit":"u"}"#) }
         #expect(missing?.message.hasPrefix("not a valid sidecar: no source") == true)
     }
+
+    @Test("a DQ report round-trips (report_version, sorted keys, pretty); an old one without failing rows reads; report_version 2 is refused")
+    func dqReport() throws {
+        let r = DQReport(pipeline: "p", generatedAt: "2025-06-01T00:00:00Z", status: "fail", summary: .init(pass: 1, fail: 1),
+                         checks: [.init(name: "u", table: "t", type: "unique", columns: ["id"], severity: "error", status: "fail", observed: 1,
+                                        rowsChecked: 3, failingCount: 1, threshold: "error_if > 0", message: "1 of 3 rows fail",
+                                        failingRows: [.init(line: 2, key: ["7"], values: ["7"], unit: "s/a.csv")])])
+        let text = String(decoding: r.bytes, as: UTF8.self)
+        #expect(text.hasPrefix("{\n  \"checks\" : [") && text.contains("\"report_version\" : 1"))
+        #expect(try decode(DQReport.self, text) == r)
+        let old = try decode(DQReport.self, #"{"status": "pass", "summary": {"pass": 1, "warn": 0, "fail": 0}}"#)
+        #expect(old.status == "pass" && old.summary.pass == 1 && old.checks.isEmpty)
+        let e = #expect(throws: PaddockError.self) { try decode(DQReport.self, #"{"report_version": 2, "status": "pass"}"#) }
+        #expect(e?.message.contains("data-quality report version 2 is not supported") == true)
+    }
 }
