@@ -454,18 +454,14 @@ public struct CheckRunner {
     /// Compares a drift check's counts with those of the table in the last published snapshot.
     func compareWithSnapshot(_ s: State) throws(PaddockError) {
         let c = s.config
-        guard let dir = processedDir, FileSystem.exists("\(dir)/latest_successful_run.json") else {
+        let manifest = "\(processedDir ?? "")/\(Workspace.FileName.latestManifest)"
+        guard processedDir != nil, FileSystem.exists(manifest) else {
             s.driftNote = "no published snapshot to compare with"
             return
         }
-        let manifest = "\(dir)/latest_successful_run.json"
-        let entry: (path: String, run: String)? = try withJSONFile(manifest) { (root: JSONNode) throws(PaddockError) in
-            let run = root["run_id"]?.string ?? "?"
-            for t in root["tables"]?.elements ?? [] where t["name"]?.string == c.table {
-                if let p = t["path"]?.string { return (p, run) }
-            }
-            return nil
-        }
+        let dir = processedDir!
+        let m = try Manifest.read(manifest)
+        let entry = m.tables.first { $0.name == c.table }.map { (path: $0.file.path, run: m.runId) }
         guard let entry else {
             s.driftNote = "the last snapshot has no table \(c.table)"
             return

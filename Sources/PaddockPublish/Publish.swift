@@ -12,6 +12,12 @@ public struct PublishedFile: Sendable, Equatable {
     public var compression: String
     public var bytes: Int
     public var sha256: String
+
+    var manifestFile: Manifest.File { Manifest.File(path: path, format: format, compression: compression, bytes: bytes, sha256: sha256) }
+    init(path: String, format: String, compression: String, bytes: Int, sha256: String) {
+        self.path = path; self.format = format; self.compression = compression; self.bytes = bytes; self.sha256 = sha256
+    }
+    init(_ f: Manifest.File) { self.init(path: f.path, format: f.format, compression: f.compression, bytes: f.bytes, sha256: f.sha256) }
 }
 
 /// One published table: its main file (CSV) and, when configured, an NDJSON copy.
@@ -30,6 +36,22 @@ public struct PublishedTable: Sendable, Equatable {
     public var bytes: Int { file.bytes }
     public var sha256: String { file.sha256 }
     public var allFiles: [PublishedFile] { [file] + extraFiles }
+
+    /// The table as its manifest lists it.
+    var manifestTable: Manifest.Table {
+        Manifest.Table(name: name, file: file.manifestFile, rows: rows, schemaHash: "sha256:" + schemaHash, primaryKey: primaryKey,
+                       eventDateField: eventDateField, eventDateMin: eventDateMin, eventDateMax: eventDateMax,
+                       extraFiles: extraFiles.map(\.manifestFile))
+    }
+
+}
+
+extension PublishedTable {
+    init(_ t: Manifest.Table) {
+        self.init(name: t.name, file: PublishedFile(t.file), extraFiles: t.extraFiles.map(PublishedFile.init), rows: t.rows,
+                  schemaHash: t.schemaHash.hasPrefix("sha256:") ? String(t.schemaHash.dropFirst(7)) : t.schemaHash,
+                  primaryKey: t.primaryKey, eventDateField: t.eventDateField, eventDateMin: t.eventDateMin, eventDateMax: t.eventDateMax)
+    }
 }
 
 /// What a run tells publish about itself, for the manifest.
@@ -157,8 +179,8 @@ public struct Publisher {
             try AtomicFileSink.write(dataPackageJSON(tables), to: staging + "/" + Workspace.FileName.dataPackage)
             // The report this snapshot passed, kept with it: the one in derived/ is replaced by the next run.
             try AtomicFileSink.write(dq.bytes, to: staging + "/" + Workspace.FileName.dqReport)
-            let manifest = try manifestJSON(tables: tables, previous: previousRunId(), dq: dq, context: context)
-            try AtomicFileSink.write(manifest, to: staging + "/" + Workspace.FileName.snapshotManifest)
+            let manifest = try manifest(tables: tables, previous: previousRunId(), dq: dq, context: context)
+            try AtomicFileSink.write(manifest.bytes, to: staging + "/" + Workspace.FileName.snapshotManifest)
             try FileSystem.syncDirectory(staging)
             try FileSystem.rename(staging, to: final)
             return tables
@@ -177,7 +199,7 @@ public struct Publisher {
 
     func previousRunId() -> String? {
         guard FileSystem.exists(manifestPath) else { return nil }
-        return try? withJSONFile(manifestPath) { (r) throws(PaddockError) in r["run_id"]?.string }
+        return try? Manifest.read(manifestPath).runId
     }
 
     /// Writes one table as CSV (and NDJSON when configured) through zstd into the staging folder,
@@ -287,91 +309,26 @@ public struct Publisher {
         return Digest.sha256(bytes)
     }
 
-    func manifestJSON(tables: [PublishedTable], previous: String?, dq: ReportSummary, context: RunContext) throws(PaddockError) -> String {
-        var w: [UInt8] = []
-        func str(_ s: String?) { if let s { JSONWriter.appendString(s, to: &w) } else { w.appendStatic("null") } }
-        w.appendStatic("{\n  \"manifest_version\": 1,\n  \"pipeline\": "); str(config.pipeline)
-        w.appendStatic(",\n  \"run_id\": "); str(runId)
-        w.appendStatic(",\n  \"previous_run_id\": "); str(previous == runId ? nil : previous)
-        w.appendStatic(",\n  \"status\": \"success\",\n  \"started_at\": "); str((context.startedAt ?? now).iso8601)
-        w.appendStatic(",\n  \"finished_at\": "); str(now.iso8601)
-        w.appendStatic(",\n  \"steps\": {")
-        for (i, (name, seconds)) in context.steps.enumerated() {
-            if i > 0 { w.appendStatic(", ") }
-            str(name)
-            w.appendStatic(": ")
-            w.appendString(Parsers.isJSONNumber(seconds) ? seconds : "null")
-        }
-        w.appendStatic("},\n  \"code_version\": "); str(context.codeVersion)
-        w.appendStatic(",\n  \"config_hash\": "); str("sha256:" + (try configHash()))
-        w.appendStatic(",\n  \"snapshot\": "); str("\(Workspace.FileName.snapshots)/\(runId)")
-        w.appendStatic(",\n  \"inputs\": [")
+    /// The run's manifest (`Manifest` owns the document).
+    func manifest(tables: [PublishedTable], previous: String?, dq: ReportSummary, context: RunContext) throws(PaddockError) -> Manifest {
+        var inputs: [Manifest.Input] = []
         if let units = context.unitsFile {
-            var first = true
-            try forEachNDJSONRecord(units) { (u, _) throws(PaddockError) in
-                w.appendStatic(first ? "\n    {\"unit\": " : ",\n    {\"unit\": ")
-                first = false
-                str(u["id"]?.string)
-                w.appendStatic(", \"sha256\": ")
-                str(u.pointer("/fingerprint/sha256")?.string)
-                w.appendStatic("}")
-            }
-            if !first { w.appendStatic("\n  ") }
+            for u in try WorkUnit.readAll(units) { inputs.append(Manifest.Input(unit: u.id, sha256: u.sha256.isEmpty ? nil : u.sha256)) }
         }
-        w.appendStatic("],\n  \"tables\": [")
-        for (i, t) in tables.enumerated() {
-            w.appendStatic(i == 0 ? "\n    {" : ",\n    {")
-            w.appendStatic("\"name\": "); str(t.name)
-            appendFile(t.file, to: &w)
-            w.appendString(", \"rows\": \(t.rows), \"schema_hash\": \"sha256:\(t.schemaHash)\", \"primary_key\": [")
-            for (k, c) in t.primaryKey.enumerated() { if k > 0 { w.appendStatic(", ") }; str(c) }
-            w.appendStatic("], \"event_date_field\": "); str(t.eventDateField)
-            w.appendStatic(", \"event_date_min\": "); str(t.eventDateMin)
-            w.appendStatic(", \"event_date_max\": "); str(t.eventDateMax)
-            w.appendStatic(", \"extra_files\": [")
-            for (k, f) in t.extraFiles.enumerated() {
-                w.appendStatic(k == 0 ? "{" : ", {")
-                w.appendStatic("\"format\": "); str(f.format)
-                appendFile(f, to: &w, withFormat: false)
-                w.appendStatic("}")
-            }
-            w.appendStatic("]}")
-        }
-        w.appendStatic("\n  ],\n  \"dq\": {\"status\": "); str(dq.status)
-        w.appendString(", \"pass\": \(dq.pass), \"warn\": \(dq.warn), \"fail\": \(dq.fail), \"report\": ")
-        str("\(Workspace.FileName.snapshots)/\(runId)/\(Workspace.FileName.dqReport)")
-        w.appendStatic("}\n}\n")
-        return String(decoding: w, as: UTF8.self)
-    }
-
-    func appendFile(_ f: PublishedFile, to w: inout [UInt8], withFormat: Bool = true) {
-        w.appendStatic(", \"path\": "); JSONWriter.appendString(f.path, to: &w)
-        if withFormat { w.appendStatic(", \"format\": "); JSONWriter.appendString(f.format, to: &w) }
-        w.appendStatic(", \"compression\": "); JSONWriter.appendString(f.compression, to: &w)
-        w.appendString(", \"bytes\": \(f.bytes), \"sha256\": \"\(f.sha256)\"")
+        var steps: [String: Double?] = [:]
+        for (name, seconds) in context.steps { steps[name] = Parsers.isJSONNumber(seconds) ? Double(seconds) : nil }
+        let snapshot = "\(Workspace.FileName.snapshots)/\(runId)"
+        return Manifest(pipeline: config.pipeline, runId: runId, previousRunId: previous == runId ? nil : previous,
+                        startedAt: (context.startedAt ?? now).iso8601, finishedAt: now.iso8601, steps: steps,
+                        codeVersion: context.codeVersion, configHash: "sha256:" + (try configHash()), snapshot: snapshot,
+                        inputs: inputs, tables: tables.map(\.manifestTable),
+                        dq: Manifest.DQ(status: dq.status, pass: dq.pass, warn: dq.warn, fail: dq.fail,
+                                        report: "\(snapshot)/\(Workspace.FileName.dqReport)"))
     }
 
     /// The tables a manifest lists.
     public static func readTables(manifest path: String) throws(PaddockError) -> [PublishedTable] {
-        try withJSONFile(path) { (root) throws(PaddockError) in
-            guard let tables = root["tables"], tables.kind == .array else {
-                throw PaddockError(.data, "manifest has no tables list", at: SourceLocation(file: path))
-            }
-            func file(_ n: JSONNode, format: String? = nil) -> PublishedFile {
-                PublishedFile(path: n["path"]?.string ?? "", format: format ?? n["format"]?.string ?? "",
-                              compression: n["compression"]?.string ?? "", bytes: Int(n["bytes"]?.string ?? "") ?? -1,
-                              sha256: n["sha256"]?.string ?? "")
-            }
-            return tables.elements.map { t in
-                PublishedTable(name: t["name"]?.string ?? "", file: file(t),
-                               extraFiles: t["extra_files"]?.elements.map { file($0) } ?? [],
-                               rows: Int(t["rows"]?.string ?? "") ?? -1,
-                               schemaHash: String((t["schema_hash"]?.string ?? "").dropFirst(7)),
-                               primaryKey: t["primary_key"]?.elements.compactMap(\.string) ?? [],
-                               eventDateField: t["event_date_field"]?.string,
-                               eventDateMin: t["event_date_min"]?.string, eventDateMax: t["event_date_max"]?.string)
-            }
-        }
+        try Manifest.read(path).tables.map(PublishedTable.init)
     }
 
     /// Checks every file the latest manifest lists: bytes, sha256 and row count.
@@ -408,7 +365,7 @@ public struct Publisher {
         var runs: [(at: String, id: String)] = []
         for id in try FileSystem.list(snapshotsDir) {
             let m = "\(snapshotsDir)/\(id)/\(Workspace.FileName.snapshotManifest)"
-            let at = (try? withJSONFile(m) { (r) throws(PaddockError) in r["finished_at"]?.string }) ?? nil
+            let at = try? Manifest.read(m).finishedAt
             runs.append((at ?? "", id))
         }
         runs.sort { ($0.at, $0.id) < ($1.at, $1.id) }

@@ -52,4 +52,43 @@ struct StoreDocumentTests {
         let e = #expect(throws: PaddockError.self) { try decode(DQReport.self, #"{"report_version": 2, "status": "pass"}"#) }
         #expect(e?.message.contains("data-quality report version 2 is not supported") == true)
     }
+
+    /// A manifest as publish wrote it before manifests were a Codable type.
+    static let oldManifest = """
+    {
+      "manifest_version": 1,
+      "pipeline": "football",
+      "run_id": "20250601T000000Z",
+      "previous_run_id": null,
+      "status": "success",
+      "started_at": "2025-06-01T00:00:00Z",
+      "finished_at": "2025-06-01T00:00:00Z",
+      "steps": {"fetch": 0.105, "discover": null},
+      "code_version": "abc",
+      "config_hash": "sha256:38",
+      "snapshot": "snapshots/20250601T000000Z",
+      "inputs": [
+        {"unit": "openfootball/2024-25_en.1.json", "sha256": "c3"}
+      ],
+      "tables": [
+        {"name": "matches", "path": "snapshots/20250601T000000Z/matches.csv.zst", "format": "csv", "compression": "zstd", "bytes": 8984, "sha256": "3c", "rows": 380, "schema_hash": "sha256:96", "primary_key": ["match_id"], "event_date_field": "date", "event_date_min": "2024-08-16", "event_date_max": "2025-05-25", "extra_files": [{"format": "ndjson", "path": "snapshots/20250601T000000Z/matches.ndjson.zst", "compression": "zstd", "bytes": 12915, "sha256": "36"}]}
+      ],
+      "dq": {"status": "pass", "pass": 7, "warn": 0, "fail": 0, "report": "snapshots/20250601T000000Z/dq_report.json"}
+    }
+    """
+
+    @Test("a manifest written before reads; written again it round-trips, absent values as null; manifest_version 2 is refused")
+    func manifest() throws {
+        let m = try decode(Manifest.self, Self.oldManifest)
+        #expect(m.runId == "20250601T000000Z" && m.previousRunId == nil && m.steps["discover"] == .some(nil))
+        #expect(m.tables.first?.file.bytes == 8984 && m.tables.first?.extraFiles.first?.format == "ndjson" && m.tables.first?.rows == 380)
+        #expect(m.inputs == [Manifest.Input(unit: "openfootball/2024-25_en.1.json", sha256: "c3")])
+        let text = String(decoding: m.bytes, as: UTF8.self)
+        #expect(text.contains("\"previous_run_id\" : null") && text.contains("\"manifest_version\" : 1"))
+        #expect(try decode(Manifest.self, text) == m)
+        #expect(m.bytes == (try decode(Manifest.self, text)).bytes)
+        let newer = Self.oldManifest.replacing("\"manifest_version\": 1", with: "\"manifest_version\": 2")
+        let e = #expect(throws: PaddockError.self) { try decode(Manifest.self, newer) }
+        #expect(e?.message.contains("manifest version 2 is not supported") == true)
+    }
 }
