@@ -91,4 +91,14 @@ struct StoreDocumentTests {
         let e = #expect(throws: PaddockError.self) { try decode(Manifest.self, newer) }
         #expect(e?.message.contains("manifest version 2 is not supported") == true)
     }
+
+    @Test("normalize statistics round-trip on one line with a version; stats written before (no version) read")
+    func runStats() throws {
+        let s = RunStats(recordsIn: 5, written: 3, quarantined: 1, filtered: 1, deduplicated: 0, otherSource: 1, filteredByRule: ["b": 0, "a": 1])
+        let text = String(decoding: s.bytes, as: UTF8.self)
+        #expect(text == #"{"deduplicated":0,"filtered":1,"filtered_by_rule":{"a":1,"b":0},"other_source":1,"quarantined":1,"records_in":5,"version":1,"written":3}"# + "\n")
+        #expect(try decode(RunStats.self, text) == s)
+        let old = try decode(RunStats.self, #"{"records_in":2,"written":1,"quarantined":1,"filtered":0}"#)
+        #expect(old.version == 1 && old.recordsIn == 2 && old.filteredByRule.isEmpty)
+    }
 }
