@@ -45,7 +45,7 @@ struct StoreDocumentTests {
                                         rowsChecked: 3, failingCount: 1, threshold: "error_if > 0", message: "1 of 3 rows fail",
                                         failingRows: [.init(line: 2, key: ["7"], values: ["7"], unit: "s/a.csv")])])
         let text = String(decoding: r.bytes, as: UTF8.self)
-        #expect(text.hasPrefix("{\n  \"checks\" : [") && text.contains("\"report_version\" : 1"))
+        #expect(text.hasPrefix("{\n  \"checks\": [\n    {\"columns\": [\"id\"], ") && text.contains("\"report_version\": 1"))
         #expect(try decode(DQReport.self, text) == r)
         let old = try decode(DQReport.self, #"{"status": "pass", "summary": {"pass": 1, "warn": 0, "fail": 0}}"#)
         #expect(old.status == "pass" && old.summary.pass == 1 && old.checks.isEmpty)
@@ -84,7 +84,7 @@ struct StoreDocumentTests {
         #expect(m.tables.first?.file.bytes == 8984 && m.tables.first?.extraFiles.first?.format == "ndjson" && m.tables.first?.rows == 380)
         #expect(m.inputs == [Manifest.Input(unit: "openfootball/2024-25_en.1.json", sha256: "c3")])
         let text = String(decoding: m.bytes, as: UTF8.self)
-        #expect(text.contains("\"previous_run_id\" : null") && text.contains("\"manifest_version\" : 1"))
+        #expect(text.contains("\"previous_run_id\": null") && text.contains("\"manifest_version\": 1"))
         #expect(try decode(Manifest.self, text) == m)
         #expect(m.bytes == (try decode(Manifest.self, text)).bytes)
         let newer = Self.oldManifest.replacing("\"manifest_version\": 1", with: "\"manifest_version\": 2")

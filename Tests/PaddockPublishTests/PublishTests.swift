@@ -49,7 +49,7 @@ struct PublishUnitTests {
         #expect(f.files("r1") == ["datapackage.json", "dq_report.json", "manifest.json", "rows.csv.zst"])
         let latest = try String(contentsOfFile: f.workspace.processedDir("t") + "/latest_successful_run.json", encoding: .utf8)
         #expect(latest == (try String(contentsOfFile: f.workspace.processedDir("t") + "/snapshots/r1/manifest.json", encoding: .utf8)))
-        #expect(latest.contains("\"report\" : \"snapshots/r1/dq_report.json\""))
+        #expect(latest.contains("\"report\": \"snapshots/r1/dq_report.json\""))
         #expect(try f.publisher("r1").verify() == [])
     }
 

@@ -25,14 +25,69 @@ extension KeyedDecodingContainer {
 /// The one JSON coding of the store documents: keys sorted, slashes unescaped, so that the same
 /// values always give the same bytes.
 public enum StoreCoding {
-    /// The document as JSON and a newline; `pretty` for the documents people read (report, manifest).
+    /// The document as JSON and a newline; `pretty` for the documents people read (report, manifest):
+    /// one member per line, the elements of a list one per line, anything deeper on that line.
     public static func encode<D: StoreDocument>(_ document: D, pretty: Bool = false) -> [UInt8] {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding plain strings, numbers and optionals cannot fail.
         var bytes = Array((try? encoder.encode(document)) ?? Data())
+        if pretty, let laid = try? withJSON(bytes, file: D.documentName, { (root) throws(PaddockError) in layout(root) }) { bytes = laid }
         bytes.append(0x0A)
         return bytes
+    }
+
+    /// The layout of the pretty documents (as they were written by hand before): the top object's
+    /// members one per line, a list of them one element per line, each element on one line.
+    static func layout(_ root: JSONNode) -> [UInt8] {
+        var w: [UInt8] = []
+        guard root.kind == .object else { inline(root, to: &w); return w }
+        w.appendStatic("{")
+        var first = true
+        root.forEachMember { k, v in
+            w.appendStatic(first ? "\n  " : ",\n  ")
+            first = false
+            inline(k, to: &w)
+            w.appendStatic(": ")
+            if v.kind == .array, v.elements.contains(where: { $0.kind == .object || $0.kind == .array }) {
+                w.appendStatic("[")
+                for (i, e) in v.elements.enumerated() {
+                    w.appendStatic(i == 0 ? "\n    " : ",\n    ")
+                    inline(e, to: &w)
+                }
+                w.appendStatic("\n  ]")
+            } else {
+                inline(v, to: &w)
+            }
+        }
+        w.appendStatic("\n}")
+        return w
+    }
+
+    /// A value on one line, with a space after each `:` and `,`.
+    static func inline(_ node: JSONNode, to w: inout [UInt8]) {
+        switch node.kind {
+        case .object:
+            w.appendStatic("{")
+            var first = true
+            node.forEachMember { k, v in
+                if !first { w.appendStatic(", ") }
+                first = false
+                inline(k, to: &w)
+                w.appendStatic(": ")
+                inline(v, to: &w)
+            }
+            w.appendStatic("}")
+        case .array:
+            w.appendStatic("[")
+            for (i, e) in node.elements.enumerated() {
+                if i > 0 { w.appendStatic(", ") }
+                inline(e, to: &w)
+            }
+            w.appendStatic("]")
+        default:
+            JSONWriter.appendCompact(node, to: &w)
+        }
     }
 
     /// Decodes a document read from `file`; a newer version than this Paddock reads, or a shape it
