@@ -101,4 +101,33 @@ struct StoreDocumentTests {
         let old = try decode(RunStats.self, #"{"records_in":2,"written":1,"quarantined":1,"filtered":0}"#)
         #expect(old.version == 1 && old.recordsIn == 2 && old.filteredByRule.isEmpty)
     }
+
+    func ledgerLine(_ text: String, lineNumber: Int = 1) throws(PaddockError) -> LedgerEntry? {
+        var parser = JSONParser()
+        let bytes = Array(text.utf8)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 8)
+        defer { buffer.deallocate() }
+        buffer.copyBytes(from: bytes)
+        return try LedgerEntry.decode(UnsafeRawBufferPointer(rebasing: buffer[0..<bytes.count]), parser: &parser, file: "ledger.ndjson", lineNumber: lineNumber)
+    }
+
+    @Test("ledger entries round-trip through their one line, stored and failed")
+    func ledgerRoundTrip() throws {
+        let stored = LedgerEntry(stored: "m/1", rawPaths: ["d/raw/p/m/1/sha256-a.json", "d/raw/p/m/1/sha256-b.json"], sha256: "ab", bytes: 9,
+                                 fetchedAt: "2025-06-01T00:00:00Z", url: "http://h/m/1", etag: "\"e\"", httpStatus: 200, parentFingerprint: "fp")
+        let text = String(decoding: stored.line, as: UTF8.self)
+        #expect(text.hasPrefix(#"{"version":1,"unit":"m/1","raw_path":"d/raw/p/m/1/sha256-a.json","raw_paths":["#) && text.hasSuffix(#","http_status":200,"parent_fp":"fp","status":"stored"}"# + "\n"))
+        #expect(try ledgerLine(text) == stored)
+        let failed = LedgerEntry(failed: "m/2", fetchedAt: "2025-06-01T00:00:00Z", error: "HTTP 500", retryable: true, attempts: 4)
+        #expect(try ledgerLine(String(decoding: failed.line, as: UTF8.self)) == failed)
+    }
+
+    @Test("ledger lines written before version 1 read (http_status as text); a cut line is skipped; version 2 is refused at file:line")
+    func ledgerOldAndFuture() throws {
+        let old = try #require(try ledgerLine(#"{"unit":"m/1","raw_path":"r","sha256":"ab","bytes":3,"fetched_at":"t","url":"u","http_status":"304","status":"stored"}"#))
+        #expect(old.httpStatus == 304 && old.rawPaths == ["r"] && old.version == 1)
+        #expect(try ledgerLine(#"{"unit":"m/1","raw_path":"r","sha"#) == nil)
+        let e = #expect(throws: PaddockError.self) { try ledgerLine(#"{"version":2,"unit":"m/1","status":"stored"}"#, lineNumber: 7) }
+        #expect(e?.description.contains("ledger.ndjson:7") == true && e?.message.contains("ledger entry version 2 is not supported") == true)
+    }
 }
