@@ -74,21 +74,29 @@ backfill: build
 	scripts/run_pipeline.sh --pipeline $(PIPELINE) --mode backfill --from $(FROM) --to $(TO) $(if $(NOW),--now $(NOW))
 
 # Incremental: `make tables` fetches what is new, then rebuilds only the derived tables whose inputs
-# changed (the ledger, i.e. something new was stored, or the pipeline definition).
-LEDGER := $(DATA_DIR)/index/$(PIPELINE)/ledger.ndjson
-DERIVED := $(DATA_DIR)/derived/$(PIPELINE)
+# changed (the ledger, i.e. something new was stored, or the pipeline definition). The paths come from
+# the tools (discover --path), which own every name of the data folder; {table} and {run_id} are filled
+# in here (the statistics go to the run folder `make-tables`).
+PATH_OF = $(shell bin/discover --pipeline $(PIPELINE) --path $(1))
 TABLES = $(shell bin/normalize --pipeline $(PIPELINE) --list-tables 2>/dev/null)
 
 fetch: build
 	bin/extract --pipeline $(PIPELINE) --discover --records none $(if $(NOW),--now $(NOW))
 
 tables: fetch
-	@$(MAKE) --no-print-directory $(addprefix $(DERIVED)/,$(addsuffix .ndjson,$(TABLES)))
+	@$(MAKE) --no-print-directory TABLE_RULES=1 $(foreach t,$(TABLES),$(subst {table},$(t),$(call PATH_OF,table)))
 
-$(DERIVED)/%.ndjson: $(LEDGER) config/pipelines/$(PIPELINE).yaml
-	@mkdir -p $(DERIVED)
+# Defined only in the sub-make of `tables`, which runs after the build: the tools answer there.
+ifdef TABLE_RULES
+LEDGER := $(call PATH_OF,ledger)
+TABLE_PATH := $(call PATH_OF,table)
+STATS_PATH := $(subst {run_id},make-tables,$(call PATH_OF,stats))
+
+$(subst {table},%,$(TABLE_PATH)): $(LEDGER) config/pipelines/$(PIPELINE).yaml
+	@mkdir -p $(dir $@) $(dir $(STATS_PATH))
 	bin/discover --pipeline $(PIPELINE) $(if $(NOW),--now $(NOW)) | bin/extract --pipeline $(PIPELINE) --units - --stored-only \
-	  | bin/normalize --pipeline $(PIPELINE) --table $* --output $@ --stats $(DERIVED)/$*.stats.json
+	  | bin/normalize --pipeline $(PIPELINE) --table $* --output $@ --stats $(subst {table},$*,$(STATS_PATH))
+endif
 
 # Only the checks, or only the publish step, of PIPELINE's current derived tables.
 dq: build

@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "PaddockCoreTests", dependencies: ["PaddockCore", "PaddockTestSupport", "PaddockChecks"], swiftSettings: strict),
         .testTarget(name: "PaddockNormalizeTests", dependencies: ["PaddockNormalize", "PaddockTestSupport", "PaddockChecks"], swiftSettings: strict),
         .testTarget(name: "PaddockChecksTests", dependencies: ["PaddockChecks", "PaddockTestSupport"], swiftSettings: strict),
-        .testTarget(name: "PaddockExtractTests", dependencies: ["PaddockExtract", "PaddockTestSupport"], swiftSettings: strict),
+        .testTarget(name: "PaddockExtractTests", dependencies: ["PaddockExtract", "PaddockTestSupport", "PaddockChecks"], swiftSettings: strict),
         .testTarget(name: "PaddockDiscoverTests", dependencies: ["PaddockDiscover", "PaddockChecks"], swiftSettings: strict),
         .testTarget(name: "PaddockPublishTests", dependencies: ["PaddockPublish", "PaddockChecks"], swiftSettings: strict),
         .testTarget(name: "PaddockHashingTests", dependencies: ["PaddockHashing", "PaddockTestSupport"], swiftSettings: strict),

@@ -52,16 +52,16 @@ t5=$EPOCHREALTIME
 DATA_DIR="$work/clean" /usr/bin/time -f '%M' -o "$work/clean.rss" "${backfill[@]}" 2> "$work/clean.err"
 t6=$EPOCHREALTIME
 same=yes
+snapshot=$(bin/discover --pipeline racing --path snapshots)/20250601T000000Z
+clean_snapshot=$(DATA_DIR="$work/clean" bin/discover --pipeline racing --path snapshots)/20250601T000000Z
 for t in races runners horses; do
-  cmp -s "$DATA_DIR/processed/racing/snapshots/20250601T000000Z/$t.csv.zst" "$work/clean/processed/racing/snapshots/20250601T000000Z/$t.csv.zst" || same=no
+  cmp -s "$snapshot/$t.csv.zst" "$clean_snapshot/$t.csv.zst" || same=no
 done
-python3 - "$DATA_DIR/processed/racing/latest_successful_run.json" <<PY
-import json, sys
-m = json.load(open(sys.argv[1]))
-rows = {t["name"]: t["rows"] for t in m["tables"]}
+rows=$(bin/publish --pipeline racing --table-rows | tr '\n' ' ')   # the tool reads its own manifest
+python3 - <<PY
 secs = lambda a, b: float(b) - float(a)
 print(f"landing tree: $files files, {int('$bytes') / 1e6:.1f} MB, generated in {secs('$t0', '$t1'):.1f} s")
-print(f"published rows: {rows}")
+print(f"published rows: $rows")
 print(f"killed after $done1 windows ({secs('$t1', '$t2'):.1f} s); resume ran $windows2 windows and the rest in {secs('$t3', '$t4'):.1f} s, peak RSS {int(open('$work/resume.rss').read()) / 1024:.0f} MiB")
 print(f"clean backfill of the whole range: {secs('$t5', '$t6'):.1f} s, peak RSS {int(open('$work/clean.rss').read()) / 1024:.0f} MiB")
 print(f"resumed snapshot identical to the clean one: $same")

@@ -65,6 +65,10 @@ export DATA_DIR=${DATA_DIR:-data}
 index="$DATA_DIR/index"
 mkdir -p "$index"
 log() { echo "run_pipeline: $*" >&2; }
+# The tools own every path of the data folder (Workspace): ask them, never spell a file name here.
+# Paths of a run or a table come with {run_id} and {table}, filled in by `fill`.
+path_of() { bin/discover --pipeline "$pipeline" --path "$1"; }
+fill() { local p=${1//\{run_id\}/$run_id}; echo "${p//\{table\}/${2:-}}"; }
 
 # One run at a time per data folder.
 exec 9> "$index/.pipeline.lock"
@@ -88,7 +92,8 @@ if [[ -f $cfg ]]; then config_hash=$(sha256sum < "$cfg"); config_hash=${config_h
 done_steps="" saved_hash=""
 if [[ -n $resume ]]; then
   run_id=$resume
-  state_file="$DATA_DIR/runs/$pipeline/$run_id/state"
+  run_tmpl=$(path_of run)
+  state_file="$(fill "$run_tmpl")/state"
   [[ -f $state_file ]] || { log "error: no run $run_id of $pipeline to resume"; exit 64; }
   # The resumed run keeps its time (deterministic outputs) and starts at the step that failed.
   while IFS= read -r line; do
@@ -110,8 +115,12 @@ fi
 now=${now:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}
 run_id=${run_id:-$(echo "$now" | tr -d ':-')}
 echo "$run_id (pid $$, started $(date -u +%Y-%m-%dT%H:%M:%SZ))" > "$index/.pipeline.lock.holder"
-run_dir="$DATA_DIR/runs/$pipeline/$run_id"
-derived="$DATA_DIR/derived/$pipeline"
+run_tmpl=$(path_of run)
+units_tmpl=$(path_of units)
+table_path=$(path_of table)
+stats_path=$(path_of stats)
+derived=$(path_of derived)
+run_dir=$(fill "$run_tmpl") units=$(fill "$units_tmpl")
 mkdir -p "$run_dir" "$derived"
 wall_started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 started_at=$wall_started
@@ -119,7 +128,8 @@ started_at=$wall_started
 code_version=$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)
 timings="$run_dir/timings.json"
 t_start=$EPOCHREALTIME t0=$EPOCHREALTIME steps=""
-[[ -n $resume && -f $timings ]] && steps=$(sed 's/^{//; s/}$//' "$timings")
+# The step timings as text of our own (timings.json is written from it, never read back).
+[[ -n $resume && -f "$run_dir/timings.steps" ]] && steps=$(< "$run_dir/timings.steps")
 steps_run=""
 save_state() {  # written whole, then renamed: a kill never leaves half a state
   { echo "now=$now"; echo "done=$done_steps"; echo "mode=$mode"; echo "from=$from"; echo "to=$to"
@@ -139,6 +149,7 @@ step_done() {
   local t1=$EPOCHREALTIME
   steps+="${steps:+, }\"$1\": $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
   t0=$t1
+  echo "$steps" > "$run_dir/timings.steps"
   echo "{$steps}" > "$timings"
   done_steps+="${done_steps:+ }$1"
   [[ $1 == fetch_* ]] || steps_run+="${steps_run:+ }$1"
@@ -298,9 +309,9 @@ fi
 # window just fetched: a daily run publishes the whole season so far, not three days of it.
 if ! is_done discover; then
   log "discover"
-  list_units() { bin/discover --pipeline "$pipeline" --now "$now" > "$run_dir/units.ndjson"; }
+  list_units() { bin/discover --pipeline "$pipeline" --now "$now" > "$units"; }
   run_step discover list_units
-  log "  $(wc -l < "$run_dir/units.ndjson") units"
+  log "  $(wc -l < "$units") units"
 fi
 
 # The tables, from the records of the raw store (extract --stored-only), read once for all of them.
@@ -324,12 +335,12 @@ if ! is_done extract_normalize; then
       rm -f "$fifo"
       mkfifo "$fifo"
       fifos+=("$fifo")
-      bin/normalize --pipeline "$pipeline" --table "$table" --output "$derived/$table.ndjson" --stats "$run_dir/$table.stats.json" \
+      bin/normalize --pipeline "$pipeline" --table "$table" --output "$(fill "$table_path" "$table")" --stats "$(fill "$stats_path" "$table")" \
         < "$fifo" 2> "$run_dir/$table.normalize.stderr" &
       pids+=("$!")
     done
     # tee -p: a normalize that stops early does not stop the others.
-    bin/extract --pipeline "$pipeline" --now "$now" --units "$run_dir/units.ndjson" --stored-only ${allow_partial:+--allow-missing} \
+    bin/extract --pipeline "$pipeline" --now "$now" --units "$units" --stored-only ${allow_partial:+--allow-missing} \
       | tee -p "${fifos[@]}" > /dev/null || rc=$?
     for i in "${!pids[@]}"; do
       r=0
@@ -345,15 +356,15 @@ fi
 
 if ! is_done dq_check; then
   log "dq-check"
-  run_step dq_check bin/dq-check --pipeline "$pipeline" --now "$now" --report "$derived/dq_report.json"
+  run_step dq_check bin/dq-check --pipeline "$pipeline" --now "$now"
 fi
 
 log "publish"
-run_step publish bin/publish --pipeline "$pipeline" --now "$now" --run-id "$run_id" --report "$derived/dq_report.json" \
-  --units "$run_dir/units.ndjson" --timings "$timings" --started-at "$started_at" --code-version "$code_version"
+run_step publish bin/publish --pipeline "$pipeline" --now "$now" --run-id "$run_id" \
+  --units "$units" --timings "$timings" --started-at "$started_at" --code-version "$code_version"
 current_step=finish
 
-manifest="$DATA_DIR/processed/$pipeline/latest_successful_run.json"
+manifest=$(path_of manifest)
 rows=$(bin/publish --pipeline "$pipeline" --rows 2> /dev/null || echo 0)   # the tool reads its own manifest
 record "$([[ -n $partial ]] && echo partial || echo ok)" "" "$rows"
 finished=1

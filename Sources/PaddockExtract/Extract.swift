@@ -121,7 +121,7 @@ public final class Extractor {
             status = .stored
         } else if ledger.stored[unit.id]?.sha256 != digest.hex {
             // Stored by a run killed before its ledger line: the ledger catches up.
-            try appendLedger(unit: unit, rawPaths: [rawPath], sha256: digest.hex, bytes: digest.bytes, extra: [])
+            try appendLedger(unit: unit, rawPaths: [rawPath], sha256: digest.hex, bytes: digest.bytes)
         }
         let n = (records == .all || (records == .new && status == .stored)) ? try emit(unit: unit, source: source, rawPath: rawPath) : 0
         return UnitOutcome(unit: unit.id, status: status, rawPath: rawPath, records: n)
@@ -264,8 +264,8 @@ public final class Extractor {
                         // Unchanged, but asked because the parent changed: remember the parent as it is now.
                         try appendLedger(unit: unit, rawPaths: previous.rawPaths, sha256: previous.sha256,
                                          bytes: previous.rawPaths.reduce(0) { $0 + ((try? FileSystem.fileInfo($1).size) ?? 0) },
-                                         extra: [("url", Self.redact(unit.url, secret)), ("etag", previous.etag),
-                                                 ("last_modified", previous.lastModified), ("http_status", "304")])
+                                         url: Self.redact(unit.url, secret), etag: previous.etag,
+                                         lastModified: previous.lastModified, httpStatus: 304)
                     }
                     return try emitPrevious(.unchanged, requests: fetcher.requests - requestsBefore)
                 }
@@ -322,9 +322,8 @@ public final class Extractor {
         let etag = lastResponse?.header("etag"), lastModified = lastResponse?.header("last-modified")
         let changed = anyNew || previous?.sha256 != sha || previous?.rawPaths != rawPaths
         if changed || previous?.etag != etag || previous?.lastModified != lastModified || previous?.parentFingerprint != unit.parentFingerprint {
-            var extra: [(String, String?)] = [("url", Self.redact(unit.url, secret)), ("etag", etag), ("last_modified", lastModified)]
-            extra.append(("http_status", lastResponse.map { String($0.status) }))
-            try appendLedger(unit: unit, rawPaths: rawPaths, sha256: sha, bytes: totalBytes, extra: extra)
+            try appendLedger(unit: unit, rawPaths: rawPaths, sha256: sha, bytes: totalBytes, url: Self.redact(unit.url, secret),
+                             etag: etag, lastModified: lastModified, httpStatus: lastResponse?.status)
         }
         let status: UnitOutcome.Status = changed ? .stored : .unchanged
         var n = 0
@@ -359,60 +358,25 @@ public final class Extractor {
     }
 
     private func writeSidecar(unit: WorkUnit, rawPath: String, url: String, response: FetchResponse, sha256: String, attempts: Int) throws(PaddockError) {
-        var meta: [UInt8] = []
-        meta.appendStatic("{\"unit\":"); JSONWriter.appendString(unit.id, to: &meta)
-        meta.appendStatic(",\"source\":"); JSONWriter.appendString(unit.source, to: &meta)
-        meta.appendStatic(",\"url\":"); JSONWriter.appendString(url, to: &meta)
-        meta.appendStatic(",\"status\":"); meta.appendString(String(response.status))
-        meta.appendStatic(",\"fetched_at\":"); JSONWriter.appendString(now.iso8601, to: &meta)
-        meta.appendStatic(",\"bytes\":"); meta.appendString(String(response.body.count))
-        meta.appendStatic(",\"sha256\":"); JSONWriter.appendString(sha256, to: &meta)
-        for (k, h) in [("etag", "etag"), ("last_modified", "last-modified"), ("content_type", "content-type")] {
-            if let v = response.header(h) { meta.appendStatic(","); JSONWriter.appendString(k, to: &meta); meta.appendStatic(":"); JSONWriter.appendString(v, to: &meta) }
-        }
-        meta.appendStatic(",\"attempts\":"); meta.appendString(String(attempts))
-        meta.appendStatic("}\n")
-        try AtomicFileSink.write(meta, to: rawPath + ".meta.json")
+        try Sidecar(unit: unit.id, source: unit.source, origin: url, httpStatus: response.status, fetchedAt: now.iso8601,
+                    bytes: response.body.count, sha256: sha256, etag: response.header("etag"), lastModified: response.header("last-modified"),
+                    contentType: response.header("content-type"), attempts: attempts).write(beside: rawPath)
     }
 
     /// A ledger line for a stored unit; the in-memory index follows.
-    private func appendLedger(unit: WorkUnit, rawPaths: [String], sha256: String, bytes: Int, extra: [(String, String?)]) throws(PaddockError) {
-        var line: [UInt8] = []
-        line.appendStatic("{\"unit\":"); JSONWriter.appendString(unit.id, to: &line)
-        line.appendStatic(",\"raw_path\":"); JSONWriter.appendString(rawPaths.first ?? "", to: &line)
-        if rawPaths.count > 1 {
-            line.appendStatic(",\"raw_paths\":[")
-            for (i, p) in rawPaths.enumerated() {
-                if i > 0 { line.appendByte(UInt8(ascii: ",")) }
-                JSONWriter.appendString(p, to: &line)
-            }
-            line.appendByte(UInt8(ascii: "]"))
-        }
-        line.appendStatic(",\"sha256\":"); JSONWriter.appendString(sha256, to: &line)
-        line.appendStatic(",\"bytes\":"); line.appendString(String(bytes))
-        line.appendStatic(",\"fetched_at\":"); JSONWriter.appendString(now.iso8601, to: &line)
-        for (k, v) in extra {
-            guard let v else { continue }
-            line.appendStatic(","); JSONWriter.appendString(k, to: &line); line.appendStatic(":"); JSONWriter.appendString(v, to: &line)
-        }
-        if let fp = unit.parentFingerprint { line.appendStatic(",\"parent_fp\":"); JSONWriter.appendString(fp, to: &line) }
-        line.appendStatic(",\"status\":\"stored\"}\n")
-        try Ledger.append(line, to: workspace.indexDir(config.pipeline) + "/ledger.ndjson")
-        let e = extra.reduce(into: [String: String]()) { if let v = $1.1 { $0[$1.0] = v } }
-        ledger.record(unit.id, LedgerIndex.Entry(rawPaths: rawPaths, sha256: sha256, etag: e["etag"], lastModified: e["last_modified"],
+    private func appendLedger(unit: WorkUnit, rawPaths: [String], sha256: String, bytes: Int, url: String? = nil, etag: String? = nil,
+                              lastModified: String? = nil, httpStatus: Int? = nil) throws(PaddockError) {
+        let entry = LedgerEntry(stored: unit.id, rawPaths: rawPaths, sha256: sha256, bytes: bytes, fetchedAt: now.iso8601, url: url, etag: etag,
+                                lastModified: lastModified, httpStatus: httpStatus, parentFingerprint: unit.parentFingerprint)
+        try Ledger.append(entry.line, to: workspace.ledgerPath(config.pipeline))
+        ledger.record(unit.id, LedgerIndex.Entry(rawPaths: rawPaths, sha256: sha256, etag: etag, lastModified: lastModified,
                                                  fetchedAt: now.iso8601, parentFingerprint: unit.parentFingerprint))
     }
 
     /// A ledger line for a unit that failed, with the reason and whether a later run may succeed.
     private func recordFailure(_ unit: WorkUnit, _ error: PaddockError, attempts: Int) throws(PaddockError) {
-        var line: [UInt8] = []
-        line.appendStatic("{\"unit\":"); JSONWriter.appendString(unit.id, to: &line)
-        line.appendStatic(",\"fetched_at\":"); JSONWriter.appendString(now.iso8601, to: &line)
-        line.appendStatic(",\"error\":"); JSONWriter.appendString(error.message, to: &line)
-        line.appendStatic(",\"retryable\":"); line.appendStatic(error.kind == .temporary ? "true" : "false")
-        line.appendStatic(",\"attempts\":"); line.appendString(String(attempts))
-        line.appendStatic(",\"status\":\"failed\"}\n")
-        try Ledger.append(line, to: workspace.indexDir(config.pipeline) + "/ledger.ndjson")
+        let entry = LedgerEntry(failed: unit.id, fetchedAt: now.iso8601, error: error.message, retryable: error.kind == .temporary, attempts: attempts)
+        try Ledger.append(entry.line, to: workspace.ledgerPath(config.pipeline))
     }
 
     /// Appends an object's members as `"key":value,` each (the caller closes the object).
@@ -464,16 +428,8 @@ public final class Extractor {
         }
         if force { FileSystem.remove(rawPath) }
         try sink.commit()
-        var meta: [UInt8] = []
-        meta.appendStatic("{\"unit\":"); JSONWriter.appendString(unit.id, to: &meta)
-        meta.appendStatic(",\"source\":"); JSONWriter.appendString(unit.source, to: &meta)
-        meta.appendStatic(",\"origin\":"); JSONWriter.appendString(path, to: &meta)
-        meta.appendStatic(",\"status\":\"stored\",\"fetched_at\":"); JSONWriter.appendString(now.iso8601, to: &meta)
-        meta.appendStatic(",\"bytes\":"); meta.appendString(String(bytes))
-        meta.appendStatic(",\"sha256\":"); JSONWriter.appendString(sha256, to: &meta)
-        meta.appendStatic("}\n")
-        try AtomicFileSink.write(meta, to: rawPath + ".meta.json")
-        try appendLedger(unit: unit, rawPaths: [rawPath], sha256: sha256, bytes: bytes, extra: [])
+        try Sidecar(unit: unit.id, source: unit.source, origin: path, fetchedAt: now.iso8601, bytes: bytes, sha256: sha256).write(beside: rawPath)
+        try appendLedger(unit: unit, rawPaths: [rawPath], sha256: sha256, bytes: bytes)
     }
 
     /// Streams the records of a stored payload, each with `_unit`, `_raw` and `_line` or `_pointer`.

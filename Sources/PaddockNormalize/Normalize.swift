@@ -15,15 +15,13 @@ public struct NormalizeStats: Sendable, Equatable {
     public var filteredByRule: [String: Int] = [:]
     public init() {}
 
-    public var json: String {
-        var rules: [UInt8] = []
-        for (i, rule) in filteredByRule.keys.sorted().enumerated() {
-            if i > 0 { rules.append(UInt8(ascii: ",")) }
-            JSONWriter.appendString(rule, to: &rules)
-            rules.append(contentsOf: ":\(filteredByRule[rule]!)".utf8)
-        }
-        return "{\"records_in\":\(recordsIn),\"written\":\(written),\"quarantined\":\(quarantined),\"filtered\":\(filtered),\"deduplicated\":\(deduplicated),\"other_source\":\(otherSource),\"filtered_by_rule\":{\(String(decoding: rules, as: UTF8.self))}}\n"
+    /// The counts as the document `--stats` writes (`RunStats` owns it).
+    public var document: RunStats {
+        RunStats(recordsIn: recordsIn, written: written, quarantined: quarantined, filtered: filtered, deduplicated: deduplicated,
+                 otherSource: otherSource, filteredByRule: filteredByRule)
     }
+
+    public var json: String { String(decoding: document.bytes, as: UTF8.self) }
 }
 
 /// Streams raw records (NDJSON, or CSV rows) through a `TableMapper`: mapped rows go to the output

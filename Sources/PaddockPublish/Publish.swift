@@ -12,6 +12,12 @@ public struct PublishedFile: Sendable, Equatable {
     public var compression: String
     public var bytes: Int
     public var sha256: String
+
+    var manifestFile: Manifest.File { Manifest.File(path: path, format: format, compression: compression, bytes: bytes, sha256: sha256) }
+    init(path: String, format: String, compression: String, bytes: Int, sha256: String) {
+        self.path = path; self.format = format; self.compression = compression; self.bytes = bytes; self.sha256 = sha256
+    }
+    init(_ f: Manifest.File) { self.init(path: f.path, format: f.format, compression: f.compression, bytes: f.bytes, sha256: f.sha256) }
 }
 
 /// One published table: its main file (CSV) and, when configured, an NDJSON copy.
@@ -30,6 +36,22 @@ public struct PublishedTable: Sendable, Equatable {
     public var bytes: Int { file.bytes }
     public var sha256: String { file.sha256 }
     public var allFiles: [PublishedFile] { [file] + extraFiles }
+
+    /// The table as its manifest lists it.
+    var manifestTable: Manifest.Table {
+        Manifest.Table(name: name, file: file.manifestFile, rows: rows, schemaHash: "sha256:" + schemaHash, primaryKey: primaryKey,
+                       eventDateField: eventDateField, eventDateMin: eventDateMin, eventDateMax: eventDateMax,
+                       extraFiles: extraFiles.map(\.manifestFile))
+    }
+
+}
+
+extension PublishedTable {
+    init(_ t: Manifest.Table) {
+        self.init(name: t.name, file: PublishedFile(t.file), extraFiles: t.extraFiles.map(PublishedFile.init), rows: t.rows,
+                  schemaHash: t.schemaHash.hasPrefix("sha256:") ? String(t.schemaHash.dropFirst(7)) : t.schemaHash,
+                  primaryKey: t.primaryKey, eventDateField: t.eventDateField, eventDateMin: t.eventDateMin, eventDateMax: t.eventDateMax)
+    }
 }
 
 /// What a run tells publish about itself, for the manifest.
@@ -70,8 +92,8 @@ public struct Publisher {
     }
 
     public var processedDir: String { workspace.processedDir(config.pipeline) }
-    public var snapshotsDir: String { processedDir + "/snapshots" }
-    public var manifestPath: String { processedDir + "/latest_successful_run.json" }
+    public var snapshotsDir: String { workspace.snapshotsDir(config.pipeline) }
+    public var manifestPath: String { workspace.manifestPath(config.pipeline) }
 
     /// What publish takes from the DQ report: its counts, and its bytes (kept in the snapshot).
     public struct ReportSummary: Sendable {
@@ -87,16 +109,13 @@ public struct Publisher {
                                hint: "run dq-check --pipeline \(config.pipeline) first")
         }
         let bytes = try FileSystem.readFile(path, limit: 64 << 20)
-        return try withJSON(bytes, file: path) { (root) throws(PaddockError) in
-            let status = root["status"]?.string ?? "missing"
-            let s = root["summary"]
-            let n = { (k: String) in Int(s?[k]?.string ?? "") ?? 0 }
-            guard status == "pass" || status == "warn" else {
-                throw PaddockError(.checkFailed, "refusing to publish: data-quality report status is '\(status)' (\(n("fail")) failed)",
-                                   at: SourceLocation(file: path), hint: "fix the data or the checks, run dq-check again")
-            }
-            return ReportSummary(status: status, pass: n("pass"), warn: n("warn"), fail: n("fail"), bytes: bytes)
+        let report = try DQReport.decode(bytes, file: path)
+        let n = report.summary
+        guard report.status == "pass" || report.status == "warn" else {
+            throw PaddockError(.checkFailed, "refusing to publish: data-quality report status is '\(report.status)' (\(n.fail) failed)",
+                               at: SourceLocation(file: path), hint: "fix the data or the checks, run dq-check again")
         }
+        return ReportSummary(status: report.status, pass: n.pass, warn: n.warn, fail: n.fail, bytes: bytes)
     }
 
     /// Takes the pipeline's publish lock (`flock`), or fails with a temporary error naming the holder.
@@ -126,12 +145,12 @@ public struct Publisher {
         let lockFD = try lock()
         defer { close(lockFD) }
         try removeLeftovers()
-        let final = "\(snapshotsDir)/\(runId)"
+        let final = workspace.snapshotDir(config.pipeline, run: runId)
         let tables: [PublishedTable]
-        if FileSystem.exists(final + "/manifest.json") {
+        if FileSystem.exists(final + "/" + Workspace.FileName.snapshotManifest) {
             // Idempotent: this run is published already (perhaps killed before the manifest was
             // replaced): point the manifest at it again, bytes unchanged.
-            tables = try Publisher.readTables(manifest: final + "/manifest.json")
+            tables = try Publisher.readTables(manifest: final + "/" + Workspace.FileName.snapshotManifest)
         } else {
             if FileSystem.exists(final) {
                 throw PaddockError(.data, "snapshot folder \(final) exists without a manifest", at: SourceLocation(file: final),
@@ -140,7 +159,7 @@ public struct Publisher {
             tables = try build(final: final, derivedDir: derivedDir, dq: dq, context: context)
         }
         // The manifest is written last: a copy of the run's own manifest.
-        let runManifest = try FileSystem.readFile(final + "/manifest.json")
+        let runManifest = try FileSystem.readFile(final + "/" + Workspace.FileName.snapshotManifest)
         try AtomicFileSink.write(runManifest, to: manifestPath)
         return tables
     }
@@ -155,13 +174,13 @@ public struct Publisher {
             var tables: [PublishedTable] = []
             let names = config.publish.tables.isEmpty ? config.tables.map(\.name) : config.publish.tables
             for name in names {
-                tables.append(try writeTable(try config.table(name), from: "\(derivedDir)/\(name).ndjson", stagingDir: staging))
+                tables.append(try writeTable(try config.table(name), from: "\(derivedDir)/\(Workspace.FileName.table(name))", stagingDir: staging))
             }
-            try AtomicFileSink.write(dataPackageJSON(tables), to: staging + "/datapackage.json")
+            try AtomicFileSink.write(dataPackageJSON(tables), to: staging + "/" + Workspace.FileName.dataPackage)
             // The report this snapshot passed, kept with it: the one in derived/ is replaced by the next run.
-            try AtomicFileSink.write(dq.bytes, to: staging + "/dq_report.json")
-            let manifest = try manifestJSON(tables: tables, previous: previousRunId(), dq: dq, context: context)
-            try AtomicFileSink.write(manifest, to: staging + "/manifest.json")
+            try AtomicFileSink.write(dq.bytes, to: staging + "/" + Workspace.FileName.dqReport)
+            let manifest = try manifest(tables: tables, previous: previousRunId(), dq: dq, context: context)
+            try AtomicFileSink.write(manifest.bytes, to: staging + "/" + Workspace.FileName.snapshotManifest)
             try FileSystem.syncDirectory(staging)
             try FileSystem.rename(staging, to: final)
             return tables
@@ -180,7 +199,7 @@ public struct Publisher {
 
     func previousRunId() -> String? {
         guard FileSystem.exists(manifestPath) else { return nil }
-        return try? withJSONFile(manifestPath) { (r) throws(PaddockError) in r["run_id"]?.string }
+        return try? Manifest.read(manifestPath).runId
     }
 
     /// Writes one table as CSV (and NDJSON when configured) through zstd into the staging folder,
@@ -219,10 +238,10 @@ public struct Publisher {
             rows += 1
             try csv.out.recordEnded()
         }
-        let csvFile = try csv.commit(relativePath: "snapshots/\(runId)/\(table.name).csv.zst", format: "csv")
+        let csvFile = try csv.commit(relativePath: "\(Workspace.FileName.snapshots)/\(runId)/\(table.name).csv.zst", format: "csv")
         var extra: [PublishedFile] = []
         if let ndjson {
-            extra.append(try ndjson.commit(relativePath: "snapshots/\(runId)/\(table.name).ndjson.zst", format: "ndjson"))
+            extra.append(try ndjson.commit(relativePath: "\(Workspace.FileName.snapshots)/\(runId)/\(table.name).ndjson.zst", format: "ndjson"))
         }
         for f in [csvFile] + extra {
             let local = stagingDir + "/" + FileSystem.lastComponent(of: f.path)
@@ -271,7 +290,9 @@ public struct Publisher {
                 w.appendStatic(", \"mediatype\": "); JSONWriter.appendString(f.format == "csv" ? "text/csv" : "application/x-ndjson", to: &w)
                 w.appendStatic(", \"encoding\": \"utf-8\", \"compression\": \"zstd\"")
                 w.appendString(", \"bytes\": \(f.bytes), \"hash\": \"sha256:\(f.sha256)\", \"rows\": \(t.rows), \"schema\": ")
-                w.appendString(schema.replacing("\n", with: " ").replacing("  ", with: ""))
+                // The Table Schema inline, compact: re-encoded from its parse, so that text inside its
+                // strings (a description with two spaces) stays as it is.
+                try withJSON(Array(schema.utf8), file: "Table Schema of \(t.name)") { (root) throws(PaddockError) in JSONWriter.appendCompact(root, to: &w) }
                 w.appendStatic("}")
             }
         }
@@ -288,91 +309,26 @@ public struct Publisher {
         return Digest.sha256(bytes)
     }
 
-    func manifestJSON(tables: [PublishedTable], previous: String?, dq: ReportSummary, context: RunContext) throws(PaddockError) -> String {
-        var w: [UInt8] = []
-        func str(_ s: String?) { if let s { JSONWriter.appendString(s, to: &w) } else { w.appendStatic("null") } }
-        w.appendStatic("{\n  \"manifest_version\": 1,\n  \"pipeline\": "); str(config.pipeline)
-        w.appendStatic(",\n  \"run_id\": "); str(runId)
-        w.appendStatic(",\n  \"previous_run_id\": "); str(previous == runId ? nil : previous)
-        w.appendStatic(",\n  \"status\": \"success\",\n  \"started_at\": "); str((context.startedAt ?? now).iso8601)
-        w.appendStatic(",\n  \"finished_at\": "); str(now.iso8601)
-        w.appendStatic(",\n  \"steps\": {")
-        for (i, (name, seconds)) in context.steps.enumerated() {
-            if i > 0 { w.appendStatic(", ") }
-            str(name)
-            w.appendStatic(": ")
-            w.appendString(Parsers.isJSONNumber(seconds) ? seconds : "null")
-        }
-        w.appendStatic("},\n  \"code_version\": "); str(context.codeVersion)
-        w.appendStatic(",\n  \"config_hash\": "); str("sha256:" + (try configHash()))
-        w.appendStatic(",\n  \"snapshot\": "); str("snapshots/\(runId)")
-        w.appendStatic(",\n  \"inputs\": [")
+    /// The run's manifest (`Manifest` owns the document).
+    func manifest(tables: [PublishedTable], previous: String?, dq: ReportSummary, context: RunContext) throws(PaddockError) -> Manifest {
+        var inputs: [Manifest.Input] = []
         if let units = context.unitsFile {
-            var first = true
-            try forEachNDJSONRecord(units) { (u, _) throws(PaddockError) in
-                w.appendStatic(first ? "\n    {\"unit\": " : ",\n    {\"unit\": ")
-                first = false
-                str(u["id"]?.string)
-                w.appendStatic(", \"sha256\": ")
-                str(u.pointer("/fingerprint/sha256")?.string)
-                w.appendStatic("}")
-            }
-            if !first { w.appendStatic("\n  ") }
+            for u in try WorkUnit.readAll(units) { inputs.append(Manifest.Input(unit: u.id, sha256: u.sha256.isEmpty ? nil : u.sha256)) }
         }
-        w.appendStatic("],\n  \"tables\": [")
-        for (i, t) in tables.enumerated() {
-            w.appendStatic(i == 0 ? "\n    {" : ",\n    {")
-            w.appendStatic("\"name\": "); str(t.name)
-            appendFile(t.file, to: &w)
-            w.appendString(", \"rows\": \(t.rows), \"schema_hash\": \"sha256:\(t.schemaHash)\", \"primary_key\": [")
-            for (k, c) in t.primaryKey.enumerated() { if k > 0 { w.appendStatic(", ") }; str(c) }
-            w.appendStatic("], \"event_date_field\": "); str(t.eventDateField)
-            w.appendStatic(", \"event_date_min\": "); str(t.eventDateMin)
-            w.appendStatic(", \"event_date_max\": "); str(t.eventDateMax)
-            w.appendStatic(", \"extra_files\": [")
-            for (k, f) in t.extraFiles.enumerated() {
-                w.appendStatic(k == 0 ? "{" : ", {")
-                w.appendStatic("\"format\": "); str(f.format)
-                appendFile(f, to: &w, withFormat: false)
-                w.appendStatic("}")
-            }
-            w.appendStatic("]}")
-        }
-        w.appendStatic("\n  ],\n  \"dq\": {\"status\": "); str(dq.status)
-        w.appendString(", \"pass\": \(dq.pass), \"warn\": \(dq.warn), \"fail\": \(dq.fail), \"report\": ")
-        str("snapshots/\(runId)/dq_report.json")
-        w.appendStatic("}\n}\n")
-        return String(decoding: w, as: UTF8.self)
-    }
-
-    func appendFile(_ f: PublishedFile, to w: inout [UInt8], withFormat: Bool = true) {
-        w.appendStatic(", \"path\": "); JSONWriter.appendString(f.path, to: &w)
-        if withFormat { w.appendStatic(", \"format\": "); JSONWriter.appendString(f.format, to: &w) }
-        w.appendStatic(", \"compression\": "); JSONWriter.appendString(f.compression, to: &w)
-        w.appendString(", \"bytes\": \(f.bytes), \"sha256\": \"\(f.sha256)\"")
+        var steps: [String: Double?] = [:]
+        for (name, seconds) in context.steps { steps[name] = Parsers.isJSONNumber(seconds) ? Double(seconds) : nil }
+        let snapshot = "\(Workspace.FileName.snapshots)/\(runId)"
+        return Manifest(pipeline: config.pipeline, runId: runId, previousRunId: previous == runId ? nil : previous,
+                        startedAt: (context.startedAt ?? now).iso8601, finishedAt: now.iso8601, steps: steps,
+                        codeVersion: context.codeVersion, configHash: "sha256:" + (try configHash()), snapshot: snapshot,
+                        inputs: inputs, tables: tables.map(\.manifestTable),
+                        dq: Manifest.DQ(status: dq.status, pass: dq.pass, warn: dq.warn, fail: dq.fail,
+                                        report: "\(snapshot)/\(Workspace.FileName.dqReport)"))
     }
 
     /// The tables a manifest lists.
     public static func readTables(manifest path: String) throws(PaddockError) -> [PublishedTable] {
-        try withJSONFile(path) { (root) throws(PaddockError) in
-            guard let tables = root["tables"], tables.kind == .array else {
-                throw PaddockError(.data, "manifest has no tables list", at: SourceLocation(file: path))
-            }
-            func file(_ n: JSONNode, format: String? = nil) -> PublishedFile {
-                PublishedFile(path: n["path"]?.string ?? "", format: format ?? n["format"]?.string ?? "",
-                              compression: n["compression"]?.string ?? "", bytes: Int(n["bytes"]?.string ?? "") ?? -1,
-                              sha256: n["sha256"]?.string ?? "")
-            }
-            return tables.elements.map { t in
-                PublishedTable(name: t["name"]?.string ?? "", file: file(t),
-                               extraFiles: t["extra_files"]?.elements.map { file($0) } ?? [],
-                               rows: Int(t["rows"]?.string ?? "") ?? -1,
-                               schemaHash: String((t["schema_hash"]?.string ?? "").dropFirst(7)),
-                               primaryKey: t["primary_key"]?.elements.compactMap(\.string) ?? [],
-                               eventDateField: t["event_date_field"]?.string,
-                               eventDateMin: t["event_date_min"]?.string, eventDateMax: t["event_date_max"]?.string)
-            }
-        }
+        try Manifest.read(path).tables.map(PublishedTable.init)
     }
 
     /// Checks every file the latest manifest lists: bytes, sha256 and row count.
@@ -408,8 +364,8 @@ public struct Publisher {
         // manifest (not made by publish) sorts first.
         var runs: [(at: String, id: String)] = []
         for id in try FileSystem.list(snapshotsDir) {
-            let m = "\(snapshotsDir)/\(id)/manifest.json"
-            let at = (try? withJSONFile(m) { (r) throws(PaddockError) in r["finished_at"]?.string }) ?? nil
+            let m = "\(snapshotsDir)/\(id)/\(Workspace.FileName.snapshotManifest)"
+            let at = try? Manifest.read(m).finishedAt
             runs.append((at ?? "", id))
         }
         runs.sort { ($0.at, $0.id) < ($1.at, $1.id) }

@@ -24,11 +24,16 @@ public struct DiscoverCommand: ParsableCommand {
         whose parent changed (never newOnly children); extract --dry-run lists the same. --gaps keeps the \
         units with no stored raw data at all.
 
+        --path NAME prints one path of the pipeline's data folder and exits, so that scripts never spell \
+        a file name again: raw, index, ledger, derived, table, quarantine, dq-report, processed, manifest, \
+        snapshots, runs, run, units, stats. Paths of a run or a table hold {run_id} and {table}.
+
         EXAMPLES
           discover --pipeline football
           discover --pipeline football --only '*2024-25*' | extract --pipeline football
           discover --pipeline events --from 2024-08-01 --to 2024-08-31 --gaps
           discover --pipeline events --days-back 3 --new | extract --pipeline events
+          discover --pipeline football --path ledger
 
         \(Help.exitCodes)
         """
@@ -49,10 +54,18 @@ public struct DiscoverCommand: ParsableCommand {
     @Flag(name: .customLong("gaps"), help: "Keep only units that have no stored raw data.")
     public var gaps = false
 
+    @Option(name: .customLong("path"), help: "Print the path named NAME (ledger, manifest, dq-report, units, stats, ...) and exit.")
+    public var path: String?
+
     public init() {}
 
     public func run() throws {
         let config = try options.loadConfig()
+        if let path {
+            var out = Console.stdout
+            out.appendString(try options.workspace.namedPath(path, pipeline: config.pipeline) + "\n")
+            return
+        }
         let now = try options.timestamp()
         if new && gaps { throw PaddockError(.usage, "--new and --gaps cannot be combined") }
         try config.requireSources(sources)

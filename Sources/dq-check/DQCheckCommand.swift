@@ -60,7 +60,7 @@ public struct DQCheckCommand: ParsableCommand {
         runner.failures = failureFile?.buffer
         let results = try runner.run(derivedDir: ws.derivedDir(config.pipeline), tables: tables.isEmpty ? nil : Set(tables))
         try failureFile?.commit()
-        let reportPath = report ?? "\(ws.derivedDir(config.pipeline))/dq_report.json"
+        let reportPath = report ?? ws.dqReportPath(config.pipeline)
         try AtomicFileSink.write(CheckReport.json(pipeline: config.pipeline, generatedAt: try options.timestamp(), results: results), to: reportPath)
         for r in results {
             let mark = r.status.rawValue.uppercased()

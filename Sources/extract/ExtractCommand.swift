@@ -181,16 +181,7 @@ public struct ExtractCommand: ParsableCommand {
         return type == S_IFIFO || type == S_IFREG
     }
 
-    func readUnits(_ path: String) throws(PaddockError) -> [WorkUnit] {
-        let lines = LineReader(source: try Input.open(path))
-        var parser = JSONParser()
-        var units: [WorkUnit] = []
-        while let line = try lines.next() {
-            if line.isEmpty { continue }
-            units.append(try WorkUnit.parse(line, parser: &parser, file: lines.source.name, lineNumber: lines.lineNumber))
-        }
-        return units
-    }
+    func readUnits(_ path: String) throws(PaddockError) -> [WorkUnit] { try WorkUnit.readAll(path) }
 }
 
 #if canImport(Glibc)

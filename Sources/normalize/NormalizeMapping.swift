@@ -15,7 +15,7 @@ extension NormalizeCommand {
         let csvOptions = try format.csvReadOptions()
         let outFormat = format.outputFormat ?? RecordFormat.guess(path: output) ?? .ndjson
         let out = try OutputTarget(path: output)
-        let quarantinePath = quarantine ?? "\(ws.derivedDir(pipeline))/\(tableName).quarantine.ndjson"
+        let quarantinePath = quarantine ?? ws.quarantinePath(pipeline, table: tableName)
         let q = try OutputTarget(path: quarantinePath)
         let threadCount = threads ?? min(4, max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
         guard threadCount >= 1 && threadCount <= 64 else {
@@ -47,7 +47,7 @@ extension NormalizeCommand {
         try out.commit()
         if let output, output != "-" {
             // The derived Table Schema sits beside the derived table.
-            let schemaPath = FileSystem.parent(of: output) + "/\(tableName).schema.json"
+            let schemaPath = FileSystem.parent(of: output) + "/" + Workspace.FileName.tableSchema(tableName)
             try AtomicFileSink.write(mapper.tableSchemaJSON(), to: schemaPath)
         }
         progress.finish()

@@ -25,6 +25,7 @@ public struct PublishCommand: ParsableCommand {
           publish --pipeline football --now 2025-06-01T00:00:00Z
           publish --pipeline football --verify
           publish --pipeline football --rows
+          publish --pipeline football --table-rows
           publish --pipeline football --dry-run
 
         \(Help.exitCodes)
@@ -66,6 +67,9 @@ public struct PublishCommand: ParsableCommand {
     @Flag(name: .customLong("rows"), help: "Print the rows the latest manifest lists, all tables together, and exit (for scripts: no JSON parsing of the manifest).")
     public var rows = false
 
+    @Flag(name: .customLong("table-rows"), help: "Print each table the latest manifest lists with its rows ('name rows', one a line), and exit.")
+    public var tableRows = false
+
     public init() {}
 
     public func run() throws {
@@ -73,13 +77,17 @@ public struct PublishCommand: ParsableCommand {
         let ws = options.workspace
         let now = try options.timestamp()
         let publisher = Publisher(config: config, workspace: ws, runId: runId ?? now.compact, now: now)
-        if rows {
+        if rows || tableRows {
             guard FileSystem.exists(publisher.manifestPath) else {
                 throw PaddockError(.data, "no manifest at \(publisher.manifestPath)", hint: "nothing was published for pipeline \(config.pipeline) yet")
             }
-            let total = try Publisher.readTables(manifest: publisher.manifestPath).reduce(0) { $0 + max(0, $1.rows) }
+            let tables = try Publisher.readTables(manifest: publisher.manifestPath)
             var out = Console.stdout
-            out.appendString("\(total)\n")
+            if tableRows {
+                for t in tables { out.appendString("\(t.name) \(t.rows)\n") }
+            } else {
+                out.appendString("\(tables.reduce(0) { $0 + max(0, $1.rows) })\n")
+            }
             return
         }
         if verify {
@@ -104,7 +112,7 @@ public struct PublishCommand: ParsableCommand {
             out.appendString(",\"bytes\":\(f.bytes),\"sha256\":\"\(f.sha256)\"}\n")
             return
         }
-        let reportPath = report ?? "\(ws.derivedDir(config.pipeline))/dq_report.json"
+        let reportPath = report ?? ws.dqReportPath(config.pipeline)
         if dryRun {
             let dq = try publisher.checkReport(reportPath)
             let names = config.publish.tables.isEmpty ? config.tables.map(\.name) : config.publish.tables

@@ -123,8 +123,12 @@ struct CheckTests {
             // A published snapshot of races: the manifest and the table (uncompressed here).
             try FileManager.default.createDirectory(atPath: dir + "/processed/snapshots/s1", withIntermediateDirectories: true)
             try snapshot.write(toFile: dir + "/processed/snapshots/s1/races.csv", atomically: true, encoding: .utf8)
-            try #"{"run_id": "s1", "tables": [{"name": "races", "path": "snapshots/s1/races.csv"}]}"#
-                .write(toFile: dir + "/processed/latest_successful_run.json", atomically: true, encoding: .utf8)
+            let table = Manifest.Table(name: "races", file: .init(path: "snapshots/s1/races.csv", format: "csv", compression: "", bytes: 0, sha256: ""),
+                                       rows: 0, schemaHash: "", primaryKey: [], eventDateField: nil, eventDateMin: nil, eventDateMax: nil, extraFiles: [])
+            let manifest = Manifest(pipeline: "racing", runId: "s1", previousRunId: nil, startedAt: "", finishedAt: "", steps: [:], codeVersion: "",
+                                    configHash: "", snapshot: "snapshots/s1", inputs: [], tables: [table],
+                                    dq: .init(status: "pass", pass: 0, warn: 0, fail: 0, report: ""))
+            try StoreCoding.write(manifest, to: dir + "/processed/latest_successful_run.json", pretty: true)
             runner.processedDir = dir + "/processed"
         }
         runner.now = Timestamp(parsing: now)!
@@ -215,10 +219,12 @@ struct CheckTests {
           - {name: stale, table: runners, type: freshness, column: race_id, maxAge: 1h, severity: warn}
         """).results
         #expect(r2["stale"]!.status == .warn && r2["stale"]!.message == "newest race_id is r4, no date")
-        // The newest raw extraction, from the extract ledger.
+        // The newest raw extraction, from the extract ledger: stored payloads only (a failed fetch
+        // brought nothing new).
         let ledger = """
         {"unit":"races/a","fetched_at":"2025-05-30T10:00:00Z","status":"stored"}
-        {"unit":"races/b","fetched_at":"2025-05-31T12:00:00Z","status":"unchanged"}
+        {"version":1,"unit":"races/b","fetched_at":"2025-05-31T12:00:00Z","status":"stored"}
+        {"version":1,"unit":"races/c","fetched_at":"2025-05-31T23:00:00Z","error":"HTTP 503","retryable":true,"attempts":5,"status":"failed"}
 
         """
         let extraction = try Self.run("""

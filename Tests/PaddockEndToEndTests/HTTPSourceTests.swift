@@ -258,8 +258,8 @@ struct HTTPSourceTests {
         4
         0
         key=REDACTED
-        extract: error: source matches needs the environment variable API_KEY (its API key), which is not set
-        extract: hint: export API_KEY=...
+        extract: error: Tests/fixtures/config/pipelines/api_strict.yaml:14:11: source matches needs the environment variable API_KEY (its API key), which is not set; export API_KEY=...
+        extract: hint: see docs/sources.md (environment variables)
         exit 2
 
         """, "\(r.stderr)")

@@ -28,7 +28,7 @@ struct RacingPipelineTests {
         let r = try Self.run(injectBad: 0)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == """
-        dq-check: exit 0, warn {'pass': 19, 'warn': 1, 'fail': 0, 'error': 0} [('race_days', 7)]
+        dq-check: exit 0, warn {'error': 0, 'fail': 0, 'pass': 19, 'warn': 1} [('race_days', 7)]
         tree: 224 races, 2095 runners
         races: 224 in, 224 written, 0 quarantined, 0 filtered: conserved
         runners: 2095 in, 2095 written, 0 quarantined, 0 filtered: conserved
@@ -46,7 +46,7 @@ struct RacingPipelineTests {
         #expect(r.status == 0, "\(r.stderr)")
         // The quarantined runners leave their races short of `ran`: the reconciliation says so.
         #expect(r.stdout == """
-        dq-check: exit 1, fail {'pass': 18, 'warn': 1, 'fail': 1, 'error': 0} [('race_days', 7), ('runner_count_mismatch', 12)]
+        dq-check: exit 1, fail {'error': 0, 'fail': 1, 'pass': 18, 'warn': 1} [('race_days', 7), ('runner_count_mismatch', 12)]
         tree: 224 races, 2095 runners
         races: 224 in, 224 written, 0 quarantined, 0 filtered: conserved
         runners: 2095 in, 2083 written, 12 quarantined, 0 filtered: conserved

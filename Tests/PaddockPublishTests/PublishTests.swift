@@ -25,7 +25,7 @@ struct PublishUnitTests {
               - name: rows
                 source: s
                 primaryKey: [id]
-                fields: [{name: id, type: integer}, {name: name, type: string}]
+                fields: [{name: id, type: integer}, {name: name, type: string, description: "name  as  written"}]
             publish: {keep: 2}
             """.write(toFile: dir + "/config/pipelines/t.yaml", atomically: true, encoding: .utf8)
             workspace = Workspace(configDir: dir + "/config", dataDir: dir + "/data")
@@ -52,6 +52,19 @@ struct PublishUnitTests {
         #expect(latest == (try String(contentsOfFile: f.workspace.processedDir("t") + "/snapshots/r1/manifest.json", encoding: .utf8)))
         #expect(latest.contains("\"report\": \"snapshots/r1/dq_report.json\""))
         #expect(try f.publisher("r1").verify() == [])
+    }
+
+    @Test("datapackage.json keeps the Table Schema's text as it is: two spaces in a description stay two")
+    func dataPackageKeepsDescriptions() throws {
+        let f = try Fixture()
+        defer { f.cleanup() }
+        _ = try f.publisher("r1").publish(derivedDir: f.derived, reportPath: f.report)
+        let text = try String(contentsOfFile: f.workspace.snapshotDir("t", run: "r1") + "/datapackage.json", encoding: .utf8)
+        #expect(text.contains("\"description\":\"name  as  written\""), "\(text)")
+        let package = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let resources = try #require(package["resources"] as? [[String: Any]])
+        let fields = try #require((resources.first?["schema"] as? [String: Any])?["fields"] as? [[String: Any]])
+        #expect(fields.last?["description"] as? String == "name  as  written")
     }
 
     @Test("publishing a run again changes nothing; a failed or missing report refuses with exit 1")

@@ -59,19 +59,14 @@ public struct DriftCheck: CheckKind, RunnableCheck {
 
         /// Compares the counts with those of the table in the last published snapshot.
         override func finish() throws(PaddockError) {
-            guard let dir = env.processedDir, FileSystem.exists("\(dir)/latest_successful_run.json") else {
+            let manifest = "\(env.processedDir ?? "")/\(Workspace.FileName.latestManifest)"
+            guard let dir = env.processedDir, FileSystem.exists(manifest) else {
                 note = "no published snapshot to compare with"
                 return
             }
-            let manifest = "\(dir)/latest_successful_run.json"
             let table = config.table
-            let entry: (path: String, run: String)? = try withJSONFile(manifest) { (root: JSONNode) throws(PaddockError) in
-                let run = root["run_id"]?.string ?? "?"
-                for t in root["tables"]?.elements ?? [] where t["name"]?.string == table {
-                    if let p = t["path"]?.string { return (p, run) }
-                }
-                return nil
-            }
+            let m = try Manifest.read(manifest)
+            let entry = m.tables.first { $0.name == table }.map { (path: $0.file.path, run: m.runId) }
             guard let entry else {
                 note = "the last snapshot has no table \(table)"
                 return

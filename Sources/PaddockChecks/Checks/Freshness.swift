@@ -50,13 +50,12 @@ public struct FreshnessCheck: CheckKind, RunnableCheck {
             }
         }
 
-        // Freshness of the raw extraction: the newest fetched_at of the ledger.
+        // Freshness of the raw extraction: the newest fetched_at of a stored payload in the ledger.
         override func finish() throws(PaddockError) {
             guard ofExtraction, let dir = env.indexDir else { return }
-            let ledger = "\(dir)/ledger.ndjson"
-            guard FileSystem.exists(ledger) else { return }
-            try forEachNDJSONRecord(ledger) { (entry: JSONNode, _: Int) throws(PaddockError) in
-                if let t = entry["fetched_at"]?.string, newest == nil || t > newest! { newest = t }
+            try LedgerEntry.forEach(in: "\(dir)/\(Workspace.FileName.ledger)") { (entry: LedgerEntry) throws(PaddockError) in
+                guard entry.status == .stored, !entry.fetchedAt.isEmpty else { return }
+                if newest == nil || entry.fetchedAt > newest! { newest = entry.fetchedAt }
             }
         }
 

@@ -29,30 +29,14 @@ public struct LedgerIndex: Sendable {
 
     public static func load(_ workspace: Workspace, pipeline: String) throws(PaddockError) -> LedgerIndex {
         var index = LedgerIndex()
-        let path = workspace.indexDir(pipeline) + "/ledger.ndjson"
-        guard FileSystem.exists(path) else { return index }
-        let lines = LineReader(source: try Input.open(path))
-        var parser = JSONParser()
-        while let line = try lines.next() {
-            if line.isEmpty { continue }
-            // A line cut short by a crash (no newline at the end) is not a record of anything.
-            guard let doc = try? parser.parse(line) else { continue }
-            let r = doc.root
-            guard let unit = r.pointer("/unit")?.string else { continue }
-            switch r.pointer("/status")?.string {
-            case "stored":
-                var paths: [String] = []
-                for e in r.pointer("/raw_paths")?.elements ?? [] { if let s = e.string { paths.append(s) } }
-                if paths.isEmpty, let p = r.pointer("/raw_path")?.string { paths = [p] }
-                index.stored[unit] = Entry(rawPaths: paths, sha256: r.pointer("/sha256")?.string ?? "",
-                                           etag: r.pointer("/etag")?.string, lastModified: r.pointer("/last_modified")?.string,
-                                           fetchedAt: r.pointer("/fetched_at")?.string ?? "",
-                                           parentFingerprint: r.pointer("/parent_fp")?.string)
-                index.failed[unit] = nil
-            case "failed":
-                index.failed[unit] = r.pointer("/error")?.string ?? "failed"
-            default:
-                continue
+        try LedgerEntry.forEach(in: workspace.ledgerPath(pipeline)) { (e: LedgerEntry) throws(PaddockError) in
+            switch e.status {
+            case .stored:
+                index.stored[e.unit] = Entry(rawPaths: e.rawPaths, sha256: e.sha256, etag: e.etag, lastModified: e.lastModified,
+                                             fetchedAt: e.fetchedAt, parentFingerprint: e.parentFingerprint)
+                index.failed[e.unit] = nil
+            case .failed:
+                index.failed[e.unit] = e.error ?? "failed"
             }
         }
         return index

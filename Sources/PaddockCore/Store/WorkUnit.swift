@@ -104,6 +104,18 @@ public struct WorkUnit: Sendable, Equatable {
         w.appendByte(UInt8(ascii: "}"))
     }
 
+    /// Reads a units file (discover's output; `-` for standard input), every unit in order.
+    public static func readAll(_ path: String) throws(PaddockError) -> [WorkUnit] {
+        let lines = LineReader(source: try Input.open(path))
+        var parser = JSONParser()
+        var units: [WorkUnit] = []
+        while let line = try lines.next() {
+            if line.isEmpty { continue }
+            units.append(try WorkUnit.parse(line, parser: &parser, file: lines.source.name, lineNumber: lines.lineNumber))
+        }
+        return units
+    }
+
     /// Reads a unit back from a `discover` line.
     public static func parse(_ line: UnsafeRawBufferPointer, parser: inout JSONParser, file: String, lineNumber: Int) throws(PaddockError) -> WorkUnit {
         let doc: JSONDocument
