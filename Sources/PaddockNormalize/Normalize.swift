@@ -344,29 +344,13 @@ public final class TableNormalizer: TableRunner {
         }
     }
 
-    /// One quarantine line: table, field, rule, reason, origin (input file:line and the record's own
-    /// `_unit`, `_raw`, `_line`/`_pointer` provenance) and the original record.
+    /// One quarantine line (`QuarantineEntry`, which owns the document): its head, then the original record.
     private func writeQuarantine(_ q: inout OutputBuffer, field: String?, rule: String, reason: String, file: String, line: Int,
                                  record: Original, fields: (header: [String], values: [String])?) {
-        q.appendStatic("{\"table\":"); JSONWriter.appendString(mapper.table.name, to: &q)
-        q.appendStatic(",\"field\":")
-        if let field { JSONWriter.appendString(field, to: &q) } else { q.appendStatic("null") }
-        q.appendStatic(",\"rule\":"); JSONWriter.appendString(rule, to: &q)
-        q.appendStatic(",\"reason\":"); JSONWriter.appendString(reason, to: &q)
-        q.appendStatic(",\"origin\":{\"file\":"); JSONWriter.appendString(file, to: &q)
-        q.appendStatic(",\"line\":"); q.appendString(String(line))
-        if case .json(let record) = record {
-            // The record's own provenance from extract: unit, raw file, and line or pointer in it.
-            for (key, name) in [("_unit", "unit"), ("_raw", "raw"), ("_line", "raw_line"), ("_pointer", "raw_pointer")] {
-                if let v = record[key] {
-                    q.appendStatic(",\"")
-                    q.appendString(name)
-                    q.appendStatic("\":")
-                    JSONWriter.appendCompact(v, to: &q)
-                }
-            }
-        }
-        q.appendStatic("},\"record\":")
+        var provenance: JSONNode?
+        if case .json(let node) = record { provenance = node }
+        QuarantineEntry.appendHead(table: mapper.table.name, field: field, rule: rule, reason: reason, file: file, line: line,
+                                   provenanceOf: provenance, to: &q)
         switch record {
         case .json(let node):
             JSONWriter.appendCompact(node, to: &q)
@@ -408,7 +392,7 @@ public final class TableNormalizer: TableRunner {
                 q.appendStatic("null")
             }
         }
-        q.appendStatic("}\n")
+        QuarantineEntry.appendTail(to: &q)
     }
 }
 

@@ -1,4 +1,5 @@
 @testable import PaddockCore
+import PaddockTestSupport
 import Testing
 
 /// The store documents: each one type that encodes and decodes it, with a version it checks.
@@ -129,5 +130,45 @@ struct StoreDocumentTests {
         #expect(try ledgerLine(#"{"unit":"m/1","raw_path":"r","sha"#) == nil)
         let e = #expect(throws: PaddockError.self) { try ledgerLine(#"{"version":2,"unit":"m/1","status":"stored"}"#, lineNumber: 7) }
         #expect(e?.description.contains("ledger.ndjson:7") == true && e?.message.contains("ledger entry version 2 is not supported") == true)
+    }
+
+    @Test("a quarantine entry is written by its head, the record and its tail, and reads back; version 2 is refused at file:line")
+    func quarantineRoundTrip() throws {
+        let sink = MemorySink()
+        var q = OutputBuffer(sink: sink)
+        var parser = JSONParser()
+        let source = Array(#"{"a":"x","_unit":"m/1","_raw":"r.json","_pointer":"/events/3"}"#.utf8)
+        let doc = try source.withUnsafeBytes { b in try parser.parse(b) }
+        QuarantineEntry.appendHead(table: "t", field: "a", rule: "parse", reason: "not a number: 'x'", file: "in.ndjson", line: 4,
+                                   provenanceOf: doc.root, to: &q)
+        JSONWriter.appendCompact(doc.root, to: &q)
+        QuarantineEntry.appendTail(to: &q)
+        try q.flush()
+        let text = String(decoding: sink.bytes, as: UTF8.self)
+        #expect(text == #"{"version":1,"table":"t","field":"a","rule":"parse","reason":"not a number: 'x'","origin":{"file":"in.ndjson","line":4,"unit":"m/1","raw":"r.json","raw_pointer":"/events/3"},"record":{"a":"x","_unit":"m/1","_raw":"r.json","_pointer":"/events/3"}}"# + "\n")
+        let read = try Array(text.utf8.dropLast()).withUnsafeBytes { b in try QuarantineEntry.decode(try parser.parse(b).root, file: "q", line: 1) }
+        #expect(read == QuarantineEntry(table: "t", field: "a", rule: "parse", reason: "not a number: 'x'",
+                                        origin: .init(file: "in.ndjson", line: 4, unit: "\"m/1\"", raw: "\"r.json\"", rawPointer: "\"/events/3\""),
+                                        record: #"{"a":"x","_unit":"m/1","_raw":"r.json","_pointer":"/events/3"}"#))
+        // Entries written before the version was added read as version 1.
+        let old = Array(#"{"table":"t","field":null,"rule":"unique","reason":"r","origin":{"file":"f","line":2},"record":null}"#.utf8)
+        let oldEntry = try old.withUnsafeBytes { b in try QuarantineEntry.decode(try parser.parse(b).root, file: "q", line: 1) }
+        #expect(oldEntry.version == 1 && oldEntry.field == nil && oldEntry.record == "null")
+        let future = Array(#"{"version":2,"table":"t","rule":"r","reason":"r","origin":{"file":"f","line":2},"record":null}"#.utf8)
+        let e = #expect(throws: PaddockError.self) { try future.withUnsafeBytes { b in _ = try QuarantineEntry.decode(try parser.parse(b).root, file: "q.ndjson", line: 9) } }
+        #expect(e?.description.contains("q.ndjson:9") == true)
+    }
+
+    @Test("a unit line carries its version and reads back; lines without one read; version 2 is refused")
+    func unitLines() throws {
+        var parser = JSONParser()
+        func parse(_ text: String) throws -> WorkUnit {
+            try Array(text.utf8).withUnsafeBytes { b in try WorkUnit.parse(b, parser: &parser, file: "units", lineNumber: 3) }
+        }
+        let u = try parse(#"{"id":"s/a.csv","source":"s","kind":"file","path":"/l/a.csv","format":"csv","fingerprint":{"size":3,"mtime":1,"sha256":"ab"}}"#)
+        let line = u.ndjson()
+        #expect(line.hasPrefix(#"{"version":1,"id":"s/a.csv","source":"s","kind":"file""#))
+        #expect(try parse(String(line.dropLast())).ndjson() == line)
+        #expect(throws: PaddockError.self) { try parse(#"{"version":2,"id":"s/a.csv","source":"s","kind":"file","path":"/l/a.csv"}"#) }
     }
 }

@@ -232,8 +232,8 @@ struct HTTPSourceTests {
         raw/api_files/items/b.json/sha256-H.json
         nothing outside data/raw
         discover: warning: source items: value '../../../../tmp/paddock-escape.json' cannot be part of a unit id (a path under data/raw); skipped
-        {"id":"items/a.json","source":"items","kind":"http","url":"http://HOST/files/a.json","format":"json","params":{"name":"index.json","id":"a.json"}}
-        {"id":"items/b.json","source":"items","kind":"http","url":"http://HOST/files/b.json","format":"json","params":{"name":"index.json","id":"b.json"}}
+        {"version":1,"id":"items/a.json","source":"items","kind":"http","url":"http://HOST/files/a.json","format":"json","params":{"name":"index.json","id":"a.json"}}
+        {"version":1,"id":"items/b.json","source":"items","kind":"http","url":"http://HOST/files/b.json","format":"json","params":{"name":"index.json","id":"b.json"}}
 
         """, "\(r.stderr)")
     }

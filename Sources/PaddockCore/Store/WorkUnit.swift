@@ -59,10 +59,13 @@ public struct WorkUnit: Sendable, Equatable {
     /// Where errors about this unit point: the file, or the URL.
     public var origin: String { kind == .file ? path : url }
 
-    /// The unit as one NDJSON line (keys in a fixed order).
+    /// The version of the unit line `ndjson()` writes and `parse` reads.
+    public static let currentVersion = 1
+
+    /// The unit as one line of a units file, keys in a fixed order: `{"version":1,"id":…,"source":…,"kind":…,…}`.
     public func ndjson() -> String {
         var w: [UInt8] = []
-        w.appendStatic("{\"id\":"); JSONWriter.appendString(id, to: &w)
+        w.appendStatic("{\"version\":1,\"id\":"); JSONWriter.appendString(id, to: &w)
         w.appendStatic(",\"source\":"); JSONWriter.appendString(source, to: &w)
         switch kind {
         case .file:
@@ -121,6 +124,11 @@ public struct WorkUnit: Sendable, Equatable {
         let doc: JSONDocument
         do { doc = try parser.parse(line) } catch { throw error.paddockError(file: file, line: lineNumber) }
         let r = doc.root
+        // Lines without a version are version 1 (discover wrote none before); a newer one is refused.
+        if let v = r["version"], Int(v.string ?? "") ?? Int.max > WorkUnit.currentVersion {
+            throw PaddockError(.data, "unit version \(v.string ?? "?") is not supported (this Paddock reads versions 1 to \(WorkUnit.currentVersion))",
+                               at: SourceLocation(file: file, line: lineNumber), hint: "it was written by a newer Paddock: upgrade")
+        }
         func text(_ p: String) throws(PaddockError) -> String {
             guard let v = r.pointer(p)?.string else {
                 throw PaddockError(.parse, "unit has no \(p.dropFirst().replacing("/", with: "."))", at: SourceLocation(file: file, line: lineNumber),
