@@ -39,6 +39,10 @@ public struct PaddockError: Error, Sendable, CustomStringConvertible, Equatable 
         public static let usage = Kind(name: "usage", exitCode: 64)
         /// Malformed input data (CSV, JSON, zstd): exit 2.
         public static let parse = Kind(name: "parse", exitCode: 2)
+        /// One record of an input is malformed (a CSV row of the wrong width, a line over the limit), and
+        /// the reader can go on after it: the loops that quarantine or reject records take these, and only
+        /// these; anything else about an input (a truncated stream, an unreadable file) ends the read. Exit 2.
+        public static let record = Kind(name: "record", exitCode: 2)
         /// Reading or writing files or streams failed: exit 2.
         public static let io = Kind(name: "io", exitCode: 2)
         /// A configuration file is missing or invalid: exit 2.

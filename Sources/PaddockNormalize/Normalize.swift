@@ -98,18 +98,11 @@ public final class TableNormalizer: TableRunner {
     public func run(_ input: any ByteSource) throws(PaddockError) {
         start()
         let lines = LineReader(source: input)
-        while true {
-            let line: UnsafeRawBufferPointer
-            do {
-                guard let l = try lines.next() else { break }
-                line = l
-            } catch {
-                stats.recordsIn += 1
-                try reject(field: nil, rule: "line_length", reason: error.message, file: input.name, line: lines.lineNumber + 1, record: .none)
-                continue
-            }
-            if line.isEmpty { continue }
-            try processLine(line, file: input.name, lineNumber: lines.lineNumber)
+        try lines.forEach { (line: UnsafeRawBufferPointer) throws(PaddockError) in
+            if !line.isEmpty { try processLine(line, file: input.name, lineNumber: lines.lineNumber) }
+        } unreadable: { (error, line) throws(PaddockError) in
+            stats.recordsIn += 1
+            try reject(field: nil, rule: "line_length", reason: error.message, file: input.name, line: line, record: .none)
         }
     }
 
@@ -167,23 +160,15 @@ public final class TableNormalizer: TableRunner {
         let reader = CSVReader(source: input, options: options)
         let header = try reader.readHeader()
         mapper.bindHeader(header)
-        while true {
-            let row: CSVRow
-            do {
-                guard let r = try reader.next() else { break }
-                row = r
-            } catch {
-                // A ragged row or invalid UTF-8: quarantined with the fields as read.
-                stats.recordsIn += 1
-                let r = reader.rejection(error)
-                try reject(field: nil, rule: r.rule, reason: error.message, file: input.name, line: error.location?.line ?? 0,
-                           record: .none, fields: r.fields.map { (header, $0) })
-                if r.stop { break }
-                continue
-            }
+        try reader.forEachRow { (row: CSVRow) throws(PaddockError) in
             stats.recordsIn += 1
             mapper.bind(row)
             try process(file: input.name, line: row.line, record: .csv(row, header: header))
+        } unreadable: { (error, rule, fields) throws(PaddockError) in
+            // A ragged row or invalid UTF-8: quarantined with the fields as read.
+            stats.recordsIn += 1
+            try reject(field: nil, rule: rule, reason: error.message, file: input.name, line: error.location?.line ?? 0,
+                       record: .none, fields: fields.map { (header, $0) })
         }
     }
 

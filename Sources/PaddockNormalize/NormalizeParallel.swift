@@ -206,24 +206,22 @@ public final class ParallelTableNormalizer: TableRunner {
         var w = try idleWorker()
         w.batch.file = input.name
         w.batch.isCSV = false
-        while true {
-            let item: RecordBatch.Item
-            do {
-                guard let l = try lines.next() else { break }
-                if l.isEmpty { continue }
-                item = RecordBatch.Item(kind: RecordBatch.line, line: lines.lineNumber, start: w.batch.bytes.count, count: l.count)
-                w.batch.bytes.append(contentsOf: l)
-            } catch {
-                item = RecordBatch.Item(kind: RecordBatch.error, line: lines.lineNumber + 1, start: w.batch.errors.count, count: 0)
-                w.batch.errors.append((rule: "line_length", message: error.message, fields: nil))
-            }
-            w.batch.items.append(item)
-            if w.batch.bytes.count >= Self.batchBytes || w.batch.items.count >= Self.batchRecords {
-                submit(w)
-                w = try idleWorker()
-                w.batch.file = input.name
-                w.batch.isCSV = false
-            }
+        func full() throws(PaddockError) {
+            guard w.batch.bytes.count >= Self.batchBytes || w.batch.items.count >= Self.batchRecords else { return }
+            submit(w)
+            w = try idleWorker()
+            w.batch.file = input.name
+            w.batch.isCSV = false
+        }
+        try lines.forEach { (l: UnsafeRawBufferPointer) throws(PaddockError) in
+            if l.isEmpty { return }
+            w.batch.items.append(RecordBatch.Item(kind: RecordBatch.line, line: lines.lineNumber, start: w.batch.bytes.count, count: l.count))
+            w.batch.bytes.append(contentsOf: l)
+            try full()
+        } unreadable: { (error, line) throws(PaddockError) in
+            w.batch.items.append(RecordBatch.Item(kind: RecordBatch.error, line: line, start: w.batch.errors.count, count: 0))
+            w.batch.errors.append((rule: "line_length", message: error.message, fields: nil))
+            try full()
         }
         if w.batch.isEmpty { next -= 1 } else { submit(w) }
         try finish()
@@ -334,33 +332,31 @@ public final class ParallelTableNormalizer: TableRunner {
             return w
         }
         var w = try begin()
-        while true {
-            do {
-                guard let row = try reader.next() else { break }
-                let first = w.batch.fields.count
-                // The fields of a row lie one after another in the reader's buffer: one copy per row.
-                let n = row.count
-                if n > 0 {
-                    let start = row.bytes(0).baseAddress!
-                    let base = Int32(w.batch.bytes.count) - Int32(truncatingIfNeeded: row.bytes(0).baseAddress! - start)
-                    for i in 0..<n {
-                        let f = row.bytes(i)
-                        w.batch.fields.append(RecordBatch.Field(offset: base + Int32(truncatingIfNeeded: f.baseAddress! - start), length: Int32(f.count)))
-                    }
-                    let last = row.bytes(n - 1)
-                    w.batch.bytes.append(contentsOf: UnsafeRawBufferPointer(start: start, count: last.baseAddress! - start + last.count))
+        func full() throws(PaddockError) {
+            guard w.batch.bytes.count >= Self.batchBytes || w.batch.items.count >= Self.batchRecords else { return }
+            submit(w)
+            w = try begin()
+        }
+        try reader.forEachRow { (row: CSVRow) throws(PaddockError) in
+            let first = w.batch.fields.count
+            // The fields of a row lie one after another in the reader's buffer: one copy per row.
+            let n = row.count
+            if n > 0 {
+                let start = row.bytes(0).baseAddress!
+                let base = Int32(w.batch.bytes.count) - Int32(truncatingIfNeeded: row.bytes(0).baseAddress! - start)
+                for i in 0..<n {
+                    let f = row.bytes(i)
+                    w.batch.fields.append(RecordBatch.Field(offset: base + Int32(truncatingIfNeeded: f.baseAddress! - start), length: Int32(f.count)))
                 }
-                w.batch.items.append(RecordBatch.Item(kind: RecordBatch.row, line: row.line, start: first, count: row.count))
-            } catch {
-                let r = reader.rejection(error)
-                w.batch.items.append(RecordBatch.Item(kind: RecordBatch.error, line: error.location?.line ?? 0, start: w.batch.errors.count, count: 0))
-                w.batch.errors.append((rule: r.rule, message: error.message, fields: r.fields))
-                if r.stop { break }
+                let last = row.bytes(n - 1)
+                w.batch.bytes.append(contentsOf: UnsafeRawBufferPointer(start: start, count: last.baseAddress! - start + last.count))
             }
-            if w.batch.bytes.count >= Self.batchBytes || w.batch.items.count >= Self.batchRecords {
-                submit(w)
-                w = try begin()
-            }
+            w.batch.items.append(RecordBatch.Item(kind: RecordBatch.row, line: row.line, start: first, count: row.count))
+            try full()
+        } unreadable: { (error, rule, fields) throws(PaddockError) in
+            w.batch.items.append(RecordBatch.Item(kind: RecordBatch.error, line: error.location?.line ?? 0, start: w.batch.errors.count, count: 0))
+            w.batch.errors.append((rule: rule, message: error.message, fields: fields))
+            try full()
         }
         if w.batch.isEmpty { next -= 1 } else { submit(w) }
         try finish()

@@ -4,54 +4,17 @@ import PaddockHashing
 import Glibc
 #endif
 
-/// One published file, as the manifest records it.
-public struct PublishedFile: Sendable, Equatable {
-    /// Relative to the pipeline's processed folder (where the manifest is).
-    public var path: String
-    public var format: String
-    public var compression: String
-    public var bytes: Int
-    public var sha256: String
+/// One published file, as the manifest records it (its path relative to the pipeline's processed folder).
+public typealias PublishedFile = Manifest.File
 
-    var manifestFile: Manifest.File { Manifest.File(path: path, format: format, compression: compression, bytes: bytes, sha256: sha256) }
-    init(path: String, format: String, compression: String, bytes: Int, sha256: String) {
-        self.path = path; self.format = format; self.compression = compression; self.bytes = bytes; self.sha256 = sha256
-    }
-    init(_ f: Manifest.File) { self.init(path: f.path, format: f.format, compression: f.compression, bytes: f.bytes, sha256: f.sha256) }
-}
+/// One published table: its main file (CSV) and, when configured, an NDJSON copy, as the manifest lists it.
+public typealias PublishedTable = Manifest.Table
 
-/// One published table: its main file (CSV) and, when configured, an NDJSON copy.
-public struct PublishedTable: Sendable, Equatable {
-    public var name: String
-    public var file: PublishedFile
-    public var extraFiles: [PublishedFile]
-    public var rows: Int
-    public var schemaHash: String
-    public var primaryKey: [String]
-    public var eventDateField: String?
-    public var eventDateMin: String?
-    public var eventDateMax: String?
-
+extension Manifest.Table {
     public var path: String { file.path }
     public var bytes: Int { file.bytes }
     public var sha256: String { file.sha256 }
-    public var allFiles: [PublishedFile] { [file] + extraFiles }
-
-    /// The table as its manifest lists it.
-    var manifestTable: Manifest.Table {
-        Manifest.Table(name: name, file: file.manifestFile, rows: rows, schemaHash: "sha256:" + schemaHash, primaryKey: primaryKey,
-                       eventDateField: eventDateField, eventDateMin: eventDateMin, eventDateMax: eventDateMax,
-                       extraFiles: extraFiles.map(\.manifestFile))
-    }
-
-}
-
-extension PublishedTable {
-    init(_ t: Manifest.Table) {
-        self.init(name: t.name, file: PublishedFile(t.file), extraFiles: t.extraFiles.map(PublishedFile.init), rows: t.rows,
-                  schemaHash: t.schemaHash.hasPrefix("sha256:") ? String(t.schemaHash.dropFirst(7)) : t.schemaHash,
-                  primaryKey: t.primaryKey, eventDateField: t.eventDateField, eventDateMin: t.eventDateMin, eventDateMax: t.eventDateMax)
-    }
+    public var allFiles: [Manifest.File] { [file] + extraFiles }
 }
 
 /// What a run tells publish about itself, for the manifest.
@@ -250,9 +213,9 @@ public struct Publisher {
                 throw PaddockError(.internal, "read-back of \(f.path) found \(readBack) rows, wrote \(rows)", at: SourceLocation(file: local))
             }
         }
-        return PublishedTable(name: table.name, file: csvFile, extraFiles: extra, rows: rows,
-                              schemaHash: Digest.sha256(table.tableSchemaJSON()), primaryKey: table.primaryKey,
-                              eventDateField: dateField, eventDateMin: minDate, eventDateMax: maxDate)
+        return PublishedTable(name: table.name, file: csvFile, rows: rows,
+                              schemaHash: "sha256:" + Digest.sha256(table.tableSchemaJSON()), primaryKey: table.primaryKey,
+                              eventDateField: dateField, eventDateMin: minDate, eventDateMax: maxDate, extraFiles: extra)
     }
 
     /// Data rows of a (possibly compressed) CSV file with a header; fails on a truncated or corrupt file.
@@ -321,14 +284,14 @@ public struct Publisher {
         return Manifest(pipeline: config.pipeline, runId: runId, previousRunId: previous == runId ? nil : previous,
                         startedAt: (context.startedAt ?? now).iso8601, finishedAt: now.iso8601, steps: steps,
                         codeVersion: context.codeVersion, configHash: "sha256:" + (try configHash()), snapshot: snapshot,
-                        inputs: inputs, tables: tables.map(\.manifestTable),
+                        inputs: inputs, tables: tables,
                         dq: Manifest.DQ(status: dq.status, pass: dq.pass, warn: dq.warn, fail: dq.fail,
                                         report: "\(snapshot)/\(Workspace.FileName.dqReport)"))
     }
 
     /// The tables a manifest lists.
     public static func readTables(manifest path: String) throws(PaddockError) -> [PublishedTable] {
-        try Manifest.read(path).tables.map(PublishedTable.init)
+        try Manifest.read(path).tables
     }
 
     /// Checks every file the latest manifest lists: bytes, sha256 and row count.

@@ -186,13 +186,13 @@ struct CSVReaderTests {
 
     // MARK: Errors
 
-    @Test("ragged rows throw a parse error at their physical line, and reading goes on", arguments: readSizes)
+    @Test("ragged rows throw a record error at their physical line, and reading goes on", arguments: readSizes)
     func raggedRows(maxRead: Int) {
         let text = "a,b\n1,2\n3\n4,5,6\n\"7\n7\",8\n9,\"x\ny\",z\n10,11\n"
         let r = readCSV(text, maxRead: maxRead, name: "scores.csv")
         #expect(r.rows == [["1", "2"], ["7\n7", "8"], ["10", "11"]])
         #expect(r.lines == [2, 5, 9])
-        #expect(r.errors.map(\.kind) == [.parse, .parse, .parse])
+        #expect(r.errors.map(\.kind) == [.record, .record, .record])
         #expect(r.errors.map { $0.location?.line } == [3, 4, 7])
         #expect(r.errors.allSatisfy { $0.location?.file == "scores.csv" })
         #expect(r.errors.first?.message == "row has 1 field, the header has 2")
@@ -227,7 +227,7 @@ struct CSVReaderTests {
         #expect(r.lines == [3])
         let error = try #require(r.errors.first)
         #expect(r.errors.count == 1)
-        #expect(error.kind == .parse)
+        #expect(error.kind == .record)
         #expect(error.location == SourceLocation(file: "clubs.csv", line: 2))
         #expect(error.message.contains("city"))
         #expect(error.hint?.contains("--encoding") == true)
@@ -314,7 +314,7 @@ struct CSVReaderTests {
         #expect(r.rows == [["1", "2"], ["3", "4"]])
         #expect(r.lines == [2, 4])
         #expect(r.errors.count == 1)
-        #expect(r.errors.first?.kind == .parse)
+        #expect(r.errors.first?.kind == .record)
         #expect(r.errors.first?.location?.line == 3)
         #expect(r.errors.first?.message == "row is longer than 16 bytes")
     }

@@ -86,7 +86,7 @@ struct ConvertTests {
     func csvToNDJSONStops() throws {
         let r = convert("a,b\n1,2\n3\n4,5\n", from: .csv, to: .ndjson)
         let error = try #require(r.error)
-        #expect(error.kind == .parse)
+        #expect(error.kind == .record)
         #expect(error.location?.line == 3)
         #expect(r.output == "{\"a\":\"1\",\"b\":\"2\"}\n")
     }
@@ -352,7 +352,7 @@ struct LineReaderTests {
         let r = Self.lines("short\n\(long)\nafter\n\(long)", maxRead: maxRead, maxLineBytes: 10, bufferSize: 4)
         #expect(r.lines == ["short", "after"])
         #expect(r.numbers == [1, 3])
-        #expect(r.errors.map(\.kind) == [.parse, .parse])
+        #expect(r.errors.map(\.kind) == [.record, .record])
         #expect(r.errors.map { $0.location?.line } == [2, 4])
         #expect(r.errors.first?.message == "line is longer than 10 bytes")
     }

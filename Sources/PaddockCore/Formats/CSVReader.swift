@@ -285,6 +285,29 @@ public final class CSVReader {
          lastRejectedRow == nil && error.message.contains("never closed"))
     }
 
+    /// Hands every data row to `body`. A row that cannot be read (`.record` errors: the wrong number of
+    /// fields, invalid UTF-8, too long, a quote never closed) goes to `unreadable` with what `rejection`
+    /// says of it, and reading goes on (or ends, for a quote never closed). Any other error ends the read:
+    /// a truncated or unreadable input is never taken for its end.
+    @inlinable
+    public func forEachRow(_ body: (CSVRow) throws(PaddockError) -> Void,
+                           unreadable: (PaddockError, _ rule: String, _ fields: [String]?) throws(PaddockError) -> Void) throws(PaddockError) {
+        while true {
+            let row: CSVRow
+            do {
+                guard let r = try next() else { return }
+                row = r
+            } catch {
+                guard error.kind == .record else { throw error }
+                let r = rejection(error)
+                try unreadable(error, r.rule, r.fields)
+                if r.stop { return }
+                continue
+            }
+            try body(row)
+        }
+    }
+
     /// Bytes read from the source so far (after decompression, before transcoding).
     @exclusivity(unchecked) public private(set) var bytesRead = 0
 
@@ -365,19 +388,19 @@ public final class CSVReader {
             header += (header.count..<slot.fieldCount).map { String($0 + 1) }
         }
         if slot.overflow {
-            throw PaddockError(.parse, "row is longer than \(options.maxRowBytes) bytes",
+            throw PaddockError(.record, "row is longer than \(options.maxRowBytes) bytes",
                                at: SourceLocation(file: source.name, line: slot.line),
                                hint: "is a quote left open? an unbalanced quote makes the rest of the file one field")
         }
         if !options.allowRagged && options.hasHeader && slot.fieldCount != header.count {
             lastRejectedRow = row.strings
-            throw PaddockError(.parse, "row has \(slot.fieldCount) field\(slot.fieldCount == 1 ? "" : "s"), the header has \(header.count)",
+            throw PaddockError(.record, "row has \(slot.fieldCount) field\(slot.fieldCount == 1 ? "" : "s"), the header has \(header.count)",
                                at: SourceLocation(file: source.name, line: slot.line))
         }
         for i in 0..<slot.fieldCount where row.fieldSlot(i).flags & CSVFieldFlags.invalidUTF8 != 0 {
             lastRejectedRow = row.strings
             let name = i < header.count ? header[i] : String(i + 1)
-            throw PaddockError(.parse, "field \(name) is not valid UTF-8",
+            throw PaddockError(.record, "field \(name) is not valid UTF-8",
                                at: SourceLocation(file: source.name, line: slot.line, field: nil),
                                hint: "pass --encoding cp1252 (or latin1) if the file is not UTF-8")
         }
@@ -424,7 +447,7 @@ public final class CSVReader {
                 csv_fini(parser, { p, l, d in csvFieldCallback(p, l, d) }, { c, d in csvRowCallback(c, d) }, state)
                 // Drop the row that swallowed the rest of the file and report it.
                 state.pointee.rowsCount = rowCursor
-                throw PaddockError(.parse, "a quoted field opened on this line is never closed",
+                throw PaddockError(.record, "a quoted field opened on this line is never closed",
                                    at: SourceLocation(file: source.name, line: line),
                                    hint: "the rest of the file would be one field; fix the quote")
             }

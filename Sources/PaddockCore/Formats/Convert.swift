@@ -90,9 +90,9 @@ public struct FormatConverter {
         return String(decoding: b, as: UTF8.self)
     }
 
-    /// Handles a read error: passes it to the reject sink, or rethrows it.
+    /// Handles a record that cannot be converted: passes it to the reject sink, or rethrows it.
     private func handle(_ error: PaddockError, raw: String?, _ rejects: (any RejectSink)?, _ stats: inout ConversionStats) throws(PaddockError) {
-        guard error.kind == .parse, let rejects else { throw error }
+        guard let rejects else { throw error }
         stats.rejected += 1
         try rejects.reject(error, raw: raw)
     }
@@ -102,20 +102,14 @@ public struct FormatConverter {
     private func eachCSVRow(_ reader: CSVReader, _ out: OutputBuffer, _ rejects: (any RejectSink)?,
                             _ body: (CSVRow) -> Void) throws(PaddockError) -> ConversionStats {
         var stats = ConversionStats()
-        while true {
-            let row: CSVRow
-            do {
-                guard let r = try reader.next() else { break }
-                row = r
-            } catch {
-                stats.recordsIn += 1
-                try handle(error, raw: reader.lastRejectedRow.map(csvLine), rejects, &stats)
-                continue
-            }
+        try reader.forEachRow { (row: CSVRow) throws(PaddockError) in
             stats.recordsIn += 1
             body(row)
             stats.recordsOut += 1
             try out.recordEnded()
+        } unreadable: { (error, _, fields) throws(PaddockError) in
+            stats.recordsIn += 1
+            try handle(error, raw: fields.map(csvLine), rejects, &stats)
         }
         stats.bytesIn = reader.bytesRead
         return stats
@@ -158,24 +152,15 @@ public struct FormatConverter {
         var inScratch: [Bool] = []
         var scratch: [[UInt8]] = []
         var w = out
-        while true {
-            let line: UnsafeRawBufferPointer
-            do {
-                guard let l = try lines.next() else { break }
-                line = l
-            } catch {
-                stats.recordsIn += 1
-                try handle(error, raw: nil, rejects, &stats)
-                continue
-            }
-            if line.isEmpty || line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+        try lines.forEach { (line: UnsafeRawBufferPointer) throws(PaddockError) in
+            if line.isEmpty || line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
             stats.recordsIn += 1
             let doc: JSONDocument
-            do {
+            do throws(JSONSyntaxError) {
                 doc = try parser.parse(line)
             } catch {
                 try handle(error.paddockError(file: input.name, line: lines.lineNumber), raw: String(decoding: line, as: UTF8.self), rejects, &stats)
-                continue
+                return
             }
             let root = doc.root
             if outputFormat == .ndjson {
@@ -183,13 +168,13 @@ public struct FormatConverter {
                 w.appendByte(0x0A)
                 stats.recordsOut += 1
                 try out.recordEnded()
-                continue
+                return
             }
             guard root.kind == .object else {
                 try handle(PaddockError(.parse, "expected a JSON object per line for CSV output",
                                         at: SourceLocation(file: input.name, line: lines.lineNumber)),
                            raw: String(decoding: line, as: UTF8.self), rejects, &stats)
-                continue
+                return
             }
             if header == nil {
                 var names: [String] = []
@@ -236,7 +221,7 @@ public struct FormatConverter {
                                         at: SourceLocation(file: input.name, line: lines.lineNumber),
                                         hint: "give every record the same keys, or convert with a table schema"),
                            raw: String(decoding: line, as: UTF8.self), rejects, &stats)
-                continue
+                return
             }
             if cells.count == 1 && (inScratch[0] ? scratch[0].isEmpty : (cells[0]?.isEmpty ?? true)) {
                 csvWriter.appendLoneEmptyField(to: &w)
@@ -252,6 +237,9 @@ public struct FormatConverter {
             csvWriter.appendLineEnd(to: &w)
             stats.recordsOut += 1
             try out.recordEnded()
+        } unreadable: { (error, _) throws(PaddockError) in
+            stats.recordsIn += 1
+            try handle(error, raw: nil, rejects, &stats)
         }
         stats.bytesIn = lines.bytesRead
         return stats

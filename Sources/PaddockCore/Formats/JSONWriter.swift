@@ -144,8 +144,28 @@ public final class LineReader {
         }
     }
 
+    /// Hands every line to `body` (empty ones too). A line over the limit (a `.record` error) goes to
+    /// `unreadable` with its line number, and reading goes on; any other error ends the read: a truncated
+    /// or unreadable input is never taken for its end.
+    @inlinable
+    public func forEach(_ body: (UnsafeRawBufferPointer) throws(PaddockError) -> Void,
+                        unreadable: (PaddockError, _ line: Int) throws(PaddockError) -> Void) throws(PaddockError) {
+        while true {
+            let line: UnsafeRawBufferPointer
+            do {
+                guard let l = try next() else { return }
+                line = l
+            } catch {
+                guard error.kind == .record else { throw error }
+                try unreadable(error, error.location?.line ?? lineNumber + 1)
+                continue
+            }
+            try body(line)
+        }
+    }
+
     private func tooLong(_ line: Int) -> PaddockError {
-        PaddockError(.parse, "line is longer than \(maxLineBytes) bytes", at: SourceLocation(file: source.name, line: line))
+        PaddockError(.record, "line is longer than \(maxLineBytes) bytes", at: SourceLocation(file: source.name, line: line))
     }
 
     private func findNewline() -> Int? {
