@@ -91,6 +91,24 @@ struct ToolBehaviourTests {
         #expect(r.stdout == "exit 2\n1\nold\n", "\(r.stderr)")
     }
 
+    /// `--output /dev/null` (or a pipe) is written to, never replaced: an atomic rename over it made
+    /// /dev/null a regular file on a machine where the tools ran as root.
+    @Test("an output that is a pipe or a device is written as it is and stays one; the atomic writer refuses to replace it")
+    func specialOutput() throws {
+        let r = try ToolRunner.runInScratch("""
+        mkfifo "$TMP/fifo"
+        timeout 10 cat "$TMP/fifo" > "$TMP/got" &
+        timeout 10 normalize --input-format csv --output-format ndjson --output "$TMP/fifo" "$FIXTURES/quoted.csv"
+        echo "exit $?"
+        wait
+        [ -p "$TMP/fifo" ] && echo "still a pipe"
+        wc -l < "$TMP/got"
+        normalize --input-format csv --output-format ndjson --output /dev/null "$FIXTURES/quoted.csv"; echo "dev null exit $?"
+        [ -c /dev/null ] && echo "/dev/null still a device"
+        """)
+        #expect(r.stdout == "exit 0\nstill a pipe\n3\ndev null exit 0\n/dev/null still a device\n", "\(r.stderr)")
+    }
+
     @Test("writing to /dev/full gives exit 2 and a message", arguments: [
         "normalize --input-format csv \"$FIXTURES/quoted.csv\"",
         "discover --pipeline football",

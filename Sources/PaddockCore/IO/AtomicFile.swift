@@ -21,6 +21,12 @@ public final class AtomicFileSink: ByteSink {
     public init(path: String, noReplace: Bool = false, mode: Int = 0o644) throws(PaddockError) {
         self.path = path
         self.noReplace = noReplace
+        // Renaming over /dev/null or a pipe would replace it with a regular file (as root, /dev/null
+        // itself): such a destination is refused here; OutputTarget writes to it directly.
+        if FileSystem.isSpecial(path) {
+            throw PaddockError(.io, "\(path) is a device or a pipe, not a file: it cannot be written atomically",
+                               hint: "write to a file, or to stdout ('-')")
+        }
         let dir = FileSystem.parent(of: path)
         try FileSystem.makeDirectories(dir)
         let base = FileSystem.lastComponent(of: path)
@@ -104,6 +110,15 @@ public enum FileSystem {
     }
 
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    /// True when `path` exists and is neither a regular file nor a folder: a device (`/dev/null`), a
+    /// pipe or a socket, which a writer must open and write, never replace.
+    public static func isSpecial(_ path: String) -> Bool {
+        var st = Glibc.stat()
+        guard statPath(path, &st) == 0 else { return false }
+        let type = st.st_mode & S_IFMT
+        return type != S_IFREG && type != S_IFDIR
+    }
 
     public static func isDirectory(_ path: String) -> Bool {
         var st = Glibc.stat()
