@@ -104,9 +104,10 @@ struct ToolBehaviourTests {
         [ -p "$TMP/fifo" ] && echo "still a pipe"
         wc -l < "$TMP/got"
         normalize --input-format csv --output-format ndjson --output /dev/null "$FIXTURES/quoted.csv"; echo "dev null exit $?"
+        normalize --pipeline football --table matches --quarantine /dev/null --stats /dev/null --output /dev/null < /dev/null 2> /dev/null; echo "quarantine and stats exit $?"
         [ -c /dev/null ] && echo "/dev/null still a device"
         """)
-        #expect(r.stdout == "exit 0\nstill a pipe\n3\ndev null exit 0\n/dev/null still a device\n", "\(r.stderr)")
+        #expect(r.stdout == "exit 0\nstill a pipe\n3\ndev null exit 0\nquarantine and stats exit 0\n/dev/null still a device\n", "\(r.stderr)")
     }
 
     @Test("writing to /dev/full gives exit 2 and a message", arguments: [

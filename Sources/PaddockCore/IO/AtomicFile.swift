@@ -84,8 +84,16 @@ public final class AtomicFileSink: ByteSink {
         state = .aborted
     }
 
-    /// Writes `bytes` to `path` atomically in one call.
+    /// Writes `bytes` to `path` atomically in one call; a device or a pipe (`--stats /dev/null`) is
+    /// opened and written instead, never replaced.
     public static func write(_ bytes: [UInt8], to path: String, noReplace: Bool = false) throws(PaddockError) {
+        if FileSystem.isSpecial(path) {
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            if fd < 0 { throw PaddockError.system("cannot open for writing", path: path, errno: errno) }
+            defer { close(fd) }
+            try withBytes(bytes) { (b) throws(PaddockError) in try writeAll(fd: fd, b, name: path) }
+            return
+        }
         let sink = try AtomicFileSink(path: path, noReplace: noReplace)
         try withBytes(bytes) { (b) throws(PaddockError) in try sink.write(b) }
         try sink.commit()
