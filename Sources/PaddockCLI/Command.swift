@@ -113,7 +113,11 @@ public struct OptionSpec<Root> {
 
     /// The group's entries in place of the group, recursively.
     static func flatten(_ table: [OptionSpec<Root>]) -> [OptionSpec<Root>] {
-        table.flatMap { $0.kind == .group ? flatten($0.members) : [$0] }
+        var flat: [OptionSpec<Root>] = []
+        for spec in table {
+            if spec.kind == .group { flat += flatten(spec.members) } else { flat.append(spec) }
+        }
+        return flat
     }
 
     /// This entry for a type that holds `Root` at `path`.

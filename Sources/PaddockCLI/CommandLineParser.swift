@@ -12,7 +12,7 @@ public enum CommandLineParser {
         if arguments.prefix(while: { $0 != "--" }).contains(where: { $0 == "--help" || $0 == "-h" }) { return nil }
         let table = OptionSpec.flatten(C.options)
         var command = C()
-        var given: Set<String> = []
+        var given: [String] = []  // not a Set: its metadata would cost a conformance scan at start-up
         var rest = arguments[...]
         while let arg = rest.popFirst() {
             if arg == "--" {
@@ -32,7 +32,7 @@ public enum CommandLineParser {
                 let names = table.filter { $0.kind != .positional }.map(\.name) + ["help"]
                 throw UsageError("Unknown option '--\(name)'" + (Suggest.closest(String(name), among: names).map { ". Did you mean '--\($0)'?" } ?? ""))
             }
-            given.insert(spec.name)
+            given.append(spec.name)
             if spec.kind == .flag {
                 if let inline { throw UsageError("The option '--\(name)' does not take any value, but '\(inline)' was specified.") }
                 _ = spec.store(&command, "")
