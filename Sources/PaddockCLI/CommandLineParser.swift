@@ -28,6 +28,9 @@ public enum CommandLineParser {
             let equals = body.firstIndex(of: "=")
             let name = equals.map { body[..<$0] } ?? body
             let inline = equals.map { body[body.index(after: $0)...] }
+            if name == "help", let inline {
+                throw UsageError("The option '--help' does not take any value, but '\(inline)' was specified.")
+            }
             guard let spec = table.first(where: { $0.kind != .positional && $0.name == name }) else {
                 let names = table.filter { $0.kind != .positional }.map(\.name) + ["help"]
                 throw UsageError("Unknown option '--\(name)'" + (Suggest.closest(String(name), among: names).map { ". Did you mean '--\($0)'?" } ?? ""))

@@ -104,6 +104,7 @@ struct CommandLineParserTests {
         ("--pipeline p --limit=", "Missing value for '--limit <limit>'"),
         ("--pipeline p --limit -3", "Missing value for '--limit <limit>'"),
         ("--pipeline p --verbose=yes", "The option '--verbose' does not take any value, but 'yes' was specified."),
+        ("--pipeline p --help=1", "The option '--help' does not take any value, but '1' was specified."),
         ("--limit 3", "Missing expected argument '--pipeline <pipeline>'"),
         ("--pipeline p --tag bad", "--tag bad is refused"),
     ])
