@@ -26,9 +26,6 @@ let package = Package(
         .executable(name: "dq-check", targets: ["dq-check"]),
         .executable(name: "publish", targets: ["publish"]),
     ],
-    dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    ],
     targets: [
         // C libraries, wrapped by system-library targets.
         .systemLibrary(name: "CCSV", path: "Sources/CCSV"),  // libcsv-dev ships no pkg-config file
@@ -61,11 +58,12 @@ let package = Package(
 
         // The HTTP transport of http sources, on libcurl; the fetch policy is in PaddockExtract.
         .target(name: "PaddockCurl", dependencies: ["PaddockExtract", "CCurl"], swiftSettings: strict),
-        // What the five tools share: running a command, common options, messages and progress.
+        // What the five tools share: the command-line parser and help (options declared in tables, no
+        // Swift package: swift-argument-parser cost 3 ms of start-up), common options, messages, progress.
         .target(
             name: "PaddockCLI",
             // PaddockChecks for its registry: every tool refuses a pipeline with a bad check before any work.
-            dependencies: ["PaddockCore", "PaddockChecks", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["PaddockCore", "PaddockChecks"],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
         // Each tool: its entry point and its command (options, help, messages), linking only its stage.
@@ -83,6 +81,7 @@ let package = Package(
         .testTarget(name: "PaddockDiscoverTests", dependencies: ["PaddockDiscover", "PaddockChecks"], swiftSettings: strict),
         .testTarget(name: "PaddockPublishTests", dependencies: ["PaddockPublish", "PaddockChecks"], swiftSettings: strict),
         .testTarget(name: "PaddockHashingTests", dependencies: ["PaddockHashing", "PaddockTestSupport"], swiftSettings: strict),
+        .testTarget(name: "PaddockCLITests", dependencies: ["PaddockCLI"], swiftSettings: strict),
         .testTarget(name: "PaddockCurlTests", dependencies: ["PaddockCurl"], exclude: ["transport_server.py"], swiftSettings: strict),
         .testTarget(name: "PaddockEndToEndTests", dependencies: ["PaddockCore"], swiftSettings: strict),
         // In-memory sources and sinks and other doubles the unit tests share (public API only).

@@ -1,33 +1,26 @@
-import ArgumentParser
 import PaddockCore
 import PaddockChecks
 #if canImport(Glibc)
 import Glibc
 #endif
 
-extension RecordFormat: ExpressibleByArgument {}
-
 /// Record format options shared by every tool that reads or writes records.
-public struct FormatOptions: ParsableArguments {
-    @Option(name: .customLong("input-format"), help: "Input record format: csv or ndjson (default: from the file name, else ndjson).")
-    public var inputFormat: RecordFormat?
-
-    @Option(name: .customLong("output-format"), help: "Output record format: csv or ndjson (default: ndjson).")
-    public var outputFormat: RecordFormat?
-
-    @Option(name: .customLong("delimiter"), help: "CSV field delimiter, one ASCII character; 'tab' for a tab.")
-    public var delimiter: String = ","
-
-    @Flag(name: .customLong("no-header"), help: "CSV input has no header row; columns are named 1, 2, ...")
-    public var noHeader = false
-
-    @Option(name: .customLong("encoding"), help: "Input text encoding: utf-8, cp1252 (windows-1252) or latin1.")
-    public var encoding: String = "utf-8"
-
-    @Flag(name: .customLong("crlf"), help: "End CSV output rows with CRLF instead of LF.")
-    public var crlf = false
+public struct FormatOptions: ParsableOptions {
+    public var inputFormat, outputFormat: RecordFormat?
+    public var delimiter = ","
+    public var encoding = "utf-8"
+    public var noHeader = false, crlf = false
 
     public init() {}
+
+    public static var options: [OptionSpec<Self>] {[
+        .value("input-format", \.inputFormat, help: "Input record format: csv or ndjson (default: from the file name, else ndjson)."),
+        .value("output-format", \.outputFormat, help: "Output record format: csv or ndjson (default: ndjson)."),
+        .value("delimiter", \.delimiter, help: "CSV field delimiter, one ASCII character; 'tab' for a tab."),
+        .flag("no-header", \.noHeader, help: "CSV input has no header row; columns are named 1, 2, ..."),
+        .value("encoding", \.encoding, help: "Input text encoding: utf-8, cp1252 (windows-1252) or latin1."),
+        .flag("crlf", \.crlf, help: "End CSV output rows with CRLF instead of LF."),
+    ]}
 
     public func delimiterByte() throws(PaddockError) -> UInt8 {
         guard let b = CSVReadOptions.delimiterByte(named: delimiter) else {
@@ -52,26 +45,37 @@ public struct FormatOptions: ParsableArguments {
     }
 }
 
+/// The folders of pipeline definitions and of data: every tool that reads a pipeline takes them.
+public struct FolderOptions: ParsableOptions {
+    public var configDir, dataDir: String?
+
+    public init() {}
+
+    public static var options: [OptionSpec<Self>] {[
+        .value("config-dir", \.configDir, help: "Folder of pipeline definitions (default: $PADDOCK_CONFIG_DIR or config)."),
+        .value("data-dir", \.dataDir, help: "Data folder (default: $DATA_DIR or data)."),
+    ]}
+
+    public var workspace: Workspace { Workspace(configDir: configDir, dataDir: dataDir) }
+}
+
 /// Options shared by the tools that work on a pipeline.
-public struct PipelineOptions: ParsableArguments {
-    @Option(name: .customLong("pipeline"), help: "Pipeline name; its definition is <config-dir>/pipelines/<name>.yaml.")
-    public var pipeline: String
-
-    @Option(name: .customLong("config-dir"), help: "Folder of pipeline definitions (default: $PADDOCK_CONFIG_DIR or config).")
-    public var configDir: String?
-
-    @Option(name: .customLong("data-dir"), help: "Data folder (default: $DATA_DIR or data).")
-    public var dataDir: String?
-
-    @Option(name: .customLong("now"), help: "The current time, ISO 8601 or epoch seconds; fixes timestamps for reproducible runs.")
+public struct PipelineOptions: ParsableOptions {
+    public var pipeline = ""
+    public var folders = FolderOptions()
     public var now: String?
-
-    @Flag(name: .customLong("check"), help: "Only check the pipeline definition: exit 0 when it is valid, 2 listing every problem (file:line:column).")
     public var check = false
 
     public init() {}
 
-    public var workspace: Workspace { Workspace(configDir: configDir, dataDir: dataDir) }
+    public static var options: [OptionSpec<Self>] {[
+        .required("pipeline", \.pipeline, help: "Pipeline name; its definition is <config-dir>/pipelines/<name>.yaml."),
+        .group(\.folders),
+        .value("now", \.now, help: "The current time, ISO 8601 or epoch seconds; fixes timestamps for reproducible runs."),
+        .flag("check", \.check, help: "Only check the pipeline definition: exit 0 when it is valid, 2 listing every problem (file:line:column)."),
+    ]}
+
+    public var workspace: Workspace { folders.workspace }
 
     public func loadConfig() throws(PaddockError) -> PipelineConfig { try loadPipeline(pipeline, from: workspace, checkOnly: check) }
 
@@ -98,17 +102,17 @@ public func loadPipeline(_ name: String, from workspace: Workspace, checkOnly: B
 
 
 /// The date window of http sources with a date parameter.
-public struct WindowOptions: ParsableArguments {
-    @Option(name: .customLong("from"), help: "First date of the window (YYYY-MM-DD, today or today-N).")
-    public var from: String?
-
-    @Option(name: .customLong("to"), help: "Last date of the window (default with --from: today).")
-    public var to: String?
-
-    @Option(name: .customLong("days-back"), help: "The window is the last N days up to today (--now's date).")
+public struct WindowOptions: ParsableOptions {
+    public var from, to: String?
     public var daysBack: Int?
 
     public init() {}
+
+    public static var options: [OptionSpec<Self>] {[
+        .value("from", \.from, help: "First date of the window (YYYY-MM-DD, today or today-N)."),
+        .value("to", \.to, help: "Last date of the window (default with --from: today)."),
+        .value("days-back", \.daysBack, help: "The window is the last N days up to today (--now's date)."),
+    ]}
 
     /// The window asked for, or nil for each source's own dates.from/to.
     public func window(now: Timestamp) throws(PaddockError) -> DateWindow? {

@@ -1,7 +1,8 @@
 import PaddockCore
 
-/// Text shared by every tool's `--help`.
+/// The `--help` screen and the usage line, both made from a command's options table.
 public enum Help {
+    /// Text shared by every tool's `--help`.
     public static let exitCodes = """
     EXIT CODES
       0   success
@@ -10,6 +11,98 @@ public enum Help {
       64  usage error (unknown option, bad argument)
       75  temporary failure worth retrying (lock held, upstream unavailable)
     """
+
+    /// The longest line of a help screen: 79 characters, which fit 80 columns with the cursor after them.
+    static let lineLength = 79
+    /// The column where the help of each option starts.
+    static let helpColumn = 26
+
+    /// The whole `--help` screen: OVERVIEW, the discussion, USAGE, ARGUMENTS and OPTIONS, each option with
+    /// its help, the values it accepts and its default.
+    public static func screen<C: Command>(_ type: C.Type) -> String {
+        let table = OptionSpec.flatten(C.options)
+        var out = lines(wrap(words("OVERVIEW: " + C.abstract), first: lineLength, rest: lineLength)) + "\n\n"
+        out += paragraphs(C.discussion) + "\n\n"
+        let lead = "USAGE: \(C.name) "
+        let usage = wrap(synopsis(table).map { Substring($0) }, first: lineLength - lead.count, rest: lineLength - lead.count)
+        out += lead + lines(usage, indent: lead.count) + "\n\n"
+        let positionals = table.filter { $0.kind == .positional }
+        if !positionals.isEmpty {
+            out += "ARGUMENTS:\n" + positionals.map { entry($0.label, $0.help) }.joined() + "\n"
+        }
+        out += "OPTIONS:\n"
+        for spec in table where spec.kind != .positional {
+            var notes: [String] = []
+            if let choices = spec.choices { notes.append("values: " + choices.joined(separator: ", ")) }
+            if let d = spec.defaultText() { notes.append("default: " + d) }
+            out += entry(spec.label, spec.help + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")"))
+        }
+        return out + entry("-h, --help", "Show help information.") + "\n"
+    }
+
+    /// The usage line of error messages, on one line: `tool [<options>] --pipeline <pipeline>`.
+    public static func usage<C: Command>(_ type: C.Type) -> String {
+        ([C.name] + synopsis(OptionSpec.flatten(C.options))).joined(separator: " ")
+    }
+
+    /// Each option as in the usage line (`[--name <name>]`); with more than 12, only `[<options>]` and
+    /// those that must be given or are positional.
+    static func synopsis<C>(_ table: [OptionSpec<C>]) -> [String] {
+        let shown = table.count > 12 ? table.filter { $0.isRequired || $0.kind == .positional } : table
+        let items = shown.map { spec in
+            switch spec.kind {
+            case .repeated, .positional: return "[\(spec.label) ...]"
+            default: return spec.isRequired ? spec.label : "[\(spec.label)]"
+            }
+        }
+        return table.count > 12 ? ["[<options>]"] + items : items
+    }
+
+    /// `  label` padded to the help column, then the help wrapped in that column; a label too long for
+    /// it stands on a line of its own.
+    static func entry(_ label: String, _ help: String) -> String {
+        let lead = "  " + label
+        let text = lines(wrap(words(help), first: lineLength - helpColumn, rest: lineLength - helpColumn), indent: helpColumn)
+        if lead.count < helpColumn { return lead + String(repeating: " ", count: helpColumn - lead.count) + text + "\n" }
+        return lead + "\n" + String(repeating: " ", count: helpColumn) + text + "\n"
+    }
+
+    /// Text whose lines longer than `lineLength` are wrapped; a wrapped line that is indented (an
+    /// example) goes on 4 columns further in.
+    static func paragraphs(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            guard line.count > lineLength else { return String(line) }
+            let indent = line.prefix(while: { $0 == " " }).count
+            let hanging = indent == 0 ? 0 : indent + 4
+            let pieces = wrap(words(line), first: lineLength - indent, rest: lineLength - hanging)
+            return String(repeating: " ", count: indent) + lines(pieces, indent: hanging)
+        }.joined(separator: "\n")
+    }
+
+    static func words<S: StringProtocol>(_ text: S) -> [Substring] {
+        String(text).split(separator: " ")
+    }
+
+    /// The words in lines of at most `first` characters for the first line and `rest` for the others;
+    /// a longer word stands alone.
+    static func wrap(_ words: [Substring], first: Int, rest: Int) -> [String] {
+        var result: [String] = []
+        var line = ""
+        for word in words {
+            let width = result.isEmpty ? first : rest
+            if !line.isEmpty && line.count + 1 + word.count > width {
+                result.append(line)
+                line = ""
+            }
+            line += line.isEmpty ? String(word) : " " + word
+        }
+        return result + [line]
+    }
+
+    /// The lines joined, each after the first indented by `indent` spaces.
+    static func lines(_ lines: [String], indent: Int = 0) -> String {
+        lines.joined(separator: "\n" + String(repeating: " ", count: indent))
+    }
 }
 
 extension Help {

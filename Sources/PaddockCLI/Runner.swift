@@ -1,4 +1,3 @@
-import ArgumentParser
 import PaddockCore
 #if canImport(Glibc)
 import Glibc
@@ -6,35 +5,34 @@ import Glibc
 
 /// The one place where Paddock's tools print errors and exit.
 ///
-/// Parses the command line (usage errors exit 64 with ArgumentParser's message), runs the command,
-/// and turns a `PaddockError` into `tool: error: location: message` (plus a hint) on stderr and the
-/// error kind's exit code. A closed stdout (`| head`) ends the tool quietly with exit 0.
-public func runTool<C: ParsableCommand>(_ command: C.Type) -> Never {
+/// Parses the command line against the command's options table: `--help` prints the help screen and
+/// exits 0; a usage error prints `tool: error: message`, the usage line and a pointer to `--help`, and
+/// exits 64. Then runs the command, and turns a `PaddockError` into `tool: error: location: message`
+/// (plus a hint) on stderr and the error kind's exit code. A closed stdout (`| head`) ends the tool
+/// quietly with exit 0.
+public func runTool<C: Command>(_ command: C.Type) -> Never {
     signal(SIGPIPE, SIG_IGN)
-    let tool = C.configuration.commandName ?? String(describing: C.self)
+    let tool = C.name
     Console.tool = tool
-    var parsed: any ParsableCommand
-    do {
-        parsed = try C.parseAsRoot()
+    let parsed: C?
+    do throws(UsageError) {
+        parsed = try CommandLineParser.parse(C.self, Array(CommandLine.arguments.dropFirst()))
     } catch {
-        // Help and version: ArgumentParser prints them and exits 0.
-        let code = C.exitCode(for: error)
-        if code == .success { C.exit(withError: error) }
-        // Usage errors: `tool: error: ...`, the usage line, exit 64.
-        Console.printError("\(tool): error: \(C.message(for: error))\nUsage: \(C.usageString())\nSee '\(tool) --help' for more.")
-        exit(code.rawValue)
+        Console.printError("\(tool): error: \(error.message)\nUsage: \(Help.usage(C.self))\nSee '\(tool) --help' for more.")
+        exit(PaddockError.Kind.usage.exitCode)
     }
-    do {
-        try parsed.run()
+    do throws(PaddockError) {
+        if let parsed {
+            try parsed.run()
+        } else {
+            Console.stdout.appendString(Help.screen(C.self))
+        }
         try Console.flushStdout()
         exit(0)
-    } catch let error as PaddockError {
+    } catch {
         if error.kind == .brokenPipe { exit(0) }
         Console.error(tool: tool, error)
         exit(error.exitCode)
-    } catch {
-        // CleanExit (help), ExitCode and ValidationError are ArgumentParser's to report.
-        C.exit(withError: error)
     }
 }
 

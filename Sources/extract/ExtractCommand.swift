@@ -1,4 +1,3 @@
-import ArgumentParser
 import PaddockCLI
 import PaddockCore
 import PaddockDiscover
@@ -6,80 +5,69 @@ import PaddockExtract
 import PaddockCurl
 
 /// `extract`: stores each unit's payload immutably under data/raw and streams its records.
-public struct ExtractCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "extract",
-        abstract: "Fetch units into the immutable raw store and stream their records as NDJSON with provenance.",
-        discussion: """
-        Reads units (discover's NDJSON) from --units FILE ('-' for stdin), or discovers them itself with \
-        --discover (source by source, so fan-out sources see what their parent just stored). With \
-        neither, units are read from stdin when it is a pipe or a file, and discovered otherwise.
+public struct ExtractCommand: Command {
+    public static let name = "extract"
+    public static let abstract = "Fetch units into the immutable raw store and stream their records as NDJSON with provenance."
+    public static let discussion = """
+    Reads units (discover's NDJSON) from --units FILE ('-' for stdin), or discovers them itself with \
+    --discover (source by source, so fan-out sources see what their parent just stored). With \
+    neither, units are read from stdin when it is a pipe or a file, and discovered otherwise.
 
-        Files are copied, http units fetched (rate limit, retries with backoff and Retry-After, circuit \
-        breaker, conditional requests, validation against the source's contract), each payload stored \
-        atomically as <data>/raw/<pipeline>/<unit id>/sha256-<hash>.<ext> with a .meta.json sidecar and a \
-        line in the ledger <data>/index/<pipeline>/ledger.ndjson. Unchanged units are not fetched again: \
-        files with the same bytes, http units stored and older than the source's refetchDays (others are \
-        asked conditionally). A unit that fails is reported and recorded, and the others go on.
+    Files are copied, http units fetched (rate limit, retries with backoff and Retry-After, circuit \
+    breaker, conditional requests, validation against the source's contract), each payload stored \
+    atomically as <data>/raw/<pipeline>/<unit id>/sha256-<hash>.<ext> with a .meta.json sidecar and a \
+    line in the ledger <data>/index/<pipeline>/ledger.ndjson. Unchanged units are not fetched again: \
+    files with the same bytes, http units stored and older than the source's refetchDays (others are \
+    asked conditionally). A unit that fails is reported and recorded, and the others go on.
 
-        Records go to stdout with _unit, _raw and _line (CSV, NDJSON) or _pointer (JSON). See \
-        docs/sources.md.
+    Records go to stdout with _unit, _raw and _line (CSV, NDJSON) or _pointer (JSON). See \
+    docs/sources.md.
 
-        EXAMPLES
-          extract --pipeline football > records.ndjson
-          discover --pipeline football | extract --pipeline football | normalize --pipeline football --table matches
-          extract --pipeline events --days-back 3 --discover --records new
-          extract --pipeline football --dry-run
+    EXAMPLES
+      extract --pipeline football > records.ndjson
+      discover --pipeline football | extract --pipeline football | normalize --pipeline football --table matches
+      extract --pipeline events --days-back 3 --discover --records new
+      extract --pipeline football --dry-run
 
-        Exit 75 when some units failed in a way worth retrying (run again: stored units are not fetched \
-        again) or the circuit breaker stopped the run; exit 2 when a unit failed in a way a retry will \
-        not fix (a broken contract, a 404).
+    Exit 75 when some units failed in a way worth retrying (run again: stored units are not fetched \
+    again) or the circuit breaker stopped the run; exit 2 when a unit failed in a way a retry will \
+    not fix (a broken contract, a 404).
 
-        \(Help.exitCodes)
-        """
-    )
+    \(Help.exitCodes)
+    """
 
-    @OptionGroup public var options: PipelineOptions
-    @OptionGroup public var window: WindowOptions
-
-    @Flag(name: .customLong("discover"), help: "Discover units instead of reading them from stdin.")
-    public var discover = false
-
-    @Option(name: .customLong("units"), help: "Read units from this NDJSON file ('-' for stdin).")
+    public var pipeline = PipelineOptions()
+    public var window = WindowOptions()
     public var unitsFile: String?
-
-    @Option(name: .customLong("source"), help: "With discovery: only this source's units (repeatable).")
     public var sources: [String] = []
-
-    @Flag(name: .customLong("force"), help: "Fetch and store every unit again, unconditionally, even when unchanged.")
-    public var force = false
-
-    @Flag(name: .customLong("dry-run"), help: "Only say what would be fetched or stored; write nothing, request nothing.")
-    public var dryRun = false
-
-    @Option(name: .customLong("records"), help: "Records to stream: all (every unit in scope; unchanged ones from the raw store), new (units stored by this run) or none.")
-    public var records: RecordsMode = .all
-
-    @Flag(name: .customLong("stored-only"), help: "Fetch nothing: stream the records of the copies already in the raw store.")
-    public var storedOnly = false
-
-    @Flag(name: .customLong("allow-missing"), help: "With --stored-only: skip units never stored (counted as missing) instead of failing.")
-    public var allowMissing = false
-
-    @Flag(name: .customLong("no-records"), help: "Store payloads but do not emit records (--records none).")
-    public var noRecords = false
+    public var records = RecordsMode.all
+    public var discover = false, force = false, dryRun = false, storedOnly = false, allowMissing = false, noRecords = false
 
     public init() {}
+
+    public static var options: [OptionSpec<Self>] {[
+        .group(\.pipeline),
+        .group(\.window),
+        .flag("discover", \.discover, help: "Discover units instead of reading them from stdin."),
+        .value("units", \.unitsFile, help: "Read units from this NDJSON file ('-' for stdin)."),
+        .repeated("source", \.sources, help: "With discovery: only this source's units (repeatable)."),
+        .flag("force", \.force, help: "Fetch and store every unit again, unconditionally, even when unchanged."),
+        .flag("dry-run", \.dryRun, help: "Only say what would be fetched or stored; write nothing, request nothing."),
+        .value("records", \.records, help: "Records to stream: all (every unit in scope; unchanged ones from the raw store), new (units stored by this run) or none."),
+        .flag("stored-only", \.storedOnly, help: "Fetch nothing: stream the records of the copies already in the raw store."),
+        .flag("allow-missing", \.allowMissing, help: "With --stored-only: skip units never stored (counted as missing) instead of failing."),
+        .flag("no-records", \.noRecords, help: "Store payloads but do not emit records (--records none)."),
+    ]}
 
     /// Counts of one run, for the summary and the exit code.
     struct Tally {
         var units = 0, stored = 0, unchanged = 0, failed = 0, retryable = 0, records = 0, notAttempted = 0, missing = 0
     }
 
-    public func run() throws {
-        let config = try options.loadConfig()
-        let ws = options.workspace
-        let now = try options.timestamp()
+    public func run() throws(PaddockError) {
+        let config = try pipeline.loadConfig()
+        let ws = pipeline.workspace
+        let now = try pipeline.timestamp()
         try config.requireSources(sources)
         if !storedOnly { try config.requireEnvironment(ws.environment, sources: sources, requests: !dryRun) }
         let extractor = try Extractor(config: config, workspace: ws, now: now, out: Console.stdout)
@@ -134,7 +122,7 @@ public struct ExtractCommand: ParsableCommand {
 
     /// Extracts `units` in order; false when the run must stop (circuit breaker open).
     @discardableResult
-    func extract(_ units: [WorkUnit], _ extractor: Extractor, _ tally: inout Tally, _ progress: Progress) throws -> Bool {
+    func extract(_ units: [WorkUnit], _ extractor: Extractor, _ tally: inout Tally, _ progress: Progress) throws(PaddockError) -> Bool {
         for (i, unit) in units.enumerated() {
             if extractor.stopReason != nil {
                 tally.notAttempted += units.count - i
@@ -187,4 +175,4 @@ public struct ExtractCommand: ParsableCommand {
 #if canImport(Glibc)
 import Glibc
 #endif
-extension RecordsMode: ExpressibleByArgument {}
+extension RecordsMode: ArgumentValue {}

@@ -8,7 +8,7 @@ import PaddockNormalize
 extension NormalizeCommand {
     /// Table mode: maps raw records (NDJSON from extract, or CSV rows) onto a declared table, with a quarantine.
     func runMapping(pipeline: String, table tableName: String) throws(PaddockError) {
-        let ws = Workspace(configDir: configDir, dataDir: dataDir)
+        let ws = folders.workspace
         let config = try loadPipeline(pipeline, from: ws, checkOnly: false)
         let table = try config.table(tableName)
         let mapper = try TableMapper(table: table, pipeline: config)

@@ -1,81 +1,60 @@
-import ArgumentParser
 import PaddockCLI
 import PaddockCore
 import PaddockPublish
 
 /// `publish`: writes zstd snapshots atomically and the manifest consumers rely on.
-public struct PublishCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "publish",
-        abstract: "Publish a run's derived tables as zstd-compressed CSV snapshots with a latest_successful_run.json manifest.",
-        discussion: """
-        Refuses (exit 1) when the run's data-quality report is missing or failed. Builds \
-        <data>/processed/<pipeline>/snapshots/<run id>/ (tables as .csv.zst, and .ndjson.zst when configured, \
-        datapackage.json, the run's manifest.json) in a staging folder, reads every file back, renames the \
-        folder into place, and only then replaces <data>/processed/<pipeline>/latest_successful_run.json, which \
-        gives each file's path, bytes, sha256 and row count. Publishing the same run id again changes nothing. \
-        Snapshots beyond publish.keep (default 10) are deleted afterwards, never the one the manifest names. \
-        One publish per pipeline at a time: a second one exits 75.
+public struct PublishCommand: Command {
+    public static let name = "publish"
+    public static let abstract = "Publish a run's derived tables as zstd-compressed CSV snapshots with a latest_successful_run.json manifest."
+    public static let discussion = """
+    Refuses (exit 1) when the run's data-quality report is missing or failed. Builds \
+    <data>/processed/<pipeline>/snapshots/<run id>/ (tables as .csv.zst, and .ndjson.zst when configured, \
+    datapackage.json, the run's manifest.json) in a staging folder, reads every file back, renames the \
+    folder into place, and only then replaces <data>/processed/<pipeline>/latest_successful_run.json, which \
+    gives each file's path, bytes, sha256 and row count. Publishing the same run id again changes nothing. \
+    Snapshots beyond publish.keep (default 10) are deleted afterwards, never the one the manifest names. \
+    One publish per pipeline at a time: a second one exits 75.
 
-        --verify checks the latest snapshot against its manifest instead (exit 1 naming each mismatch). \
-        --dry-run says what would be published and deleted. --compress IN --to OUT compresses a file the way \
-        publish does.
+    --verify checks the latest snapshot against its manifest instead (exit 1 naming each mismatch). \
+    --dry-run says what would be published and deleted. --compress IN --to OUT compresses a file the way \
+    publish does.
 
-        EXAMPLES
-          publish --pipeline football --now 2025-06-01T00:00:00Z
-          publish --pipeline football --verify
-          publish --pipeline football --rows
-          publish --pipeline football --table-rows
-          publish --pipeline football --dry-run
+    EXAMPLES
+      publish --pipeline football --now 2025-06-01T00:00:00Z
+      publish --pipeline football --verify
+      publish --pipeline football --rows
+      publish --pipeline football --table-rows
+      publish --pipeline football --dry-run
 
-        \(Help.exitCodes)
-        """
-    )
+    \(Help.exitCodes)
+    """
 
-    @OptionGroup public var options: PipelineOptions
-
-    @Option(name: .customLong("run-id"), help: "The run id (default: the --now time, as 20250601T000000Z).")
-    public var runId: String?
-
-    @Option(name: .customLong("report"), help: "The DQ report to check (default: <data>/derived/<pipeline>/dq_report.json).")
-    public var report: String?
-
-    @Flag(name: .customLong("verify"), help: "Verify the latest snapshot's bytes, sha256 and rows against its manifest.")
-    public var verify = false
-
-    @Flag(name: .customLong("dry-run"), help: "Say what would be published and which snapshots retention would delete; write nothing.")
-    public var dryRun = false
-
-    @Option(name: .customLong("units"), help: "The run's units (discover output), listed as the manifest's inputs.")
-    public var units: String?
-
-    @Option(name: .customLong("timings"), help: "A JSON object of step name to seconds, recorded as the manifest's steps.")
-    public var timings: String?
-
-    @Option(name: .customLong("started-at"), help: "When the run started (ISO 8601); default: --now.")
-    public var startedAt: String?
-
-    @Option(name: .customLong("code-version"), help: "The code version to record (git describe); default: unknown.")
-    public var codeVersion: String?
-
-    @Option(name: .customLong("compress"), help: "Compress this file the way publish does (with --to), and print its bytes and sha256.")
-    public var compressInput: String?
-
-    @Option(name: .customLong("to"), help: "Output of --compress ('-' for stdout).")
-    public var compressOutput: String?
-
-    @Flag(name: .customLong("rows"), help: "Print the rows the latest manifest lists, all tables together, and exit (for scripts: no JSON parsing of the manifest).")
-    public var rows = false
-
-    @Flag(name: .customLong("table-rows"), help: "Print each table the latest manifest lists with its rows ('name rows', one a line), and exit.")
-    public var tableRows = false
+    public var pipeline = PipelineOptions()
+    public var runId, report, units, timings, startedAt, codeVersion, compressInput, compressOutput: String?
+    public var verify = false, dryRun = false, rows = false, tableRows = false
 
     public init() {}
 
-    public func run() throws {
-        let config = try options.loadConfig()
-        let ws = options.workspace
-        let now = try options.timestamp()
+    public static var options: [OptionSpec<Self>] {[
+        .group(\.pipeline),
+        .value("run-id", \.runId, help: "The run id (default: the --now time, as 20250601T000000Z)."),
+        .value("report", \.report, help: "The DQ report to check (default: <data>/derived/<pipeline>/dq_report.json)."),
+        .flag("verify", \.verify, help: "Verify the latest snapshot's bytes, sha256 and rows against its manifest."),
+        .flag("dry-run", \.dryRun, help: "Say what would be published and which snapshots retention would delete; write nothing."),
+        .value("units", \.units, help: "The run's units (discover output), listed as the manifest's inputs."),
+        .value("timings", \.timings, help: "A JSON object of step name to seconds, recorded as the manifest's steps."),
+        .value("started-at", \.startedAt, help: "When the run started (ISO 8601); default: --now."),
+        .value("code-version", \.codeVersion, help: "The code version to record (git describe); default: unknown."),
+        .value("compress", \.compressInput, help: "Compress this file the way publish does (with --to), and print its bytes and sha256."),
+        .value("to", \.compressOutput, help: "Output of --compress ('-' for stdout)."),
+        .flag("rows", \.rows, help: "Print the rows the latest manifest lists, all tables together, and exit (for scripts: no JSON parsing of the manifest)."),
+        .flag("table-rows", \.tableRows, help: "Print each table the latest manifest lists with its rows ('name rows', one a line), and exit."),
+    ]}
+
+    public func run() throws(PaddockError) {
+        let config = try pipeline.loadConfig()
+        let ws = pipeline.workspace
+        let now = try pipeline.timestamp()
         let publisher = Publisher(config: config, workspace: ws, runId: runId ?? now.compact, now: now)
         if rows || tableRows {
             guard FileSystem.exists(publisher.manifestPath) else {
