@@ -436,29 +436,19 @@ public final class TableMapper {
         doc = document
         document.tokens.withUnsafeBufferPointer { t in
             let base = document.bytes.baseAddress!
-            guard t[0].kind == .object else { return }
-            let end = Int(t[0].end)
-            var k = 1
-            var ordinal = 0
-            while k < end {
-                let key = t[k]
-                let valueIndex = k + 1
-                let s = keys.slot(key, base: base, ordinal: ordinal)
-                if s >= 0 && slots[s].kind == 0 {
-                    let v = t[valueIndex]
-                    switch v.kind {
-                    case .string:
-                        slots[s] = RawSlot(kind: v.escaped ? 2 : 1, bytes: UnsafeRawBufferPointer(start: base + Int(v.start), count: Int(v.length)), node: 0)
-                    case .number, .true, .false:
-                        slots[s] = RawSlot(kind: 1, bytes: UnsafeRawBufferPointer(start: base + Int(v.start), count: Int(v.length)), node: 0)
-                    case .null:
-                        slots[s] = RawSlot(kind: 4, bytes: UnsafeRawBufferPointer(start: nil, count: 0), node: 0)
-                    case .object, .array:
-                        slots[s] = RawSlot(kind: 3, bytes: UnsafeRawBufferPointer(start: nil, count: 0), node: Int32(valueIndex))
-                    }
+            _ = keys.forEachMember(t, base: base) { s, valueIndex in
+                guard s >= 0 && slots[s].kind == 0 else { return }
+                let v = t[valueIndex]
+                switch v.kind {
+                case .string:
+                    slots[s] = RawSlot(kind: v.escaped ? 2 : 1, bytes: UnsafeRawBufferPointer(start: base + Int(v.start), count: Int(v.length)), node: 0)
+                case .number, .true, .false:
+                    slots[s] = RawSlot(kind: 1, bytes: UnsafeRawBufferPointer(start: base + Int(v.start), count: Int(v.length)), node: 0)
+                case .null:
+                    slots[s] = RawSlot(kind: 4, bytes: UnsafeRawBufferPointer(start: nil, count: 0), node: 0)
+                case .object, .array:
+                    slots[s] = RawSlot(kind: 3, bytes: UnsafeRawBufferPointer(start: nil, count: 0), node: Int32(valueIndex))
                 }
-                k = Int(t[valueIndex].end)
-                ordinal += 1
             }
         }
         if !pointerSlots.isEmpty {

@@ -404,47 +404,21 @@ extension ValueParsers {
 
     /// Reads an English month name: three letters, `Sept`, or in full.
     static func scanMonthName(_ sc: inout Scanner) -> Int? {
-        let n = sc.letterCount()
-        guard n >= 3 else { return nil }
-        let month: Int
-        switch threeLetterKey(sc) {
-        case key("jan"): month = 1
-        case key("feb"): month = 2
-        case key("mar"): month = 3
-        case key("apr"): month = 4
-        case key("may"): month = 5
-        case key("jun"): month = 6
-        case key("jul"): month = 7
-        case key("aug"): month = 8
-        case key("sep"): month = 9
-        case key("oct"): month = 10
-        case key("nov"): month = 11
-        case key("dec"): month = 12
-        default: return nil
-        }
-        guard n == 3 || (month == 9 && sc.letters(n, equal: "sept")) || sc.letters(n, equal: monthNames[month - 1]) else { return nil }
-        sc.i += n
-        return month
+        scanName(&sc, monthNames, keys: monthKeys, alias: (8, "sept")).map { $0 + 1 }
     }
 
     /// Reads an English weekday name, three letters or in full; 0 = Sunday.
     static func scanWeekdayName(_ sc: inout Scanner) -> Int? {
+        scanName(&sc, weekdayNames, keys: weekdayKeys)
+    }
+
+    /// Reads one of `names` (their first three letters, `alias`, or in full, in any case): its index.
+    static func scanName(_ sc: inout Scanner, _ names: [StaticString], keys: [UInt32], alias: (index: Int, text: StaticString)? = nil) -> Int? {
         let n = sc.letterCount()
-        guard n >= 3 else { return nil }
-        let weekday: Int
-        switch threeLetterKey(sc) {
-        case key("sun"): weekday = 0
-        case key("mon"): weekday = 1
-        case key("tue"): weekday = 2
-        case key("wed"): weekday = 3
-        case key("thu"): weekday = 4
-        case key("fri"): weekday = 5
-        case key("sat"): weekday = 6
-        default: return nil
-        }
-        guard n == 3 || sc.letters(n, equal: weekdayNames[weekday]) else { return nil }
+        guard n >= 3, let i = keys.firstIndex(of: threeLetterKey(sc)) else { return nil }
+        guard n == 3 || (alias.map { $0.index == i && sc.letters(n, equal: $0.text) } ?? false) || sc.letters(n, equal: names[i]) else { return nil }
         sc.i += n
-        return weekday
+        return i
     }
 
     static let monthNames: [StaticString] = [
@@ -452,6 +426,8 @@ extension ValueParsers {
         "july", "august", "september", "october", "november", "december",
     ]
     static let weekdayNames: [StaticString] = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+    static let monthKeys = monthNames.map(key)
+    static let weekdayKeys = weekdayNames.map(key)
 
     /// The three bytes from the cursor, lower-cased, packed into an integer.
     @inline(__always)

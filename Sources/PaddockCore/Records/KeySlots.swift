@@ -37,6 +37,28 @@ public struct KeySlots {
 
 /// The 64-bit hash of a key (one or more values) that `unique`, `relationships` and the group checks
 /// remember per distinct key: FNV-1a over the bytes, a separator between values, and a final mix. Two
+
+extension KeySlots {
+    /// Walks the members of the JSON object at token 0 of `tokens` (none when it is not an object):
+    /// `body` gets each member's slot (-1 for a name no slot reads) and the index of its value token.
+    /// Returns the number of members. The row binders of dq-check and of the mapping share it.
+    @inline(__always)
+    public mutating func forEachMember(_ tokens: UnsafeBufferPointer<JSONToken>, base: UnsafeRawPointer,
+                                       _ body: (_ slot: Int, _ value: Int) -> Void) -> Int {
+        guard tokens.count > 0, tokens[0].kind == .object else { return 0 }
+        let end = Int(tokens[0].end)
+        var k = 1
+        var ordinal = 0
+        while k < end {
+            let value = k + 1
+            body(slot(tokens[k], base: base, ordinal: ordinal), value)
+            k = Int(tokens[value].end)
+            ordinal += 1
+        }
+        return ordinal
+    }
+}
+
 /// different keys share a hash with probability about n²/2⁶⁵ (3 in a million for 10 million keys).
 struct KeyHash {
     private var h: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -63,35 +63,21 @@ public final class RowBinder {
         rowCount = count
         rowTokens = t
         for i in 0..<names.count { kinds[i] = RowBinder.absent }
-        memberCount = 0
         boundCount = 0
-        do {
-            guard t.count > 0, t[0].kind == .object else { return }
-            let end = Int(t[0].end)
-            var k = 1
-            var ordinal = 0
-            while k < end {
-                let key = t[k]
-                let vi = k + 1
-                let s = keys.slot(key, base: base, ordinal: ordinal)
-                memberCount += 1
-                if s >= 0 && kinds[s] == RowBinder.absent {
-                    boundCount += 1
-                    let v = t[vi]
-                    starts[s] = base + Int(v.start)
-                    lengths[s] = Int(v.length)
-                    nodes[s] = Int32(vi)
-                    switch v.kind {
-                    case .string: kinds[s] = v.escaped ? RowBinder.escaped : RowBinder.plain
-                    case .number: kinds[s] = RowBinder.number
-                    case .true: kinds[s] = RowBinder.literalTrue
-                    case .false: kinds[s] = RowBinder.literalFalse
-                    case .null: kinds[s] = RowBinder.null
-                    case .object, .array: kinds[s] = RowBinder.container
-                    }
-                }
-                k = Int(t[vi].end)
-                ordinal += 1
+        memberCount = keys.forEachMember(t, base: base) { s, vi in
+            guard s >= 0 && kinds[s] == RowBinder.absent else { return }
+            boundCount += 1
+            let v = t[vi]
+            starts[s] = base + Int(v.start)
+            lengths[s] = Int(v.length)
+            nodes[s] = Int32(vi)
+            switch v.kind {
+            case .string: kinds[s] = v.escaped ? RowBinder.escaped : RowBinder.plain
+            case .number: kinds[s] = RowBinder.number
+            case .true: kinds[s] = RowBinder.literalTrue
+            case .false: kinds[s] = RowBinder.literalFalse
+            case .null: kinds[s] = RowBinder.null
+            case .object, .array: kinds[s] = RowBinder.container
             }
         }
     }
