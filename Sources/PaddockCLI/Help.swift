@@ -60,11 +60,11 @@ public enum Help {
 
     /// `  label` padded to the help column, then the help wrapped in that column; a label too long for
     /// it stands on a line of its own.
-    static func entry(_ label: String, _ help: String) -> String {
+    static func entry(_ label: String, _ help: String, column: Int = helpColumn) -> String {
         let lead = "  " + label
-        let text = lines(wrap(words(help), first: lineLength - helpColumn, rest: lineLength - helpColumn), indent: helpColumn)
-        if lead.count < helpColumn { return lead + String(repeating: " ", count: helpColumn - lead.count) + text + "\n" }
-        return lead + "\n" + String(repeating: " ", count: helpColumn) + text + "\n"
+        let text = lines(wrap(words(help), first: lineLength - column, rest: lineLength - column), indent: column)
+        if lead.count < column { return lead + String(repeating: " ", count: column - lead.count) + text + "\n" }
+        return lead + "\n" + String(repeating: " ", count: column) + text + "\n"
     }
 
     /// Text whose lines longer than `lineLength` are wrapped; a wrapped line that is indented (an
@@ -125,31 +125,10 @@ extension Help {
             })
     }
 
-    /// Rows of a name and a text, the texts in one column, wrapped at 80 columns with a hanging indent.
-    static func list(_ rows: [(String, String)], width: Int = 80) -> String {
-        let column = min(2 + (rows.map(\.0.count).max() ?? 0) + 2, 26)
-        let pad = String(repeating: " ", count: column)
-        var out: [String] = []
-        for (name, text) in rows {
-            var line = "  " + name
-            if line.count + 1 >= column {
-                out.append(line)
-                line = pad
-            } else {
-                line += String(repeating: " ", count: column - line.count)
-            }
-            var first = true
-            for word in text.split(separator: " ") {
-                if !first && line.count + 1 + word.count > width - 1 {
-                    out.append(line)
-                    line = pad + word
-                } else {
-                    line += (first ? "" : " ") + word
-                }
-                first = false
-            }
-            out.append(line)
-        }
-        return out.joined(separator: "\n")
+    /// Rows of a name and a text, the texts in one column (after the longest name, at most at the options'
+    /// help column), wrapped with a hanging indent: the entries of a registry.
+    public static func list(_ rows: [(String, String)]) -> String {
+        let column = min(2 + (rows.map(\.0.count).max() ?? 0) + 2, helpColumn)
+        return String(rows.map { entry($0.0, $0.1, column: column) }.joined().dropLast())
     }
 }

@@ -12,20 +12,6 @@ public enum CheckRegistry {
 
     public static let catalog = CheckCatalog(kinds)
 
-    /// One line per entry, its type and what it checks (for `dq-check --help`).
-    public static func summaries() -> String {
-        let width = kinds.map { $0.type.count }.max() ?? 0
-        let indent = String(repeating: " ", count: width + 4)
-        return kinds.map { kind in
-            // Wrapped here, with a hanging indent, to fit the 80 columns of a help screen.
-            var lines = ["  " + kind.type.padding(width) + " "]
-            for word in kind.summary.split(separator: " ") {
-                if lines[lines.count - 1].count + word.count + 1 > 79 { lines.append(indent + word) } else { lines[lines.count - 1] += " " + word }
-            }
-            return lines.joined(separator: "\n")
-        }.joined(separator: "\n")
-    }
-
     /// The entries as the Markdown of docs/checks.md's "Keys of each check type" (a test keeps the two the same).
     public static func markdown() -> String {
         var out = "Every check takes " + CheckReading.commonKeys.map { "`\($0.name)`" }.joined(separator: ", ") + ".\n"
@@ -39,6 +25,3 @@ public enum CheckRegistry {
     }
 }
 
-extension String {
-    fileprivate func padding(_ width: Int) -> String { self + String(repeating: " ", count: Swift.max(0, width - count)) }
-}

@@ -9,7 +9,7 @@ public struct DQCheckCommand: Command {
     public static let discussion = """
     Checks are declared under 'checks:' in the pipeline definition; docs/checks.md gives every key. \
     The check types:
-    \(CheckRegistry.summaries())
+    \(Help.list(CheckRegistry.kinds.map { ($0.type, $0.summary) }))
 
     Every check has a severity (error or warn), optional thresholds on the failing rows, warnIf and \
     errorIf ('> 0', '>= 10', '> 1%'), and only: {column: C, equals: V} to check some rows only. \
