@@ -86,9 +86,8 @@ if ! flock -n 9; then
 fi
 
 # The pipeline definition, as it is now; a resumed run compares it with the one it started with.
-cfg="${PADDOCK_CONFIG_DIR:-config}/pipelines/$pipeline.yaml"
-config_hash=""
-if [[ -f $cfg ]]; then config_hash=$(sha256sum < "$cfg"); config_hash=${config_hash%% *}; fi
+cfg=$(path_of definition) || exit 2
+config_hash=$(sha256sum < "$cfg"); config_hash=${config_hash%% *}
 done_steps="" saved_hash=""
 if [[ -n $resume ]]; then
   run_id=$resume
@@ -254,23 +253,20 @@ preflight() {
     problem="only $free_mb MB free in $DATA_DIR (PADDOCK_MIN_FREE_MB=${PADDOCK_MIN_FREE_MB:-200})"
   fi
   if [[ -n $problem ]]; then log "error: preflight: $problem"; fail_run preflight 2 "$problem"; exit 2; fi
-  # http sources: the host of each baseURL answers (${VAR:-default} expanded as the tools do).
-  local url host port
-  while read -r url; do
-    # ${VAR} and ${VAR:-default}, expanded here without eval (a config file is not a script).
-    while [[ $url =~ \$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\} ]]; do
-      local var=${BASH_REMATCH[1]} def=${BASH_REMATCH[3]} val
-      val=${!var:-$def}
-      url=${url/"${BASH_REMATCH[0]}"/$val}
-    done
-    [[ $url =~ ^https?://([^/:]+)(:([0-9]+))? ]] || continue
-    host=${BASH_REMATCH[1]} port=${BASH_REMATCH[3]:-$([[ $url == https* ]] && echo 443 || echo 80)}
+  # http sources: the host of each baseURL answers (discover --hosts expands the variables as a fetch does).
+  local hosts host port
+  if ! hosts=$(bin/discover --pipeline "$pipeline" --hosts 2> "$run_dir/preflight.err"); then
+    problem=$(grep -m1 'error:' "$run_dir/preflight.err" | sed 's/^discover: error: //')
+    log "error: preflight: ${problem:-discover --hosts failed}"; fail_run preflight 2 "${problem:-discover --hosts failed}"; exit 2
+  fi
+  while read -r host port; do
+    [[ -n $host ]] || continue
     if ! timeout 5 bash -c 'exec 3<> "/dev/tcp/$1/$2"' _ "$host" "$port" 2>/dev/null; then
       log "error: preflight: $host:$port (an http source of $pipeline) does not answer"
       fail_run preflight 75 "$host:$port does not answer"
       exit 75
     fi
-  done < <(sed -n 's/^ *baseURL: *//p' "$cfg" | sed 's/^"\(.*\)"$/\1/')
+  done <<< "$hosts"
   log "preflight: ok (the tools run, the data folder is writable with enough free space, http sources answer)"
 }
 [[ -n $dry_run ]] || preflight

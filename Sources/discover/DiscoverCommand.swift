@@ -23,8 +23,10 @@ public struct DiscoverCommand: Command {
     units with no stored raw data at all.
 
     --path NAME prints one path of the pipeline's data folder and exits, so that scripts never spell \
-    a file name again: raw, index, ledger, derived, table, quarantine, dq-report, processed, manifest, \
-    snapshots, runs, run, units, stats. Paths of a run or a table hold {run_id} and {table}.
+    a file name again: definition, raw, index, ledger, derived, table, quarantine, dq-report, processed, \
+    manifest, snapshots, runs, run, units, stats. Paths of a run or a table hold {run_id} and {table}. \
+    --hosts prints 'host port' of each http source's baseURL, variables expanded as for a fetch (the \
+    runner's preflight checks that they answer).
 
     EXAMPLES
       discover --pipeline football
@@ -43,6 +45,7 @@ public struct DiscoverCommand: Command {
     public var new = false, gaps = false
 
     public var path: String?
+    public var hosts = false
 
     public init() {}
 
@@ -54,6 +57,7 @@ public struct DiscoverCommand: Command {
         .flag("new", \.new, help: "Keep only units not yet extracted, or changed since they were."),
         .flag("gaps", \.gaps, help: "Keep only units that have no stored raw data."),
         .value("path", \.path, help: "Print the path named NAME (ledger, manifest, dq-report, units, stats, ...) and exit."),
+        .flag("hosts", \.hosts, help: "Print 'host port' of each http source's baseURL (variables expanded as for a fetch), one a line, and exit."),
     ]}
 
     public func run() throws(PaddockError) {
@@ -61,6 +65,19 @@ public struct DiscoverCommand: Command {
         if let path {
             var out = Console.stdout
             out.appendString(try pipeline.workspace.namedPath(path, pipeline: config.pipeline) + "\n")
+            return
+        }
+        if hosts {
+            try config.requireEnvironment(pipeline.workspace.environment, sources: sources, requests: false)
+            var out = Console.stdout
+            for s in config.sources where sources.isEmpty || sources.contains(s.name) {
+                guard let http = s.http else { continue }
+                let url = try HTTPTemplate.expandEnvironment(http.baseURL, pipeline.workspace.environment, what: "source \(s.name) baseURL")
+                guard let (host, port) = HTTPTemplate.hostAndPort(url) else {
+                    throw PaddockError(.config, "source \(s.name): baseURL '\(url)' is not an http or https URL")
+                }
+                out.appendString("\(host) \(port)\n")
+            }
             return
         }
         let now = try pipeline.timestamp()

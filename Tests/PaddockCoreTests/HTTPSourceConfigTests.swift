@@ -87,4 +87,15 @@ struct HTTPSourceConfigTests {
         #expect(problems(["A_URL": "", "A_KEY": "k", "B_TOKEN": "t"]).count == 1)
         #expect(problems(["A_URL": "http://a", "A_KEY": "k", "B_TOKEN": "t"]) == [])
     }
+
+    @Test("host and port of a baseURL, as the runner's preflight asks discover --hosts for them")
+    func hostAndPort() {
+        #expect(HTTPTemplate.hostAndPort("http://127.0.0.1:8765") ?? ("", 0) == ("127.0.0.1", 8765))
+        #expect(HTTPTemplate.hostAndPort("https://api.example.com/v1?x=1") ?? ("", 0) == ("api.example.com", 443))
+        #expect(HTTPTemplate.hostAndPort("HTTP://h/path") ?? ("", 0) == ("h", 80))
+        #expect(HTTPTemplate.hostAndPort("http://user:pw@h:81/") ?? ("", 0) == ("h", 81))
+        #expect(HTTPTemplate.hostAndPort("http://[::1]:9000/x") ?? ("", 0) == ("[::1]", 9000))
+        #expect(HTTPTemplate.hostAndPort("http://[::1]/x") ?? ("", 0) == ("[::1]", 80))
+        #expect(HTTPTemplate.hostAndPort("ftp://h") == nil && HTTPTemplate.hostAndPort("http://h:99999") == nil && HTTPTemplate.hostAndPort("http:///x") == nil)
+    }
 }

@@ -396,4 +396,33 @@ struct RunPipelineTests {
 
         """, "\(r.stderr)")
     }
+
+    /// The preflight asks `discover --hosts` for the hosts of the http sources (it read the YAML with sed
+    /// before, which missed flow-style sources and expanded variables in its own way).
+    @Test("preflight: an http host that does not answer is exit 75; an unset variable in a baseURL is exit 2 naming file:line:column")
+    func preflightHosts() throws {
+        let r = try ToolRunner.runInScratch("""
+        EVENTS_API_URL=http://127.0.0.1:9 scripts/run_pipeline.sh --pipeline events --now 2024-08-20T00:00:00Z 2> "$TMP/err"
+        echo "host down: exit $?"
+        grep -o 'preflight: 127.0.0.1:9 (an http source of events) does not answer' "$TMP/err"
+        bin/discover --pipeline events --hosts
+        EVENTS_API_URL=https://api.example.com/v2 bin/discover --pipeline events --hosts --source events
+        export PADDOCK_CONFIG_DIR=Tests/fixtures/config
+        unset API_URL
+        DATA_DIR="$TMP/d2" scripts/run_pipeline.sh --pipeline api --now 2024-08-20T00:00:00Z 2> "$TMP/err2"
+        echo "unset variable: exit $?"
+        grep -o 'preflight: Tests/fixtures/config/pipelines/api.yaml:7:14: source matches baseURL needs the environment variable API_URL' "$TMP/err2"
+        """)
+        #expect(r.stdout == """
+        host down: exit 75
+        preflight: 127.0.0.1:9 (an http source of events) does not answer
+        127.0.0.1 8765
+        127.0.0.1 8765
+        127.0.0.1 8765
+        api.example.com 443
+        unset variable: exit 2
+        preflight: Tests/fixtures/config/pipelines/api.yaml:7:14: source matches baseURL needs the environment variable API_URL
+
+        """, "\(r.stderr)")
+    }
 }

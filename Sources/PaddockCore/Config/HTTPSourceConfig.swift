@@ -337,6 +337,22 @@ public enum HTTPTemplate {
         }
     }
 
+    /// The host and port of an `http://` or `https://` URL (port 80 or 443 unless given); nil for
+    /// another scheme. IPv6 literals (`[::1]`) keep their brackets.
+    public static func hostAndPort(_ url: String) -> (host: String, port: Int)? {
+        let scheme: (prefix: String, port: Int)
+        if url.lowercased().hasPrefix("https://") { scheme = ("https://", 443) } else if url.lowercased().hasPrefix("http://") { scheme = ("http://", 80) } else { return nil }
+        var authority = url.dropFirst(scheme.prefix.count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        let closing = authority.lastIndex(of: "]")
+        if let colon = authority.lastIndex(of: ":"), closing.map({ colon > $0 }) ?? true {
+            guard let port = Int(authority[authority.index(after: colon)...]), (1...65535).contains(port) else { return nil }
+            let host = authority[..<colon]
+            return host.isEmpty ? nil : (String(host), port)
+        }
+        return authority.isEmpty ? nil : (String(authority), scheme.port)
+    }
+
     /// The `${VAR}` references of `s` (with their defaults, if any), in order; nil for an unterminated one.
     static func environmentReferences(_ s: String) -> [(name: Substring, fallback: Substring?)]? {
         var out: [(Substring, Substring?)] = []

@@ -86,6 +86,7 @@ public struct Workspace: Sendable {
     public func namedPaths(_ pipeline: String) -> [(name: String, path: String)] {
         let run = "{run_id}", table = "{table}"
         return [
+            ("definition", pipelinePath(pipeline)),
             ("raw", rawDir(pipeline)),
             ("index", indexDir(pipeline)),
             ("ledger", ledgerPath(pipeline)),
