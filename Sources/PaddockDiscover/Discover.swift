@@ -65,7 +65,7 @@ public enum Discovery {
         }
         let patterns = source.patterns.map(NamedPattern.init)
         var manifests: [String: [String: String]?] = [:]
-        for rel in try walk(root, prefix: "") {
+        for rel in try walk(root, warn: { context?.onWarning?("source \(source.name): \($0)") }) {
             guard let (pattern, parts) = patterns.lazy.compactMap({ p in p.match(rel).map { (p, $0) } }).first else { continue }
             _ = pattern
             let path = root.hasSuffix("/") ? root + rel : root + "/" + rel
@@ -235,18 +235,56 @@ public enum Discovery {
         return "binary"
     }
 
-    /// Relative paths of all regular files under `dir`, sorted, skipping hidden entries.
-    static func walk(_ dir: String, prefix: String) throws(PaddockError) -> [String] {
+    /// Relative paths of the regular files under `root`, in bytewise order, skipping hidden entries.
+    ///
+    /// Symbolic links are followed only when they lead inside the root, and each real file and folder
+    /// (device and inode) is listed once, at its first path in that order: a link loop (`ln -s . loop`)
+    /// or a second name of a file adds nothing. What is skipped is said through `warn`: a link leading
+    /// outside the root or nowhere, a second name, a name that is not valid UTF-8 (no path built from it
+    /// could be opened), anything that is neither a file nor a folder.
+    static func walk(_ root: String, warn: (String) -> Void = { _ in }) throws(PaddockError) -> [String] {
+        guard let rootReal = FileSystem.realPath(root), let rootID = FileSystem.identity(root) else {
+            throw PaddockError(.io, "cannot resolve the root folder \(root)")
+        }
+        var seenFolders: Set<[UInt64]> = [[rootID.device, rootID.inode]]
+        var seenFiles: [[UInt64]: String] = [:]
         var out: [String] = []
-        for name in try FileSystem.list(dir) where !name.hasPrefix(".") {
-            let full = dir + "/" + name
-            let rel = prefix.isEmpty ? name : prefix + "/" + name
-            if FileSystem.isDirectory(full) {
-                out += try walk(full, prefix: rel)
-            } else {
-                out.append(rel)
+        func visit(_ dir: String, _ prefix: String) throws(PaddockError) {
+            let (names, undecodable) = try FileSystem.listChecked(dir)
+            for name in undecodable {
+                warn("\(dir)/\(name): the file name is not valid UTF-8; skipped (rename it)")
+            }
+            for name in names where !name.hasPrefix(".") {
+                let full = dir + "/" + name
+                let rel = prefix.isEmpty ? name : prefix + "/" + name
+                if FileSystem.isSymbolicLink(full) {
+                    guard let target = FileSystem.realPath(full) else { warn("\(full): a symbolic link that leads nowhere; skipped"); continue }
+                    guard target == rootReal || target.hasPrefix(rootReal + "/") else {
+                        warn("\(full): a symbolic link to \(target), outside the root \(root); skipped")
+                        continue
+                    }
+                }
+                guard let id = FileSystem.identity(full) else { continue }
+                let key = [id.device, id.inode]
+                if id.isDirectory {
+                    guard seenFolders.insert(key).inserted else {
+                        warn("\(full): the same folder as one already listed (a link loop?); skipped")
+                        continue
+                    }
+                    try visit(full, rel)
+                } else if id.isRegular {
+                    if let first = seenFiles[key] {
+                        warn("\(full): the same file as \(first); listed once")
+                        continue
+                    }
+                    seenFiles[key] = rel
+                    out.append(rel)
+                } else {
+                    warn("\(full): not a regular file (a device, a pipe or a socket); skipped")
+                }
             }
         }
+        try visit(root, "")
         return out
     }
 }

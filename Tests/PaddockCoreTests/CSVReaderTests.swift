@@ -342,4 +342,18 @@ struct CSVReaderTests {
         #expect(r.rows == [["1", "2"], ["3", "4"]])
         #expect(r.lines == [2, 6])
     }
+
+    /// The trial's binary and gzip files named .csv got the hint "pass --encoding cp1252".
+    @Test("a field that is not UTF-8 gets a hint from the input's first bytes: gzip, zip, NUL bytes, or another encoding", arguments: [
+        ([0x1F, 0x8B, 0x08, 0x00, 0xFF, 0xFE, 0x0A], "gzip-compressed"),
+        ([0x50, 0x4B, 0x03, 0x04, 0xFF, 0xFE, 0x0A], "zip archive"),
+        ([0xFF, 0xFE, 0x61, 0x00, 0x2C, 0x00, 0x62, 0x00, 0x0A, 0x00], "NUL bytes"),
+        ([0x61, 0x2C, 0x62, 0x0A, 0x63, 0x61, 0x66, 0xE9, 0x2C, 0x32, 0x0A], "--encoding cp1252"),
+    ] as [([UInt8], String)])
+    func undecodableHint(bytes: [UInt8], hint: String) throws {
+        let reader = CSVReader(source: MemorySource(bytes, name: "x.csv"))
+        let error = try #require(paddockError { _ = try reader.readHeader(); while try reader.next() != nil {} })
+        #expect(error.message.contains("not valid UTF-8"))
+        #expect(error.hint?.contains(hint) == true, "\(error.hint ?? "")")
+    }
 }

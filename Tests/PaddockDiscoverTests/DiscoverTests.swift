@@ -50,4 +50,35 @@ struct DiscoverTests {
         #expect(units.allSatisfy { $0.path.hasPrefix(dir + "/project/land/") })
         #expect(units.first { $0.id == "s/a.json" }?.sha256 == "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a")
     }
+
+    /// The reliability trial's `ln -s . landing/loop` with `**/*.csv` gave 41 units of one file.
+    @Test("the landing walk lists each real file once: link loops, second names and links outside the root are skipped with a warning; undecodable names too")
+    func safeWalk() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paddock-walk-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dir + "/root/a", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: dir + "/outside", withIntermediateDirectories: true)
+        try "x\n".write(toFile: dir + "/root/a/r.csv", atomically: true, encoding: .utf8)
+        try "y\n".write(toFile: dir + "/outside/secret.csv", atomically: true, encoding: .utf8)
+        try fm.createSymbolicLink(atPath: dir + "/root/loop", withDestinationPath: ".")
+        try fm.createSymbolicLink(atPath: dir + "/root/a/same.csv", withDestinationPath: "r.csv")
+        try fm.createSymbolicLink(atPath: dir + "/root/out", withDestinationPath: dir + "/outside")
+        try fm.createSymbolicLink(atPath: dir + "/root/gone.csv", withDestinationPath: "nowhere.csv")
+        // A name in Latin-1 (0xE9), not UTF-8: no String path can name it.
+        let bad = Array((dir + "/root/caf").utf8CString.dropLast()) + [CChar(bitPattern: 0xE9), CChar(bitPattern: 0x2E), 0x63, 0x73, 0x76, 0]
+        let fd = bad.withUnsafeBufferPointer { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) }
+        #expect(fd >= 0)
+        close(fd)
+        var warnings: [String] = []
+        let files = try Discovery.walk(dir + "/root") { warnings.append($0) }
+        #expect(files == ["a/r.csv"])
+        let said = warnings.map { $0.replacingOccurrences(of: dir, with: "D") }
+        #expect(said.contains("D/root/a/same.csv: the same file as a/r.csv; listed once"), "\(said)")
+        #expect(said.contains("D/root/loop: the same folder as one already listed (a link loop?); skipped"), "\(said)")
+        #expect(said.contains { $0.hasPrefix("D/root/out: a symbolic link to ") && $0.hasSuffix("outside the root D/root; skipped") }, "\(said)")
+        #expect(said.contains("D/root/gone.csv: a symbolic link that leads nowhere; skipped"), "\(said)")
+        #expect(said.contains { $0.hasSuffix(": the file name is not valid UTF-8; skipped (rename it)") }, "\(said)")
+        #expect(said.count == 5, "\(said)")
+    }
 }

@@ -110,6 +110,34 @@ struct ToolBehaviourTests {
         #expect(r.stdout == "exit 0\nstill a pipe\n3\ndev null exit 0\nquarantine and stats exit 0\n/dev/null still a device\n", "\(r.stderr)")
     }
 
+    /// The reliability trial: `ln -s . landing/loop` with `**/*.csv` gave 41 units of one file and 3 rows
+    /// became 123, with every tool at exit 0 and no warning.
+    @Test("a symlink loop in a landing tree lists each file once, with a warning; normalize of the units keeps 3 rows")
+    func symlinkLoop() throws {
+        let r = try ToolRunner.runInScratch("""
+        export PADDOCK_CONFIG_DIR="$TMP/config"
+        mkdir -p "$TMP/config/pipelines" "$TMP/landing/2024"
+        printf 'a,b\\n1,x\\n2,y\\n3,z\\n' > "$TMP/landing/2024/r.csv"
+        ln -s . "$TMP/landing/loop"
+        cat > "$TMP/config/pipelines/loop.yaml" <<EOF
+        pipeline: loop
+        sources:
+          - {name: s, kind: files, root: $TMP/landing, patterns: ["**/*.csv"]}
+        tables: []
+        EOF
+        discover --pipeline loop > "$TMP/units" 2> "$TMP/err"
+        echo "exit $? units $(wc -l < "$TMP/units")"
+        sed "s|$TMP|T|g" "$TMP/err"
+        extract --pipeline loop < "$TMP/units" 2> /dev/null | wc -l
+        """)
+        #expect(r.stdout == """
+        exit 0 units 1
+        discover: warning: source s: T/landing/loop: the same folder as one already listed (a link loop?); skipped
+        3
+
+        """, "\(r.stderr)")
+    }
+
     @Test("writing to /dev/full gives exit 2 and a message", arguments: [
         "normalize --input-format csv \"$FIXTURES/quoted.csv\"",
         "discover --pipeline football",

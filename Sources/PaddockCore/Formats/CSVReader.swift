@@ -369,7 +369,7 @@ public final class CSVReader {
         for i in 0..<row.count where row.fieldSlot(i).flags & CSVFieldFlags.invalidUTF8 != 0 {
             throw PaddockError(.parse, "header field \(i + 1) is not valid UTF-8",
                                at: SourceLocation(file: source.name, line: slot.line),
-                               hint: "pass --encoding cp1252 (or latin1) if the file is not UTF-8")
+                               hint: undecodableHint)
         }
         header = row.strings
     }
@@ -402,9 +402,21 @@ public final class CSVReader {
             let name = i < header.count ? header[i] : String(i + 1)
             throw PaddockError(.record, "field \(name) is not valid UTF-8",
                                at: SourceLocation(file: source.name, line: slot.line, field: nil),
-                               hint: "pass --encoding cp1252 (or latin1) if the file is not UTF-8")
+                               hint: undecodableHint)
         }
         return row
+    }
+
+    /// What the first bytes of the input say it is, for the hint of a field that is not valid UTF-8: a
+    /// gzip or zip archive, or binary data (NUL bytes), is not a text in another encoding.
+    @exclusivity(unchecked) private var sniffed: [UInt8] = []
+
+    var undecodableHint: String {
+        let b = sniffed
+        if b.count >= 2 && b[0] == 0x1F && b[1] == 0x8B { return "the file is gzip-compressed, not CSV text: gunzip it first (zstd is read as it is)" }
+        if b.count >= 4 && b[0] == 0x50 && b[1] == 0x4B && b[2] == 0x03 && b[3] == 0x04 { return "the file is a zip archive (or an .xlsx workbook), not CSV text: extract or export the CSV first" }
+        if b.contains(0) { return "the file holds NUL bytes: it looks binary (or UTF-16), not CSV text" }
+        return "pass --encoding cp1252 (or latin1) if the file is not UTF-8"
     }
 
     private func nextSlot() throws(PaddockError) -> CSVRowSlot? {
@@ -433,6 +445,7 @@ public final class CSVReader {
                 n += m
                 bytesRead += m
             }
+            sniffed = Array(UnsafeBufferPointer(start: chunk, count: min(n, 512)))
             if n >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF {
                 data += 3
                 n -= 3

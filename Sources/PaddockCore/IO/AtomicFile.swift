@@ -158,6 +158,44 @@ public enum FileSystem {
         return (Int(st.st_size), Int(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec))
     }
 
+    /// What a path leads to (links followed): its device and inode, and whether it is a folder or a
+    /// regular file; nil when it leads nowhere (a dangling link, a missing file).
+    public static func identity(_ path: String) -> (device: UInt64, inode: UInt64, isDirectory: Bool, isRegular: Bool)? {
+        var st = Glibc.stat()
+        guard statPath(path, &st) == 0 else { return nil }
+        let type = st.st_mode & S_IFMT
+        return (UInt64(st.st_dev), UInt64(st.st_ino), type == S_IFDIR, type == S_IFREG)
+    }
+
+    /// True when `path` itself is a symbolic link.
+    public static func isSymbolicLink(_ path: String) -> Bool {
+        var st = Glibc.stat()
+        return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
+    }
+
+    /// The absolute path with every link resolved (`realpath(3)`), or nil.
+    public static func realPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(validatingCString: p)
+    }
+
+    /// Lists the entries of a folder, sorted by name (bytewise), without `.` and `..`; names that are not
+    /// valid UTF-8 are returned apart (shown with U+FFFD), since no path built from them can be opened.
+    public static func listChecked(_ path: String) throws(PaddockError) -> (names: [String], undecodable: [String]) {
+        guard let d = opendir(path) else { throw PaddockError.system("cannot list folder", path: path, errno: errno) }
+        defer { closedir(d) }
+        var names: [String] = [], undecodable: [String] = []
+        while let e = readdir(d) {
+            let (name, valid) = withUnsafePointer(to: e.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { (String(cString: $0), String(validatingCString: $0) != nil) }
+            }
+            if name == "." || name == ".." { continue }
+            if valid { names.append(name) } else { undecodable.append(name) }
+        }
+        return (names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }, undecodable.sorted())
+    }
+
     /// Lists the entries of a folder, sorted by name (bytewise), without `.` and `..`.
     public static func list(_ path: String) throws(PaddockError) -> [String] {
         guard let d = opendir(path) else { throw PaddockError.system("cannot list folder", path: path, errno: errno) }
