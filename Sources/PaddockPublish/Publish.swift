@@ -112,8 +112,21 @@ public struct Publisher {
         let tables: [PublishedTable]
         if FileSystem.exists(final + "/" + Workspace.FileName.snapshotManifest) {
             // Idempotent: this run is published already (perhaps killed before the manifest was
-            // replaced): point the manifest at it again, bytes unchanged.
+            // replaced): point the manifest at it again, bytes unchanged. But only for the same content:
+            // the tables are built again aside and compared, so that a run id used twice (two runs in
+            // one second) is refused instead of reported published with the other run's tables.
             tables = try Publisher.readTables(manifest: final + "/" + Workspace.FileName.snapshotManifest)
+            let check = "\(processedDir)/.staging-verify-\(runId)-\(getpid())"
+            defer { try? FileSystem.removeTree(check) }
+            let now = try build(final: check, derivedDir: derivedDir, dq: dq, context: context)
+            for t in now {
+                let before = tables.first { $0.name == t.name }
+                guard let before, before.sha256 == t.sha256 else {
+                    let was = before.map { "\($0.rows) rows, sha256 \($0.sha256.prefix(12))" } ?? "absent"
+                    throw PaddockError(.data, "run \(runId) is already published with other content: table \(t.name) was \(was), is now \(t.rows) rows, sha256 \(t.sha256.prefix(12))",
+                                       at: SourceLocation(file: final), hint: "publish this run under a new --run-id")
+                }
+            }
         } else {
             if FileSystem.exists(final) {
                 throw PaddockError(.data, "snapshot folder \(final) exists without a manifest", at: SourceLocation(file: final),

@@ -67,15 +67,25 @@ struct PublishUnitTests {
         #expect(fields.last?["description"] as? String == "name  as  written")
     }
 
-    @Test("publishing a run again changes nothing; a failed or missing report refuses with exit 1")
+    @Test("publishing a run again with the same tables changes nothing; with other tables under the same run id it is refused (exit 2); a failed or missing report refuses with exit 1")
     func idempotentAndRefusals() throws {
         let f = try Fixture()
         defer { f.cleanup() }
         _ = try f.publisher("r1").publish(derivedDir: f.derived, reportPath: f.report)
-        let before = try Data(contentsOf: URL(fileURLWithPath: f.workspace.processedDir("t") + "/snapshots/r1/rows.csv.zst"))
-        try "{\"id\":9}\n".write(toFile: f.derived + "/rows.ndjson", atomically: true, encoding: .utf8)
+        let snapshot = f.workspace.processedDir("t") + "/snapshots/r1/rows.csv.zst"
+        let before = try Data(contentsOf: URL(fileURLWithPath: snapshot))
         _ = try f.publisher("r1").publish(derivedDir: f.derived, reportPath: f.report)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: f.workspace.processedDir("t") + "/snapshots/r1/rows.csv.zst")) == before)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: snapshot)) == before)
+        // A run id used again over other content (two runs in one second) was reported published.
+        try "{\"id\":9}\n".write(toFile: f.derived + "/rows.ndjson", atomically: true, encoding: .utf8)
+        do {
+            _ = try f.publisher("r1").publish(derivedDir: f.derived, reportPath: f.report)
+            Issue.record("published other tables under a run id already used")
+        } catch {
+            #expect(error.kind == .data && error.message.contains("run r1 is already published with other content: table rows was"), "\(error)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: snapshot)) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: f.workspace.processedDir("t")).filter { $0.hasPrefix(".staging") || $0.hasPrefix(".paddock-tmp") }.isEmpty)
 
         let failed = try Fixture(status: "fail")
         defer { failed.cleanup() }
