@@ -168,7 +168,7 @@ public struct Publisher {
 
     /// Removes what a killed publish can leave: staging folders and temporary files. Safe under the lock.
     func removeLeftovers() throws(PaddockError) {
-        for name in (try? FileSystem.list(processedDir)) ?? [] where name.hasPrefix(".staging-") || name.hasPrefix(".paddock-tmp-") {
+        for name in (try? FileSystem.list(processedDir)) ?? [] where name.hasPrefix(".staging-") || name.hasPrefix(FileSystem.temporaryPrefix) {
             try? FileSystem.removeTree("\(processedDir)/\(name)")
         }
     }

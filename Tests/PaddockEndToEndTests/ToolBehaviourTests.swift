@@ -138,6 +138,25 @@ struct ToolBehaviourTests {
         """, "\(r.stderr)")
     }
 
+    /// The reliability trial: 300 killed runs left 197 temporary files (771 MiB) in data/derived.
+    @Test("a temporary file left by a killed normalize is removed by the next write in its folder")
+    func killedWriterLeftovers() throws {
+        let r = try ToolRunner.runInScratch("""
+        mkdir -p "$TMP/d"
+        { echo 'a,b'; seq 1 3000000 | awk '{print $1",x"$1}'; } > "$TMP/big.csv"
+        normalize --input-format csv --output-format ndjson --output "$TMP/d/t.ndjson" "$TMP/big.csv" &
+        pid=$!
+        for _ in $(seq 1 100); do ls -A "$TMP/d" | grep -q paddock-tmp && break; sleep 0.05; done
+        kill -9 $pid; wait $pid 2>/dev/null
+        echo "left after the kill: $(ls -A "$TMP/d" | grep -c paddock-tmp)"
+        touch -d '1 hour ago' "$TMP/d"/.paddock-tmp-*
+        printf 'a\\n1\\n' | normalize --input-format csv --output-format ndjson --output "$TMP/d/u.ndjson"
+        echo "left after the next write: $(ls -A "$TMP/d" | grep -c paddock-tmp)"
+        ls "$TMP/d"
+        """)
+        #expect(r.stdout == "left after the kill: 1\nleft after the next write: 0\nu.ndjson\n", "\(r.stderr)")
+    }
+
     @Test("writing to /dev/full gives exit 2 and a message", arguments: [
         "normalize --input-format csv \"$FIXTURES/quoted.csv\"",
         "discover --pipeline football",

@@ -6,7 +6,8 @@ import Glibc
 /// renamed over the destination on `commit()`, after which the folder is fsynced too.
 ///
 /// Until `commit()` nothing is visible at the destination; if the writer is dropped or `abort()` is
-/// called, the temporary file is removed. A crash may leave a `.paddock-tmp-*` file behind, never a
+/// called, the temporary file is removed. A crash may leave a `.paddock-tmp-*` file behind (the next
+/// atomic write in the same folder removes it: see `removeAbandonedTemporaryFiles`), never a
 /// half-written destination.
 public final class AtomicFileSink: ByteSink {
     public let path: String
@@ -29,10 +30,14 @@ public final class AtomicFileSink: ByteSink {
         }
         let dir = FileSystem.parent(of: path)
         try FileSystem.makeDirectories(dir)
+        // What killed writers left in this folder goes first (theirs is the only use of such files).
+        FileSystem.removeAbandonedTemporaryFiles(in: dir)
         let base = FileSystem.lastComponent(of: path)
-        var template = Array("\(dir)/.paddock-tmp-\(base).XXXXXX".utf8CString)
+        var template = Array("\(dir)/\(FileSystem.temporaryPrefix)\(base).XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         if fd < 0 { throw PaddockError.system("cannot create a temporary file", path: dir, errno: errno) }
+        // Held until the file is committed or aborted: a temporary file nobody holds is abandoned.
+        _ = flock(fd, LOCK_EX | LOCK_NB)
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         fchmod(fd, mode_t(mode))
         self.fd = fd
@@ -47,12 +52,11 @@ public final class AtomicFileSink: ByteSink {
         try writeAll(fd: fd, bytes, name: path)
     }
 
-    /// fsyncs the temporary file. Call `commit()` afterwards to make it visible.
+    /// fsyncs the temporary file. Call `commit()` afterwards to make it visible. (The file stays open,
+    /// and locked, until then.)
     public func finish() throws(PaddockError) {
         guard state == .open else { return }
         if fsync(fd) != 0 { throw PaddockError.system("fsync failed", path: path, errno: errno) }
-        if close(fd) != 0 { fd = -1; throw PaddockError.system("close failed", path: path, errno: errno) }
-        fd = -1
         state = .finished
     }
 
@@ -74,6 +78,9 @@ public final class AtomicFileSink: ByteSink {
             throw PaddockError.system("cannot rename into place", path: path, errno: errno)
         }
         state = .committed
+        let closed = close(fd)
+        fd = -1
+        if closed != 0 { throw PaddockError.system("close failed", path: path, errno: errno) }
         try FileSystem.syncDirectory(FileSystem.parent(of: path))
     }
 
@@ -118,6 +125,31 @@ public enum FileSystem {
     }
 
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    /// The name prefix of the temporary files of atomic writes.
+    public static let temporaryPrefix = ".paddock-tmp-"
+
+    /// Removes the temporary files of atomic writes in `dir` that no process holds any more (their
+    /// writer was killed): each live writer holds an flock on its file until it commits or aborts, and a
+    /// file younger than `minimumAge` seconds is left alone too (its writer may not have locked it yet).
+    /// Returns how many were removed.
+    @discardableResult
+    public static func removeAbandonedTemporaryFiles(in dir: String, minimumAge: Int = 10) -> Int {
+        guard let names = try? list(dir) else { return 0 }
+        var removed = 0
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        for name in names where name.hasPrefix(temporaryPrefix) {
+            let path = dir + "/" + name
+            let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            var st = Glibc.stat()
+            guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int(now.tv_sec) - Int(st.st_mtim.tv_sec) >= minimumAge else { continue }
+            if flock(fd, LOCK_EX | LOCK_NB) == 0, unlink(path) == 0 { removed += 1 }
+        }
+        return removed
+    }
 
     /// True when `path` exists and is neither a regular file nor a folder: a device (`/dev/null`), a
     /// pipe or a socket, which a writer must open and write, never replace.
