@@ -73,7 +73,15 @@ fill() { local p=${1//\{run_id\}/$run_id}; echo "${p//\{table\}/${2:-}}"; }
 # One run at a time per data folder.
 exec 9> "$index/.pipeline.lock"
 if ! flock -n 9; then
-  holder=$(cat "$index/.pipeline.lock.holder" 2>/dev/null || echo "another run")
+  # The holder writes its name at once after taking the lock: wait a moment for a name whose process
+  # is alive, so that a stale name (the previous run's) or a half-written one is never reported.
+  holder=""
+  for _ in $(seq 1 40); do
+    line=$(cat "$index/.pipeline.lock.holder" 2>/dev/null || true)
+    if [[ $line =~ \(pid\ ([0-9]+), ]] && kill -0 "${BASH_REMATCH[1]}" 2>/dev/null; then holder=$line; break; fi
+    sleep 0.05
+  done
+  holder=${holder:-"another run (it has not written its name yet)"}
   log "error: $holder holds the lock on $DATA_DIR; try again when it ends"
   started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   # Recorded in the history too (appended under its own lock, so lines never mix).
@@ -84,6 +92,10 @@ if ! flock -n 9; then
   ) 8>> "$index/.history.lock"
   exit 75
 fi
+# The lock is ours: say so first (written whole, then renamed), before any slower work.
+[[ -n $resume ]] || now=${now:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}
+echo "${resume:-${run_id:-$(echo "$now" | tr -d ':-')}} (pid $$, started $(date -u +%Y-%m-%dT%H:%M:%SZ))" > "$index/.pipeline.lock.holder.$$"
+mv -f "$index/.pipeline.lock.holder.$$" "$index/.pipeline.lock.holder"
 
 # The pipeline definition, as it is now; a resumed run compares it with the one it started with.
 cfg=$(path_of definition) || exit 2
@@ -113,7 +125,6 @@ if [[ -n $resume ]]; then
 fi
 now=${now:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}
 run_id=${run_id:-$(echo "$now" | tr -d ':-')}
-echo "$run_id (pid $$, started $(date -u +%Y-%m-%dT%H:%M:%SZ))" > "$index/.pipeline.lock.holder"
 run_tmpl=$(path_of run)
 units_tmpl=$(path_of units)
 table_path=$(path_of table)

@@ -4,6 +4,23 @@ import Testing
 /// scripts/run_pipeline.sh as an operator meets it: one run at a time, a history of runs, failures
 /// logged with their stderr, a hook, metrics, and --resume from the step that failed.
 struct RunPipelineTests {
+    /// The trial: in 15 of 20 simultaneous starts the loser named the previous run or an empty name.
+    @Test("a run refused the lock never names a holder whose process is gone (the previous run's name)")
+    func staleHolderName() throws {
+        let r = try ToolRunner.runInScratch("""
+        mkdir -p "$DATA_DIR/index"
+        sh -c 'exit 0' & dead=$!; wait $dead
+        echo "20240101T000000Z (pid $dead, started long ago)" > "$DATA_DIR/index/.pipeline.lock.holder"
+        flock "$DATA_DIR/index/.pipeline.lock" sh -c 'touch "$1/held"; while [ ! -e "$1/release" ]; do sleep 0.05; done' sh "$TMP" &
+        while [ ! -e "$TMP/held" ]; do sleep 0.05; done
+        scripts/run_pipeline.sh --pipeline football --now 2025-06-01T00:00:00Z 2> "$TMP/err"
+        echo "exit $?"
+        touch "$TMP/release"; wait
+        grep -o 'error: .* holds the lock' "$TMP/err"
+        """)
+        #expect(r.stdout == "exit 75\nerror: another run (it has not written its name yet) holds the lock\n", "\(r.stderr)")
+    }
+
     @Test("a second run while one holds the lock exits 75 and names the holder; both are in the history")
     func oneRunAtATime() throws {
         let r = try ToolRunner.runInScratch("""
