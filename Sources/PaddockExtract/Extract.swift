@@ -32,6 +32,8 @@ public final class Extractor {
     public let now: Timestamp
     public var force = false
     public var dryRun = false
+    /// Records written to the output so far, those of units that failed part way included.
+    public private(set) var recordsStreamed = 0
     public var records = RecordsMode.all
     /// Never fetch: stream the records of each unit's stored copy (the ledger's newest); a unit never
     /// stored fails as retryable.
@@ -440,6 +442,8 @@ public final class Extractor {
         provenance.appendStatic("\"_unit\":"); JSONWriter.appendString(unit.id, to: &provenance)
         provenance.appendStatic(",\"_raw\":"); JSONWriter.appendString(rawPath, to: &provenance)
         var count = 0
+        // Counted even when the unit fails part way: those records were streamed all the same.
+        defer { recordsStreamed += count }
         switch format {
         case "json":
             let array = try Input.readAll(try Input.open(rawPath))

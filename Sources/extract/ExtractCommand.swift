@@ -61,7 +61,7 @@ public struct ExtractCommand: Command {
 
     /// Counts of one run, for the summary and the exit code.
     struct Tally {
-        var units = 0, stored = 0, unchanged = 0, failed = 0, retryable = 0, records = 0, notAttempted = 0, missing = 0
+        var units = 0, stored = 0, unchanged = 0, failed = 0, retryable = 0, notAttempted = 0, missing = 0
     }
 
     public func run() throws(PaddockError) {
@@ -105,7 +105,8 @@ public struct ExtractCommand: Command {
             var line = "\(tally.units) units: \(tally.stored) stored, \(tally.unchanged) unchanged, \(tally.failed) failed"
             if tally.notAttempted > 0 { line += ", \(tally.notAttempted) not attempted" }
             if tally.missing > 0 { line += ", \(tally.missing) not stored (skipped)" }
-            line += "; \(tally.records) records"
+            // Every record that went to stdout, those of a unit that failed part way included.
+            line += "; \(extractor.recordsStreamed) records"
             if extractor.requests > 0 { line += "; \(extractor.requests) HTTP requests" }
             Console.info(tool: "extract", line)
         }
@@ -129,7 +130,7 @@ public struct ExtractCommand: Command {
                 tally.units += units.count - i
                 return false
             }
-            progress.update(done: i, total: units.count, what: "units", extra: "\(tally.records) records")
+            progress.update(done: i, total: units.count, what: "units", extra: "\(extractor.recordsStreamed) records")
             tally.units += 1
             switch Self.extractOne(extractor, unit) {
             case .success(let r):
@@ -143,7 +144,6 @@ public struct ExtractCommand: Command {
                     if r.error?.kind == .temporary { tally.retryable += 1 }
                     if let e = r.error { Console.error(tool: "extract", e) }
                 }
-                tally.records += r.records
             case .failure(let error):
                 if error.kind == .brokenPipe || error.kind == .usage || error.kind == .config { throw error }
                 // A failed unit is reported and the others go on.

@@ -157,6 +157,31 @@ struct ToolBehaviourTests {
         #expect(r.stdout == "left after the kill: 1\nleft after the next write: 0\nu.ndjson\n", "\(r.stderr)")
     }
 
+    /// The trial: extract's summary said "3 records" when 6,017 had been streamed before a unit failed.
+    @Test("extract's summary counts every record it streamed, those of a unit that failed part way included")
+    func extractCountsStreamedRecords() throws {
+        let r = try ToolRunner.runInScratch("""
+        export PADDOCK_CONFIG_DIR="$TMP/config"
+        mkdir -p "$TMP/config/pipelines" "$TMP/landing"
+        printf 'a,b\\n1,x\\n2,y\\n3,z\\n' > "$TMP/landing/a.csv"
+        { echo 'a,b'; seq 1 200000 | awk '{print $1",x"$1}'; } | zstd -q -c | head -c 40000 > "$TMP/landing/b.csv.zst"
+        cat > "$TMP/config/pipelines/cut.yaml" <<EOF
+        pipeline: cut
+        sources:
+          - {name: s, kind: files, root: $TMP/landing, patterns: ["*.csv", "*.csv.zst"], format: csv}
+        tables: []
+        EOF
+        extract --pipeline cut --discover > "$TMP/out" 2> "$TMP/err"
+        echo "exit $?"
+        streamed=$(wc -l < "$TMP/out")
+        said=$(grep -o '; [0-9]* records' "$TMP/err" | grep -o '[0-9]*')
+        [ "$streamed" -gt 3 ] && echo "more than the good unit's 3 records were streamed"
+        [ "$streamed" = "$said" ] && echo "the summary says as many"
+        grep -c 'truncated' "$TMP/err"
+        """)
+        #expect(r.stdout == "exit 2\nmore than the good unit's 3 records were streamed\nthe summary says as many\n1\n", "\(r.stderr)")
+    }
+
     @Test("writing to /dev/full gives exit 2 and a message", arguments: [
         "normalize --input-format csv \"$FIXTURES/quoted.csv\"",
         "discover --pipeline football",
