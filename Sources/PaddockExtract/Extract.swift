@@ -11,7 +11,6 @@ public struct UnitOutcome: Sendable {
     public var unit: String
     public var status: Status
     public var rawPath: String?
-    public var records: Int
     public var error: PaddockError?
     /// HTTP requests made for this unit (attempts, pages).
     public var requests: Int = 0
@@ -93,14 +92,13 @@ public final class Extractor {
         if storedOnly {
             _ = try rawFolder(for: unit)
             guard let entry = ledger.stored[unit.id], !entry.rawPaths.isEmpty else {
-                if allowMissing { return UnitOutcome(unit: unit.id, status: .missing, rawPath: nil, records: 0) }
-                return UnitOutcome(unit: unit.id, status: .failed, rawPath: nil, records: 0,
+                if allowMissing { return UnitOutcome(unit: unit.id, status: .missing, rawPath: nil) }
+                return UnitOutcome(unit: unit.id, status: .failed, rawPath: nil,
                                    error: PaddockError(.temporary, "not in the raw store", at: SourceLocation(file: unit.origin, unit: unit.id),
                                                        hint: "run extract without --stored-only first"))
             }
-            var n = 0
-            if records != .none { for p in entry.rawPaths { n += try emit(unit: unit, source: source, rawPath: p) } }
-            return UnitOutcome(unit: unit.id, status: .unchanged, rawPath: entry.rawPaths.first, records: n)
+            if records != .none { for p in entry.rawPaths { try emit(unit: unit, source: source, rawPath: p) } }
+            return UnitOutcome(unit: unit.id, status: .unchanged, rawPath: entry.rawPaths.first)
         }
         if unit.kind == .http || source.kind == .http { return try extractHTTP(unit, source: source) }
         let folder = try rawFolder(for: unit)
@@ -115,7 +113,7 @@ public final class Extractor {
             var stored = unit
             stored.sha256 = digest.hex
             let due = force || ledger.isDue(stored, source: source, now: now)
-            return UnitOutcome(unit: unit.id, status: due ? .planned : .unchanged, rawPath: rawPath, records: 0)
+            return UnitOutcome(unit: unit.id, status: due ? .planned : .unchanged, rawPath: rawPath)
         }
         var status = UnitOutcome.Status.unchanged
         if force || !FileSystem.exists(rawPath) {
@@ -125,8 +123,8 @@ public final class Extractor {
             // Stored by a run killed before its ledger line: the ledger catches up.
             try appendLedger(unit: unit, rawPaths: [rawPath], sha256: digest.hex, bytes: digest.bytes)
         }
-        let n = (records == .all || (records == .new && status == .stored)) ? try emit(unit: unit, source: source, rawPath: rawPath) : 0
-        return UnitOutcome(unit: unit.id, status: status, rawPath: rawPath, records: n)
+        if records == .all || (records == .new && status == .stored) { try emit(unit: unit, source: source, rawPath: rawPath) }
+        return UnitOutcome(unit: unit.id, status: status, rawPath: rawPath)
     }
 
     // MARK: http units
@@ -207,14 +205,13 @@ public final class Extractor {
         let location = SourceLocation(file: unit.url, unit: unit.id)
         if dryRun {
             let due = force || ledger.isDue(unit, source: source, now: now)
-            return UnitOutcome(unit: unit.id, status: due ? .planned : .unchanged, rawPath: previous?.rawPaths.first, records: 0)
+            return UnitOutcome(unit: unit.id, status: due ? .planned : .unchanged, rawPath: previous?.rawPaths.first)
         }
         func emitPrevious(_ status: UnitOutcome.Status, requests: Int, error: PaddockError? = nil) throws(PaddockError) -> UnitOutcome {
-            var n = 0
             if let previous, records == .all {
-                for p in previous.rawPaths { n += try emit(unit: unit, source: source, rawPath: p) }
+                for p in previous.rawPaths { try emit(unit: unit, source: source, rawPath: p) }
             }
-            return UnitOutcome(unit: unit.id, status: status, rawPath: previous?.rawPaths.first, records: n, error: error, requests: requests)
+            return UnitOutcome(unit: unit.id, status: status, rawPath: previous?.rawPaths.first, error: error, requests: requests)
         }
         if previous != nil, !force, !ledger.isDue(unit, source: source, now: now) {
             return try emitPrevious(.unchanged, requests: 0)
@@ -273,7 +270,7 @@ public final class Extractor {
                 }
                 let e = PaddockError(.data, "HTTP 304 to a request that was not conditional", at: location)
                 try recordFailure(unit, e, attempts: 1)
-                return UnitOutcome(unit: unit.id, status: .failed, rawPath: nil, records: 0, error: e, requests: fetcher.requests - requestsBefore)
+                return UnitOutcome(unit: unit.id, status: .failed, rawPath: nil, error: e, requests: fetcher.requests - requestsBefore)
             case .failed(var e, let attempts):
                 e.message = Self.redact(e.message, secret)
                 if e.location == nil { e.location = location }
@@ -328,11 +325,10 @@ public final class Extractor {
                              etag: etag, lastModified: lastModified, httpStatus: lastResponse?.status)
         }
         let status: UnitOutcome.Status = changed ? .stored : .unchanged
-        var n = 0
         if records == .all || (records == .new && status == .stored) {
-            for p in rawPaths { n += try emit(unit: unit, source: source, rawPath: p) }
+            for p in rawPaths { try emit(unit: unit, source: source, rawPath: p) }
         }
-        return UnitOutcome(unit: unit.id, status: status, rawPath: rawPaths.first, records: n, requests: fetcher.requests - requestsBefore)
+        return UnitOutcome(unit: unit.id, status: status, rawPath: rawPaths.first, requests: fetcher.requests - requestsBefore)
     }
 
     private func recordCount(_ body: [UInt8], source: SourceConfig) -> Int {
@@ -435,7 +431,8 @@ public final class Extractor {
     }
 
     /// Streams the records of a stored payload, each with `_unit`, `_raw` and `_line` or `_pointer`.
-    private func emit(unit: WorkUnit, source: SourceConfig, rawPath: String) throws(PaddockError) -> Int {
+    /// Streams the records of one stored payload, counted in `recordsStreamed`.
+    private func emit(unit: WorkUnit, source: SourceConfig, rawPath: String) throws(PaddockError) {
         let format = source.format?.rawValue ?? Discovery.guessFormat(rawPath)
         var w = out
         var provenance: [UInt8] = []
@@ -537,6 +534,5 @@ public final class Extractor {
             throw PaddockError(.config, "source \(source.name): cannot read records from format '\(format)'", at: SourceLocation(file: rawPath, unit: unit.id),
                                hint: "set format: json, ndjson or csv")
         }
-        return count
     }
 }
